@@ -1,0 +1,37 @@
+#!/usr/bin/env bash
+# Installs every Debian 12 package cov needs to build, test and run.
+# Idempotent: packages already installed are skipped; nothing else is touched.
+set -euo pipefail
+
+PACKAGES=(
+  # Build system (WORKSPACE-only Bazel 4.2.3 + its JDK) and pkg-config for the
+  # system-library wrapper in third_party/system_libs.bzl.
+  bazel-bootstrap pkg-config g++ git
+  # RPC, serialisation and the Python client runtime.
+  libgrpc++-dev protobuf-compiler-grpc protobuf-compiler libprotobuf-dev
+  python3 python3-grpcio python3-protobuf
+  # Storage, parsing, utilities.
+  librocksdb-dev libyaml-cpp-dev libabsl-dev libsimdjson-dev
+  # Tests.
+  libgtest-dev libgmock-dev
+)
+
+missing=()
+for p in "${PACKAGES[@]}"; do
+  if ! dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed"; then
+    missing+=("$p")
+  fi
+done
+
+if ((${#missing[@]} == 0)); then
+  echo "setup-debian: all ${#PACKAGES[@]} packages present"
+  exit 0
+fi
+
+echo "setup-debian: installing ${missing[*]}"
+SUDO=""
+if [[ $(id -u) -ne 0 ]]; then SUDO="sudo"; fi
+export DEBIAN_FRONTEND=noninteractive
+$SUDO apt-get update -qq
+$SUDO apt-get install -y -qq --no-install-recommends "${missing[@]}"
+echo "setup-debian: done"
