@@ -11,7 +11,7 @@ PACKAGES=(
   libgrpc++-dev protobuf-compiler-grpc protobuf-compiler libprotobuf-dev
   python3 python3-grpcio python3-protobuf
   # Storage, parsing, utilities.
-  librocksdb-dev libyaml-cpp-dev libabsl-dev libsimdjson-dev
+  librocksdb-dev libyaml-cpp-dev libabsl-dev libsimdjson-dev libssl-dev
   # Tests.
   libgtest-dev libgmock-dev
 )

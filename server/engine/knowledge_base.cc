@@ -1,0 +1,78 @@
+#include "server/engine/knowledge_base.h"
+
+#include <algorithm>
+#include <utility>
+
+#include "absl/strings/ascii.h"
+
+namespace cov::server::engine {
+
+KnowledgeBase::KnowledgeBase(std::string release_key, cov::v1::Release release,
+                             std::vector<cov::v1::Tactic> tactics,
+                             std::vector<cov::v1::Technique> techniques,
+                             std::vector<cov::v1::Actor> actors,
+                             std::vector<cov::v1::DataComponent> components,
+                             std::vector<cov::v1::MitigationRef> mitigations)
+    : release_key_(std::move(release_key)),
+      release_(std::move(release)),
+      tactics_(std::move(tactics)),
+      techniques_(std::move(techniques)),
+      actors_(std::move(actors)),
+      components_(std::move(components)),
+      mitigations_(std::move(mitigations)) {
+  std::sort(tactics_.begin(), tactics_.end(),
+            [](const auto& a, const auto& b) { return a.order() < b.order(); });
+  std::sort(techniques_.begin(), techniques_.end(),
+            [](const auto& a, const auto& b) { return a.id() < b.id(); });
+  for (size_t i = 0; i < techniques_.size(); ++i) {
+    technique_index_[absl::AsciiStrToUpper(techniques_[i].id())] = i;
+  }
+  for (size_t i = 0; i < tactics_.size(); ++i) {
+    tactic_index_[absl::AsciiStrToLower(tactics_[i].shortname())] = i;
+    tactic_index_[absl::AsciiStrToLower(tactics_[i].id())] = i;
+    tactic_index_[absl::AsciiStrToLower(tactics_[i].name())] = i;
+  }
+  // IDs first, then names, then aliases; active entries override inactive
+  // ones so "APT28" finds the live group, not a revoked duplicate.
+  auto active = [this](size_t i) {
+    return !actors_[i].revoked() && !actors_[i].deprecated();
+  };
+  auto add = [&](std::string key, size_t i) {
+    if (key.empty()) return;
+    auto [it, inserted] = actor_index_.emplace(key, i);
+    if (!inserted && !active(it->second) && active(i)) it->second = i;
+  };
+  for (size_t i = 0; i < actors_.size(); ++i) {
+    add(absl::AsciiStrToLower(actors_[i].id()), i);
+  }
+  for (size_t i = 0; i < actors_.size(); ++i) {
+    add(absl::AsciiStrToLower(actors_[i].name()), i);
+  }
+  for (size_t i = 0; i < actors_.size(); ++i) {
+    for (const auto& alias : actors_[i].aliases()) {
+      add(absl::AsciiStrToLower(alias), i);
+    }
+  }
+}
+
+const cov::v1::Technique* KnowledgeBase::FindTechnique(
+    absl::string_view id) const {
+  auto it = technique_index_.find(absl::AsciiStrToUpper(id));
+  return it == technique_index_.end() ? nullptr : &techniques_[it->second];
+}
+
+const cov::v1::Actor* KnowledgeBase::FindActor(absl::string_view query) const {
+  auto it = actor_index_.find(
+      absl::AsciiStrToLower(absl::StripAsciiWhitespace(query)));
+  return it == actor_index_.end() ? nullptr : &actors_[it->second];
+}
+
+const cov::v1::Tactic* KnowledgeBase::FindTactic(
+    absl::string_view query) const {
+  std::string key = absl::AsciiStrToLower(query);
+  std::replace(key.begin(), key.end(), '_', '-');
+  auto it = tactic_index_.find(key);
+  return it == tactic_index_.end() ? nullptr : &tactics_[it->second];
+}
+
+}  // namespace cov::server::engine

@@ -1,0 +1,446 @@
+#include "server/store/rocksdb_store.h"
+
+#include <algorithm>
+#include <cstring>
+#include <utility>
+
+#include "absl/strings/ascii.h"
+#include "absl/strings/escaping.h"
+#include "absl/strings/numbers.h"
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_format.h"
+#include "absl/strings/str_join.h"
+#include "absl/strings/str_split.h"
+#include "rocksdb/db.h"
+#include "rocksdb/options.h"
+#include "rocksdb/slice.h"
+#include "rocksdb/write_batch.h"
+#include "server/store/schema.h"
+
+namespace cov::server::store {
+namespace {
+
+// The single conversion point from RocksDB status to absl::Status.
+absl::Status ToAbsl(const rocksdb::Status& s, absl::string_view what) {
+  if (s.ok()) return absl::OkStatus();
+  std::string msg = absl::StrCat(what, ": ", s.ToString());
+  if (s.IsNotFound()) return absl::NotFoundError(msg);
+  if (s.IsCorruption()) return absl::DataLossError(msg);
+  if (s.IsIOError() || s.IsBusy() || s.IsTimedOut() || s.IsTryAgain()) {
+    return absl::UnavailableError(msg);
+  }
+  if (s.IsInvalidArgument()) return absl::InvalidArgumentError(msg);
+  return absl::InternalError(msg);
+}
+
+rocksdb::Slice ToSlice(absl::string_view s) { return {s.data(), s.size()}; }
+
+absl::string_view ToView(const rocksdb::Slice& s) {
+  return {s.data(), s.size()};
+}
+
+// Holds a snapshot for the duration of a multi-key read.
+class ScopedSnapshot {
+ public:
+  explicit ScopedSnapshot(rocksdb::DB* db) : db_(db) {
+    options_.snapshot = db_->GetSnapshot();
+  }
+  ~ScopedSnapshot() { db_->ReleaseSnapshot(options_.snapshot); }
+  const rocksdb::ReadOptions& options() const { return options_; }
+
+ private:
+  rocksdb::DB* db_;
+  rocksdb::ReadOptions options_;
+};
+
+template <typename Message>
+absl::Status Decode(const rocksdb::Slice& bytes, absl::string_view key,
+                    Message* out) {
+  if (!out->ParseFromArray(bytes.data(), static_cast<int>(bytes.size()))) {
+    return absl::DataLossError(
+        absl::StrCat("store record '", absl::CHexEscape(key),
+                     "' is not a valid ", out->GetTypeName()));
+  }
+  return absl::OkStatus();
+}
+
+// Compares dotted versions numerically ("9.0" < "18.1").
+bool VersionLess(absl::string_view a, absl::string_view b) {
+  std::vector<absl::string_view> pa = absl::StrSplit(a, '.');
+  std::vector<absl::string_view> pb = absl::StrSplit(b, '.');
+  for (size_t i = 0; i < std::max(pa.size(), pb.size()); ++i) {
+    int x = 0, y = 0;
+    if (i < pa.size()) (void)absl::SimpleAtoi(pa[i], &x);
+    if (i < pb.size()) (void)absl::SimpleAtoi(pb[i], &y);
+    if (x != y) return x < y;
+  }
+  return a < b;
+}
+
+const char* const kAllColumnFamilies[] = {
+    kCfReleases, kCfMeta,       kCfTactics,    kCfTechniques,
+    kCfActors,   kCfComponents, kCfMitigations};
+
+}  // namespace
+
+absl::StatusOr<std::unique_ptr<RocksDbStore>> RocksDbStore::Open(
+    const std::string& dir) {
+  rocksdb::DBOptions db_options;
+  db_options.create_if_missing = true;
+  db_options.create_missing_column_families = true;
+  // Small service: keep the thread pool and open files modest.
+  db_options.IncreaseParallelism(2);
+  db_options.max_open_files = 512;
+  db_options.keep_log_file_num = 3;
+
+  rocksdb::ColumnFamilyOptions cf_options;
+  cf_options.OptimizeForPointLookup(64);
+
+  std::vector<rocksdb::ColumnFamilyDescriptor> descriptors;
+  descriptors.emplace_back(rocksdb::kDefaultColumnFamilyName, cf_options);
+  for (const char* name : kAllColumnFamilies) {
+    descriptors.emplace_back(name, cf_options);
+  }
+  // A store may hold column families of a newer build; open them too so
+  // RocksDB does not refuse the directory.
+  std::vector<std::string> existing;
+  if (rocksdb::DB::ListColumnFamilies(db_options, dir, &existing).ok()) {
+    for (const std::string& name : existing) {
+      bool known = name == rocksdb::kDefaultColumnFamilyName;
+      for (const char* n : kAllColumnFamilies) known |= name == n;
+      if (!known) descriptors.emplace_back(name, cf_options);
+    }
+  }
+
+  std::unique_ptr<RocksDbStore> store(new RocksDbStore());
+  store->dir_ = dir;
+  rocksdb::Status s = rocksdb::DB::Open(db_options, dir, descriptors,
+                                        &store->handles_, &store->db_);
+  if (!s.ok()) return ToAbsl(s, absl::StrCat("opening store ", dir));
+  for (const auto& d : descriptors) store->cf_names_.push_back(d.name);
+
+  std::string version;
+  s = store->db_->Get(rocksdb::ReadOptions(), kSchemaVersionKey, &version);
+  if (s.IsNotFound()) {
+    rocksdb::WriteOptions wo;
+    wo.sync = true;
+    s = store->db_->Put(wo, kSchemaVersionKey,
+                        std::to_string(kSchemaVersion));
+    if (!s.ok()) return ToAbsl(s, "writing schema version");
+  } else if (!s.ok()) {
+    return ToAbsl(s, "reading schema version");
+  } else if (version != std::to_string(kSchemaVersion)) {
+    return absl::FailedPreconditionError(
+        absl::StrCat("store ", dir, " has schema version ", version,
+                     "; this covd reads version ", kSchemaVersion));
+  }
+  return store;
+}
+
+RocksDbStore::~RocksDbStore() {
+  if (db_ == nullptr) return;
+  for (auto* h : handles_) db_->DestroyColumnFamilyHandle(h);
+  db_->Close();
+  delete db_;
+}
+
+rocksdb::ColumnFamilyHandle* RocksDbStore::cf(const char* name) const {
+  for (size_t i = 0; i < cf_names_.size(); ++i) {
+    if (cf_names_[i] == name) return handles_[i];
+  }
+  return nullptr;  // unreachable: every schema family is opened
+}
+
+absl::Status RocksDbStore::PutRelease(
+    const ingest::attack::ParsedRelease& parsed,
+    const cov::v1::Release& release, bool make_default) {
+  if (release.domain().empty() || release.version().empty()) {
+    return absl::InvalidArgumentError("release has no domain or version");
+  }
+  const std::string key = ReleaseKey(release.domain(), release.version());
+  const std::string begin = ReleasePrefix(key);
+  const std::string end = ReleaseEnd(key);
+
+  rocksdb::WriteBatch batch;
+  // Old contents of this release go first; the puts below have later
+  // sequence numbers, so they survive the range deletes.
+  for (const char* name : {kCfTactics, kCfTechniques, kCfActors,
+                           kCfComponents, kCfMitigations}) {
+    rocksdb::Status s = batch.DeleteRange(cf(name), begin, end);
+    if (!s.ok()) return ToAbsl(s, "preparing batch");
+  }
+  std::string buf;
+  auto put = [&](const char* family, absl::string_view id,
+                 const google::protobuf::MessageLite& m) -> absl::Status {
+    buf.clear();
+    if (!m.SerializeToString(&buf)) {
+      return absl::InternalError(absl::StrCat("cannot encode ", id));
+    }
+    return ToAbsl(batch.Put(cf(family), ObjectKey(key, id), buf),
+                  "preparing batch");
+  };
+  absl::Status st;
+  for (const auto& t : parsed.tactics) {
+    st = put(kCfTactics, absl::StrFormat("%04d", t.order()), t);
+    if (!st.ok()) return st;
+  }
+  for (const auto& t : parsed.techniques) {
+    st = put(kCfTechniques, absl::AsciiStrToUpper(t.id()), t);
+    if (!st.ok()) return st;
+  }
+  for (const auto& a : parsed.actors) {
+    st = put(kCfActors, absl::AsciiStrToUpper(a.id()), a);
+    if (!st.ok()) return st;
+  }
+  for (const auto& c : parsed.data_components) {
+    if (c.id().empty()) continue;
+    st = put(kCfComponents, absl::AsciiStrToUpper(c.id()), c);
+    if (!st.ok()) return st;
+  }
+  for (const auto& m : parsed.mitigations) {
+    st = put(kCfMitigations, absl::AsciiStrToUpper(m.id()), m);
+    if (!st.ok()) return st;
+  }
+
+  cov::v1::Release stored = release;
+  stored.set_is_default(false);  // derived from meta on read
+  if (!stored.SerializeToString(&buf)) {
+    return absl::InternalError("cannot encode release");
+  }
+  rocksdb::Status s = batch.Put(cf(kCfReleases), key, buf);
+  if (!s.ok()) return ToAbsl(s, "preparing batch");
+
+  std::string current_default;
+  bool has_default = db_->Get(rocksdb::ReadOptions(), cf(kCfMeta),
+                              kMetaDefault, &current_default)
+                         .ok();
+  if (make_default || !has_default) {
+    s = batch.Put(cf(kCfMeta), kMetaDefault, key);
+    if (!s.ok()) return ToAbsl(s, "preparing batch");
+  }
+  std::string domain_default;
+  bool has_domain_default =
+      db_->Get(rocksdb::ReadOptions(), cf(kCfMeta),
+               DomainDefaultKey(release.domain()), &domain_default)
+          .ok();
+  if (make_default || !has_domain_default) {
+    s = batch.Put(cf(kCfMeta), DomainDefaultKey(release.domain()), key);
+    if (!s.ok()) return ToAbsl(s, "preparing batch");
+  }
+
+  rocksdb::WriteOptions wo;
+  wo.sync = true;
+  return ToAbsl(db_->Write(wo, &batch), absl::StrCat("storing release ", key));
+}
+
+absl::StatusOr<std::vector<cov::v1::Release>> RocksDbStore::ListReleases()
+    const {
+  ScopedSnapshot snap(db_);
+  std::string def;
+  rocksdb::Status s = db_->Get(snap.options(), cf(kCfMeta), kMetaDefault, &def);
+  if (!s.ok() && !s.IsNotFound()) return ToAbsl(s, "reading default");
+  std::vector<cov::v1::Release> out;
+  std::unique_ptr<rocksdb::Iterator> it(
+      db_->NewIterator(snap.options(), cf(kCfReleases)));
+  for (it->SeekToFirst(); it->Valid(); it->Next()) {
+    cov::v1::Release r;
+    absl::Status st = Decode(it->value(), ToView(it->key()), &r);
+    if (!st.ok()) return st;
+    r.set_is_default(ToView(it->key()) == def);
+    out.push_back(std::move(r));
+  }
+  if (!it->status().ok()) return ToAbsl(it->status(), "listing releases");
+  return out;
+}
+
+absl::StatusOr<StoredRelease> RocksDbStore::ResolveRelease(
+    const cov::v1::ReleaseRef& ref) const {
+  ScopedSnapshot snap(db_);
+  auto get_release = [&](const std::string& key)
+      -> absl::StatusOr<StoredRelease> {
+    std::string bytes;
+    rocksdb::Status s = db_->Get(snap.options(), cf(kCfReleases), key, &bytes);
+    if (!s.ok()) return ToAbsl(s, absl::StrCat("release ", key));
+    StoredRelease out;
+    out.key = key;
+    absl::Status st = Decode(bytes, key, &out.release);
+    if (!st.ok()) return st;
+    return out;
+  };
+  std::string def;
+  rocksdb::Status s = db_->Get(snap.options(), cf(kCfMeta), kMetaDefault, &def);
+  if (s.IsNotFound()) {
+    return absl::FailedPreconditionError(
+        "no ATT&CK release is loaded; run `cov ingest attack FILE` first");
+  }
+  if (!s.ok()) return ToAbsl(s, "reading default release");
+
+  std::string domain = ref.domain();
+  if (domain.empty()) domain = def.substr(0, def.find('@'));
+  std::string key;
+  if (ref.version().empty()) {
+    if (ref.domain().empty()) {
+      key = def;
+    } else {
+      s = db_->Get(snap.options(), cf(kCfMeta), DomainDefaultKey(domain),
+                   &key);
+      if (!s.ok() && !s.IsNotFound()) return ToAbsl(s, "reading default");
+    }
+  } else {
+    key = ReleaseKey(domain, ref.version());
+  }
+  absl::StatusOr<StoredRelease> found =
+      key.empty() ? absl::NotFoundError("") : get_release(key);
+  if (found.ok()) {
+    found->release.set_is_default(found->key == def);
+    return found;
+  }
+  if (!absl::IsNotFound(found.status())) return found.status();
+
+  // Version only: accept it from any domain when the default domain lacks it.
+  std::vector<std::string> keys;
+  std::unique_ptr<rocksdb::Iterator> it(
+      db_->NewIterator(snap.options(), cf(kCfReleases)));
+  for (it->SeekToFirst(); it->Valid(); it->Next()) {
+    std::string k(ToView(it->key()));
+    keys.push_back(k);
+    if (ref.domain().empty() && !ref.version().empty() &&
+        k.substr(k.find('@') + 1) == ref.version()) {
+      return get_release(k);
+    }
+  }
+  return absl::NotFoundError(absl::StrCat(
+      "no ATT&CK release ", ref.domain().empty() ? "" : ref.domain(),
+      ref.domain().empty() || ref.version().empty() ? "" : "@", ref.version(),
+      " in the store; stored: ",
+      keys.empty() ? "none" : absl::StrJoin(keys, ", ")));
+}
+
+absl::StatusOr<cov::v1::Release> RocksDbStore::SetDefaultRelease(
+    const cov::v1::ReleaseRef& ref) {
+  absl::StatusOr<StoredRelease> r = ResolveRelease(ref);
+  if (!r.ok()) return r.status();
+  rocksdb::WriteBatch batch;
+  batch.Put(cf(kCfMeta), kMetaDefault, r->key);
+  batch.Put(cf(kCfMeta), DomainDefaultKey(r->release.domain()), r->key);
+  rocksdb::WriteOptions wo;
+  wo.sync = true;
+  absl::Status st = ToAbsl(db_->Write(wo, &batch), "setting default");
+  if (!st.ok()) return st;
+  r->release.set_is_default(true);
+  return r->release;
+}
+
+namespace {
+
+template <typename Message>
+absl::StatusOr<Message> GetOne(rocksdb::DB* db, rocksdb::ColumnFamilyHandle* cf,
+                               absl::string_view release_key,
+                               absl::string_view id, absl::string_view kind) {
+  std::string key = ObjectKey(release_key, absl::AsciiStrToUpper(id));
+  rocksdb::PinnableSlice bytes;
+  rocksdb::Status s = db->Get(rocksdb::ReadOptions(), cf, key, &bytes);
+  if (s.IsNotFound()) {
+    return absl::NotFoundError(
+        absl::StrCat(kind, " ", id, " is not in ATT&CK ", release_key));
+  }
+  if (!s.ok()) return ToAbsl(s, absl::StrCat("reading ", kind, " ", id));
+  Message m;
+  absl::Status st = Decode(bytes, key, &m);
+  if (!st.ok()) return st;
+  return m;
+}
+
+template <typename Message>
+absl::Status ForEach(rocksdb::DB* db, rocksdb::ColumnFamilyHandle* cf,
+                     absl::string_view release_key,
+                     const std::function<bool(const Message&)>& fn) {
+  ScopedSnapshot snap(db);
+  const std::string begin = ReleasePrefix(release_key);
+  const std::string end = ReleaseEnd(release_key);
+  rocksdb::ReadOptions ro = snap.options();
+  rocksdb::Slice upper(end);
+  ro.iterate_upper_bound = &upper;
+  std::unique_ptr<rocksdb::Iterator> it(db->NewIterator(ro, cf));
+  Message m;
+  for (it->Seek(begin); it->Valid(); it->Next()) {
+    absl::Status st = Decode(it->value(), ToView(it->key()), &m);
+    if (!st.ok()) return st;
+    if (!fn(m)) break;
+  }
+  return ToAbsl(it->status(), "iterating store");
+}
+
+template <typename Message>
+absl::StatusOr<std::vector<Message>> ListAll(rocksdb::DB* db,
+                                             rocksdb::ColumnFamilyHandle* cf,
+                                             absl::string_view release_key) {
+  std::vector<Message> out;
+  absl::Status st = ForEach<Message>(db, cf, release_key,
+                                     [&](const Message& m) {
+                                       out.push_back(m);
+                                       return true;
+                                     });
+  if (!st.ok()) return st;
+  return out;
+}
+
+}  // namespace
+
+absl::StatusOr<cov::v1::Technique> RocksDbStore::GetTechnique(
+    absl::string_view release_key, absl::string_view id) const {
+  return GetOne<cov::v1::Technique>(db_, cf(kCfTechniques), release_key, id,
+                                    "technique");
+}
+
+absl::StatusOr<cov::v1::Actor> RocksDbStore::GetActor(
+    absl::string_view release_key, absl::string_view id) const {
+  return GetOne<cov::v1::Actor>(db_, cf(kCfActors), release_key, id,
+                                "group, software or campaign");
+}
+
+absl::Status RocksDbStore::ForEachTechnique(
+    absl::string_view release_key,
+    const std::function<bool(const cov::v1::Technique&)>& fn) const {
+  return ForEach<cov::v1::Technique>(db_, cf(kCfTechniques), release_key, fn);
+}
+
+absl::Status RocksDbStore::ForEachActor(
+    absl::string_view release_key,
+    const std::function<bool(const cov::v1::Actor&)>& fn) const {
+  return ForEach<cov::v1::Actor>(db_, cf(kCfActors), release_key, fn);
+}
+
+absl::StatusOr<std::vector<cov::v1::Tactic>> RocksDbStore::ListTactics(
+    absl::string_view release_key) const {
+  return ListAll<cov::v1::Tactic>(db_, cf(kCfTactics), release_key);
+}
+
+absl::StatusOr<std::vector<cov::v1::DataComponent>>
+RocksDbStore::ListDataComponents(absl::string_view release_key) const {
+  return ListAll<cov::v1::DataComponent>(db_, cf(kCfComponents), release_key);
+}
+
+absl::StatusOr<std::vector<cov::v1::MitigationRef>>
+RocksDbStore::ListMitigations(absl::string_view release_key) const {
+  return ListAll<cov::v1::MitigationRef>(db_, cf(kCfMitigations),
+                                         release_key);
+}
+
+int64_t RocksDbStore::ApproximateSizeBytes() const {
+  uint64_t total = 0;
+  for (auto* h : handles_) {
+    uint64_t v = 0;
+    if (db_->GetIntProperty(h, rocksdb::DB::Properties::kTotalSstFilesSize,
+                            &v)) {
+      total += v;
+    }
+    if (db_->GetIntProperty(h, rocksdb::DB::Properties::kSizeAllMemTables,
+                            &v)) {
+      total += v;
+    }
+  }
+  return static_cast<int64_t>(total);
+}
+
+}  // namespace cov::server::store

@@ -1,0 +1,73 @@
+// RocksDB implementation of Store. Schema: schema.h.
+//
+//   absl::StatusOr<std::unique_ptr<RocksDbStore>> s = RocksDbStore::Open(dir);
+//
+// Only this package includes RocksDB headers.
+#ifndef COV_SERVER_STORE_ROCKSDB_STORE_H_
+#define COV_SERVER_STORE_ROCKSDB_STORE_H_
+
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "absl/status/statusor.h"
+#include "server/store/store.h"
+
+namespace rocksdb {
+class DB;
+class ColumnFamilyHandle;
+}  // namespace rocksdb
+
+namespace cov::server::store {
+
+class RocksDbStore final : public Store {
+ public:
+  // Opens (creating when missing) the store in `dir`. Fails with
+  // kUnavailable when the directory is locked by another process or cannot
+  // be written, kDataLoss on corruption, kFailedPrecondition when the store
+  // was written by an incompatible schema version.
+  static absl::StatusOr<std::unique_ptr<RocksDbStore>> Open(
+      const std::string& dir);
+
+  ~RocksDbStore() override;
+
+  absl::Status PutRelease(const ingest::attack::ParsedRelease& parsed,
+                          const cov::v1::Release& release,
+                          bool make_default) override;
+  absl::StatusOr<std::vector<cov::v1::Release>> ListReleases() const override;
+  absl::StatusOr<StoredRelease> ResolveRelease(
+      const cov::v1::ReleaseRef& ref) const override;
+  absl::StatusOr<cov::v1::Release> SetDefaultRelease(
+      const cov::v1::ReleaseRef& ref) override;
+  absl::StatusOr<cov::v1::Technique> GetTechnique(
+      absl::string_view release_key, absl::string_view id) const override;
+  absl::StatusOr<cov::v1::Actor> GetActor(absl::string_view release_key,
+                                          absl::string_view id) const override;
+  absl::Status ForEachTechnique(
+      absl::string_view release_key,
+      const std::function<bool(const cov::v1::Technique&)>& fn) const override;
+  absl::Status ForEachActor(
+      absl::string_view release_key,
+      const std::function<bool(const cov::v1::Actor&)>& fn) const override;
+  absl::StatusOr<std::vector<cov::v1::Tactic>> ListTactics(
+      absl::string_view release_key) const override;
+  absl::StatusOr<std::vector<cov::v1::DataComponent>> ListDataComponents(
+      absl::string_view release_key) const override;
+  absl::StatusOr<std::vector<cov::v1::MitigationRef>> ListMitigations(
+      absl::string_view release_key) const override;
+  int64_t ApproximateSizeBytes() const override;
+
+ private:
+  RocksDbStore() = default;
+
+  rocksdb::ColumnFamilyHandle* cf(const char* name) const;
+
+  std::string dir_;
+  rocksdb::DB* db_ = nullptr;
+  std::vector<std::string> cf_names_;
+  std::vector<rocksdb::ColumnFamilyHandle*> handles_;
+};
+
+}  // namespace cov::server::store
+
+#endif  // COV_SERVER_STORE_ROCKSDB_STORE_H_

@@ -1,0 +1,75 @@
+// The RocksDB schema of the cov store: the one place that defines column
+// families, key layout and value encoding.
+//
+// Column family  | key                               | value
+// ---------------|-----------------------------------|---------------------------
+// default        | "schema_version"                  | decimal string ("1")
+// releases       | <release>                         | cov.v1.Release
+// meta           | "default"                         | <release> of the store default
+//                | "default/" <domain>               | <release> default of a domain
+// tactics        | <release> \0 <order, 4-digit>     | cov.v1.Tactic
+// techniques     | <release> \0 <T-id>               | cov.v1.Technique
+// actors         | <release> \0 <G/S/C-id>           | cov.v1.Actor
+// components     | <release> \0 <DC-id>              | cov.v1.DataComponent
+// mitigations    | <release> \0 <M-id>               | cov.v1.MitigationRef
+//
+// <release> is "<domain>@<version>", e.g. "enterprise-attack@18.1"; it never
+// contains \0, so "<release>\0" is a prefix that selects exactly one release
+// and ["<release>\0", "<release>\1") is its key range. Values are serialised
+// protobuf messages of the cov.v1 API, so the store, the server and clients
+// share one definition. IDs in keys are upper-case ATT&CK IDs.
+//
+// Atomicity: an ingest is one WriteBatch (range deletes of the release's old
+// keys, then every new key, then the releases/meta records), written with
+// sync. A crash before the batch is durable leaves the previous state; after,
+// the new one. Readers use snapshots, so they never see a mix.
+#ifndef COV_SERVER_STORE_SCHEMA_H_
+#define COV_SERVER_STORE_SCHEMA_H_
+
+#include <string>
+
+#include "absl/strings/str_cat.h"
+#include "absl/strings/string_view.h"
+
+namespace cov::server::store {
+
+inline constexpr int kSchemaVersion = 1;
+
+inline constexpr char kCfReleases[] = "releases";
+inline constexpr char kCfMeta[] = "meta";
+inline constexpr char kCfTactics[] = "tactics";
+inline constexpr char kCfTechniques[] = "techniques";
+inline constexpr char kCfActors[] = "actors";
+inline constexpr char kCfComponents[] = "components";
+inline constexpr char kCfMitigations[] = "mitigations";
+
+inline constexpr char kMetaDefault[] = "default";
+inline constexpr char kSchemaVersionKey[] = "schema_version";
+
+// "enterprise-attack@18.1".
+inline std::string ReleaseKey(absl::string_view domain,
+                              absl::string_view version) {
+  return absl::StrCat(domain, "@", version);
+}
+
+inline std::string DomainDefaultKey(absl::string_view domain) {
+  return absl::StrCat("default/", domain);
+}
+
+// "<release>\0" — the prefix of every key of one release.
+inline std::string ReleasePrefix(absl::string_view release) {
+  return absl::StrCat(release, absl::string_view("\0", 1));
+}
+
+// "<release>\1" — the exclusive end of the release's key range.
+inline std::string ReleaseEnd(absl::string_view release) {
+  return absl::StrCat(release, absl::string_view("\1", 1));
+}
+
+inline std::string ObjectKey(absl::string_view release, absl::string_view id) {
+  return absl::StrCat(ReleasePrefix(release), id);
+}
+
+}  // namespace cov::server::store
+
+#endif  // COV_SERVER_STORE_SCHEMA_H_

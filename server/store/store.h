@@ -1,0 +1,90 @@
+// The cov store interface: ATT&CK releases (and, later, rules and evidence)
+// kept durably. The query engine and the server see only this interface; the
+// RocksDB implementation is in rocksdb_store.h.
+//
+// Thread-safety: all methods are safe to call concurrently. Reads see a
+// consistent snapshot of one moment: never half of an ingest.
+//
+// Errors: kNotFound for unknown releases or IDs, kFailedPrecondition when no
+// release is stored yet, kDataLoss for corrupt records, kUnavailable for I/O
+// problems, kInternal for broken invariants.
+#ifndef COV_SERVER_STORE_STORE_H_
+#define COV_SERVER_STORE_STORE_H_
+
+#include <cstdint>
+#include <functional>
+#include <string>
+#include <vector>
+
+#include "absl/status/status.h"
+#include "absl/status/statusor.h"
+#include "absl/strings/string_view.h"
+#include "cov/v1/attack.pb.h"
+#include "ingest/attack/stix_bundle.h"
+
+namespace cov::server::store {
+
+// A release as stored, with the key other calls take.
+struct StoredRelease {
+  std::string key;  // "enterprise-attack@18.1"
+  cov::v1::Release release;
+};
+
+class Store {
+ public:
+  virtual ~Store() = default;
+
+  // Replaces (or adds) the release `parsed.release.domain()@version()` with
+  // `parsed`, atomically. `release` carries storage fields (sha256,
+  // source_file, ingested_at_unix). The first release stored becomes the
+  // default; `make_default` makes this one the default of the store and of
+  // its domain. On error nothing changes.
+  virtual absl::Status PutRelease(const ingest::attack::ParsedRelease& parsed,
+                                  const cov::v1::Release& release,
+                                  bool make_default) = 0;
+
+  // All releases, sorted by key, with is_default set.
+  virtual absl::StatusOr<std::vector<cov::v1::Release>> ListReleases()
+      const = 0;
+
+  // Picks a release: empty ref -> the store default; domain only -> that
+  // domain's default; version only -> that version in the default domain
+  // (else in any domain). kFailedPrecondition when nothing is stored,
+  // kNotFound naming the stored releases otherwise.
+  virtual absl::StatusOr<StoredRelease> ResolveRelease(
+      const cov::v1::ReleaseRef& ref) const = 0;
+
+  // Makes a stored release the default of the store and of its domain.
+  virtual absl::StatusOr<cov::v1::Release> SetDefaultRelease(
+      const cov::v1::ReleaseRef& ref) = 0;
+
+  // One technique by upper-case ID. kNotFound when the release lacks it.
+  virtual absl::StatusOr<cov::v1::Technique> GetTechnique(
+      absl::string_view release_key, absl::string_view id) const = 0;
+
+  // One group, software or campaign by upper-case ID.
+  virtual absl::StatusOr<cov::v1::Actor> GetActor(
+      absl::string_view release_key, absl::string_view id) const = 0;
+
+  // Visitors over one release, in key order, from one snapshot. A visitor
+  // returning false stops the walk early (not an error).
+  virtual absl::Status ForEachTechnique(
+      absl::string_view release_key,
+      const std::function<bool(const cov::v1::Technique&)>& fn) const = 0;
+  virtual absl::Status ForEachActor(
+      absl::string_view release_key,
+      const std::function<bool(const cov::v1::Actor&)>& fn) const = 0;
+  virtual absl::StatusOr<std::vector<cov::v1::Tactic>> ListTactics(
+      absl::string_view release_key) const = 0;
+  virtual absl::StatusOr<std::vector<cov::v1::DataComponent>>
+  ListDataComponents(absl::string_view release_key) const = 0;
+  virtual absl::StatusOr<std::vector<cov::v1::MitigationRef>> ListMitigations(
+      absl::string_view release_key) const = 0;
+
+  // Approximate on-disk size, in bytes.
+  virtual int64_t ApproximateSizeBytes() const = 0;
+};
+
+}  // namespace cov::server::store
+
+#endif  // COV_SERVER_STORE_STORE_H_
