@@ -1,0 +1,542 @@
+// cov: the command-line client of covd. A thin gRPC client: every command is
+// one or two RPCs of cov.v1.CovService and a rendering of the answer.
+//
+// Exit codes: 0 success, 1 failed request or not found, 2 usage error.
+#include <unistd.h>
+
+#include <algorithm>
+#include <chrono>
+#include <cstdio>
+#include <cstdlib>
+#include <fstream>
+#include <functional>
+#include <map>
+#include <memory>
+#include <sstream>
+#include <string>
+#include <vector>
+
+#include "absl/flags/flag.h"
+#include "absl/flags/parse.h"
+#include "absl/flags/reflection.h"
+#include "absl/strings/ascii.h"
+#include "absl/strings/match.h"
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_join.h"
+#include "absl/strings/str_split.h"
+#include "cov/v1/cov.grpc.pb.h"
+#include "google/protobuf/util/json_util.h"
+#include "grpcpp/grpcpp.h"
+
+ABSL_FLAG(std::string, server, "",
+          "covd address host:port. Default: $COV_SERVER, else 127.0.0.1:8470.");
+ABSL_FLAG(std::string, format, "table",
+          "Output format: table (for people) or json (the RPC response in the "
+          "proto3 JSON mapping, lowerCamelCase fields).");
+ABSL_FLAG(std::string, attack_version, "",
+          "ATT&CK release version to query, e.g. 17.1. Default: the store's "
+          "default release.");
+ABSL_FLAG(std::string, domain, "",
+          "ATT&CK domain: enterprise-attack, mobile-attack or ics-attack. "
+          "Default: the default release's domain.");
+ABSL_FLAG(std::string, version, "",
+          "ingest attack: version to record when neither the bundle nor the "
+          "file name carries one.");
+ABSL_FLAG(bool, make_default, false,
+          "ingest attack: make this release the default.");
+ABSL_FLAG(bool, server_path, false,
+          "ingest attack: send the path for covd to read instead of the "
+          "file's bytes (covd must see the same file system).");
+ABSL_FLAG(std::vector<std::string>, kind, {},
+          "search: restrict to kinds (technique, tactic, group, software, "
+          "campaign, mitigation, data-component), comma-separated.");
+ABSL_FLAG(int, limit, 20, "search: maximum hits.");
+ABSL_FLAG(bool, all, false, "search: include revoked and deprecated objects.");
+ABSL_FLAG(double, timeout, 60, "RPC deadline in seconds.");
+
+namespace {
+
+constexpr char kDefaultServer[] = "127.0.0.1:8470";
+
+constexpr char kUsage[] = R"(cov - ATT&CK detection coverage, from the command line.
+
+Usage: cov [flags] COMMAND [ARGS]
+
+Knowledge base:
+  ingest attack FILE       load an ATT&CK STIX bundle (enterprise, mobile, ics;
+                           v8-v18.1) as one release [--version V] [--make_default]
+  releases                 list stored ATT&CK releases
+  default VERSION|DOMAIN@VERSION
+                           make a stored release the default
+  technique ID             everything ATT&CK says of a technique (tactics,
+                           platforms, data components, users, mitigations);
+                           a revoked ID answers with its replacement
+  actor ID|NAME|ALIAS      a group, software or campaign
+  search TEXT...           search names, IDs, aliases and descriptions
+                           [--kind K,...] [--limit N] [--all]
+  stats                    store contents and server version
+
+Global flags:
+  --server HOST:PORT       covd address (default $COV_SERVER, else 127.0.0.1:8470)
+  --format table|json      output format (json = proto3 JSON of the response)
+  --attack_version V       query release V (e.g. 17.1); --domain D likewise
+  --timeout SECONDS        RPC deadline (default 60)
+
+Exit codes: 0 success, 1 request failed or not found, 2 usage error.
+Run `cov COMMAND --help` for a command's details.
+)";
+
+const std::map<std::string, std::string>& CommandHelp() {
+  static const auto* kHelp = new std::map<std::string, std::string>{
+      {"ingest",
+       "cov ingest attack FILE [--version V] [--make_default] [--server_path]\n"
+       "  Loads a STIX bundle as one ATT&CK release. The version comes from the\n"
+       "  bundle's x-mitre-collection object, else from the file name\n"
+       "  (enterprise-attack-18.1.json), else from --version. Atomic: a bad file\n"
+       "  leaves the store as it was. The first release loaded is the default.\n"},
+      {"releases", "cov releases\n  Lists stored ATT&CK releases; * marks the default.\n"},
+      {"default",
+       "cov default VERSION | DOMAIN@VERSION\n"
+       "  Makes a stored release the default for queries without --attack_version.\n"},
+      {"technique",
+       "cov technique ID [--attack_version V] [--format json]\n"
+       "  Shows a technique or sub-technique (T1197, t1059.001): tactics in\n"
+       "  kill-chain order, platforms, parent/sub-techniques, data components,\n"
+       "  detection strategies, the groups/software/campaigns that use it with\n"
+       "  their procedure text, mitigations and references. A revoked ID (T1086)\n"
+       "  shows its replacement (revokedBy). Exit 1 when the ID is unknown.\n"},
+      {"actor",
+       "cov actor ID|NAME|ALIAS [--attack_version V]\n"
+       "  Shows a group (G0007, APT28, Fancy Bear), software (S0002) or campaign\n"
+       "  (C0022) with the techniques it uses.\n"},
+      {"search",
+       "cov search TEXT... [--kind technique,group] [--limit N] [--all]\n"
+       "  Every word must match an ID, name, alias or description\n"
+       "  (case-insensitive). Name matches rank first.\n"},
+      {"stats", "cov stats\n  Releases, store size, server version and uptime.\n"},
+  };
+  return *kHelp;
+}
+
+int Usage(const std::string& message) {
+  if (!message.empty()) std::fprintf(stderr, "cov: %s\n", message.c_str());
+  std::fprintf(stderr, "Run `cov --help` for usage.\n");
+  return 2;
+}
+
+// Rejects unknown flags with exit code 2 (absl would exit 1) and answers
+// --help itself, so usage errors are distinguishable from failed requests.
+int PreCheckArgs(int argc, char** argv, bool* help, std::string* command) {
+  for (int i = 1; i < argc; ++i) {
+    absl::string_view a = argv[i];
+    if (a == "--") break;
+    if (a == "--help" || a == "-h" || a == "--helpfull" || a == "help") {
+      *help = true;
+      continue;
+    }
+    if (absl::StartsWith(a, "--")) {
+      absl::string_view name = a.substr(2);
+      name = name.substr(0, name.find('='));
+      if (absl::StartsWith(name, "no") &&
+          absl::FindCommandLineFlag(name.substr(2)) != nullptr) {
+        continue;
+      }
+      if (absl::FindCommandLineFlag(name) == nullptr) {
+        return Usage(absl::StrCat("unknown flag --", name));
+      }
+    } else if (absl::StartsWith(a, "-") && a.size() > 1) {
+      return Usage(absl::StrCat("unknown flag ", a));
+    } else if (command->empty()) {
+      *command = std::string(a);
+    }
+  }
+  return 0;
+}
+
+class Client {
+ public:
+  explicit Client(const std::string& address) {
+    grpc::ChannelArguments args;
+    args.SetMaxReceiveMessageSize(512 * 1024 * 1024);
+    args.SetMaxSendMessageSize(512 * 1024 * 1024);
+    stub_ = cov::v1::CovService::NewStub(grpc::CreateCustomChannel(
+        address, grpc::InsecureChannelCredentials(), args));
+    address_ = address;
+  }
+
+  void Prepare(grpc::ClientContext* ctx) const {
+    ctx->set_deadline(std::chrono::system_clock::now() +
+                      std::chrono::milliseconds(static_cast<int64_t>(
+                          absl::GetFlag(FLAGS_timeout) * 1000)));
+  }
+
+  // Prints a failed status and returns the exit code for it.
+  int Fail(const grpc::Status& s) const {
+    if (s.error_code() == grpc::StatusCode::UNAVAILABLE) {
+      std::fprintf(stderr,
+                   "cov: cannot reach covd at %s (%s). Start it with "
+                   "`covd --db DIR` or set --server / COV_SERVER.\n",
+                   address_.c_str(), s.error_message().c_str());
+    } else {
+      std::fprintf(stderr, "cov: %s\n", s.error_message().c_str());
+    }
+    return 1;
+  }
+
+  cov::v1::CovService::Stub* stub() { return stub_.get(); }
+
+ private:
+  std::unique_ptr<cov::v1::CovService::Stub> stub_;
+  std::string address_;
+};
+
+bool JsonOutput() { return absl::GetFlag(FLAGS_format) == "json"; }
+
+void PrintJson(const google::protobuf::Message& m) {
+  google::protobuf::util::JsonPrintOptions opts;
+  opts.add_whitespace = true;
+  opts.always_print_primitive_fields = true;
+  std::string out;
+  auto st = google::protobuf::util::MessageToJsonString(m, &out, opts);
+  if (!st.ok()) {
+    std::fprintf(stderr, "cov: cannot encode JSON: %s\n",
+                 st.ToString().c_str());
+    return;
+  }
+  std::fwrite(out.data(), 1, out.size(), stdout);
+  std::fputc('\n', stdout);
+}
+
+cov::v1::ReleaseRef ReleaseFromFlags() {
+  cov::v1::ReleaseRef ref;
+  ref.set_domain(absl::GetFlag(FLAGS_domain));
+  ref.set_version(absl::GetFlag(FLAGS_attack_version));
+  return ref;
+}
+
+std::string Wrap(absl::string_view text, size_t width, const std::string& indent) {
+  std::string out, line;
+  for (absl::string_view word : absl::StrSplit(text, absl::ByAnyChar(" \n"),
+                                               absl::SkipEmpty())) {
+    if (!line.empty() && line.size() + word.size() + 1 > width) {
+      absl::StrAppend(&out, indent, line, "\n");
+      line.clear();
+    }
+    if (!line.empty()) line += ' ';
+    absl::StrAppend(&line, word);
+  }
+  if (!line.empty()) absl::StrAppend(&out, indent, line, "\n");
+  return out;
+}
+
+std::string Truncate(const std::string& s, size_t n) {
+  std::string flat = s;
+  std::replace(flat.begin(), flat.end(), '\n', ' ');
+  if (flat.size() <= n) return flat;
+  size_t cut = n;
+  while (cut > 0 && (static_cast<unsigned char>(flat[cut]) & 0xC0) == 0x80) --cut;
+  return flat.substr(0, cut) + "...";
+}
+
+void PrintRelease(const cov::v1::Release& r) {
+  const auto& c = r.counts();
+  std::printf(
+      "%s %-18s %-6s %4d techniques %4d sub-techniques %3d groups %4d "
+      "software %3d campaigns  (version from %s, %s)\n",
+      r.is_default() ? "*" : " ", r.domain().c_str(), r.version().c_str(),
+      c.techniques(), c.subtechniques(), c.groups(), c.software(),
+      c.campaigns(), r.version_source().c_str(),
+      r.source_file().c_str());
+}
+
+int CmdIngest(Client& client, const std::vector<std::string>& args) {
+  if (args.size() != 2 || args[0] != "attack") {
+    if (!args.empty() && args[0] != "attack") {
+      return Usage(absl::StrCat("cannot ingest '", args[0],
+                                "' yet: this server version ingests `attack` "
+                                "bundles"));
+    }
+    return Usage("usage: cov ingest attack FILE");
+  }
+  std::string path = args[1];
+  if (const char* wd = std::getenv("BUILD_WORKING_DIRECTORY");
+      wd != nullptr && !path.empty() && path[0] != '/') {
+    path = absl::StrCat(wd, "/", path);
+  }
+  cov::v1::IngestAttackRequest req;
+  req.set_version(absl::GetFlag(FLAGS_version));
+  req.set_make_default(absl::GetFlag(FLAGS_make_default));
+  if (absl::GetFlag(FLAGS_server_path)) {
+    char buf[4096];
+    req.set_path(realpath(path.c_str(), buf) ? std::string(buf) : path);
+  } else {
+    std::ifstream in(path, std::ios::binary);
+    if (!in) {
+      std::fprintf(stderr, "cov: cannot read %s\n", path.c_str());
+      return 1;
+    }
+    std::ostringstream ss;
+    ss << in.rdbuf();
+    req.set_content(ss.str());
+    req.set_file_name(path.substr(path.find_last_of('/') + 1));
+  }
+  grpc::ClientContext ctx;
+  client.Prepare(&ctx);
+  cov::v1::IngestAttackResponse resp;
+  grpc::Status s = client.stub()->IngestAttack(&ctx, req, &resp);
+  if (!s.ok()) return client.Fail(s);
+  if (JsonOutput()) {
+    PrintJson(resp);
+    return 0;
+  }
+  const auto& r = resp.release();
+  std::printf("loaded %s %s from %s in %.0f ms (parse %.0f, store %.0f)\n",
+              r.domain().c_str(), r.version().c_str(), path.c_str(),
+              resp.elapsed_ms(), resp.parse_ms(), resp.store_ms());
+  PrintRelease(r);
+  for (const auto& d : resp.diagnostics()) {
+    std::printf("  warning: %s%s%s [%s]\n", d.message().c_str(),
+                d.object().empty() ? "" : " ",
+                d.object().c_str(), d.code().c_str());
+  }
+  return 0;
+}
+
+int CmdReleases(Client& client) {
+  grpc::ClientContext ctx;
+  client.Prepare(&ctx);
+  cov::v1::ListReleasesResponse resp;
+  grpc::Status s = client.stub()->ListReleases(&ctx, {}, &resp);
+  if (!s.ok()) return client.Fail(s);
+  if (JsonOutput()) {
+    PrintJson(resp);
+    return 0;
+  }
+  if (resp.releases().empty()) {
+    std::printf("no ATT&CK release stored; run `cov ingest attack FILE`\n");
+  }
+  for (const auto& r : resp.releases()) PrintRelease(r);
+  return 0;
+}
+
+int CmdDefault(Client& client, const std::vector<std::string>& args) {
+  if (args.size() != 1) return Usage("usage: cov default VERSION|DOMAIN@VERSION");
+  cov::v1::SetDefaultReleaseRequest req;
+  std::vector<std::string> parts = absl::StrSplit(args[0], '@');
+  if (parts.size() == 2) {
+    req.mutable_release()->set_domain(parts[0]);
+    req.mutable_release()->set_version(parts[1]);
+  } else {
+    req.mutable_release()->set_domain(absl::GetFlag(FLAGS_domain));
+    req.mutable_release()->set_version(args[0]);
+  }
+  grpc::ClientContext ctx;
+  client.Prepare(&ctx);
+  cov::v1::Release resp;
+  grpc::Status s = client.stub()->SetDefaultRelease(&ctx, req, &resp);
+  if (!s.ok()) return client.Fail(s);
+  if (JsonOutput()) {
+    PrintJson(resp);
+  } else {
+    PrintRelease(resp);
+  }
+  return 0;
+}
+
+void PrintTechnique(const cov::v1::Technique& t) {
+  std::printf("%s  %s%s%s\n", t.id().c_str(), t.name().c_str(),
+              t.revoked() ? "  [REVOKED]" : "",
+              t.deprecated() ? "  [DEPRECATED]" : "");
+  std::printf("  ATT&CK:       %s %s  %s\n", t.release().domain().c_str(),
+              t.release().version().c_str(), t.url().c_str());
+  if (t.revoked()) {
+    std::printf("  Revoked by:   %s\n",
+                t.revoked_by().empty() ? "(unknown)" : t.revoked_by().c_str());
+    return;
+  }
+  std::printf("  Tactics:      %s\n", absl::StrJoin(t.tactics(), ", ").c_str());
+  std::printf("  Platforms:    %s\n",
+              absl::StrJoin(t.platforms(), ", ").c_str());
+  if (!t.parent().empty()) std::printf("  Parent:       %s\n", t.parent().c_str());
+  if (!t.subtechniques().empty()) {
+    std::printf("  Sub-techniques: %s\n",
+                absl::StrJoin(t.subtechniques(), ", ").c_str());
+  }
+  std::printf("  Data components: %s\n",
+              t.data_components().empty()
+                  ? "(none)"
+                  : absl::StrJoin(t.data_components(), ", ").c_str());
+  for (const auto& ds : t.detection_strategies()) {
+    std::printf("  Detection strategy %s: %s (%d analytics)\n", ds.id().c_str(),
+                ds.name().c_str(), ds.analytics_size());
+  }
+  if (!t.detection().empty()) {
+    std::printf("  Detection:\n%s", Wrap(t.detection(), 90, "    ").c_str());
+  }
+  std::printf("  Description:\n%s",
+              Wrap(Truncate(t.description(), 600), 90, "    ").c_str());
+  int groups = 0, software = 0, campaigns = 0;
+  for (const auto& p : t.procedures()) {
+    groups += p.kind() == "group";
+    software += p.kind() == "software";
+    campaigns += p.kind() == "campaign";
+  }
+  std::printf("  Used by:      %d groups, %d software, %d campaigns\n", groups,
+              software, campaigns);
+  for (const auto& p : t.procedures()) {
+    std::printf("    %-6s %-28s %s\n", p.id().c_str(),
+                Truncate(p.name(), 28).c_str(),
+                Truncate(p.description(), 90).c_str());
+  }
+  if (!t.mitigations().empty()) std::printf("  Mitigations:\n");
+  for (const auto& m : t.mitigations()) {
+    std::printf("    %-6s %s\n", m.id().c_str(), m.name().c_str());
+  }
+}
+
+int CmdTechnique(Client& client, const std::vector<std::string>& args) {
+  if (args.size() != 1) return Usage("usage: cov technique ID");
+  cov::v1::GetTechniqueRequest req;
+  req.set_id(args[0]);
+  *req.mutable_release() = ReleaseFromFlags();
+  grpc::ClientContext ctx;
+  client.Prepare(&ctx);
+  cov::v1::Technique resp;
+  grpc::Status s = client.stub()->GetTechnique(&ctx, req, &resp);
+  if (!s.ok()) return client.Fail(s);
+  if (JsonOutput()) {
+    PrintJson(resp);
+  } else {
+    PrintTechnique(resp);
+  }
+  return 0;
+}
+
+int CmdActor(Client& client, const std::vector<std::string>& args) {
+  if (args.empty()) return Usage("usage: cov actor ID|NAME|ALIAS");
+  cov::v1::GetActorRequest req;
+  req.set_id(absl::StrJoin(args, " "));
+  *req.mutable_release() = ReleaseFromFlags();
+  grpc::ClientContext ctx;
+  client.Prepare(&ctx);
+  cov::v1::Actor a;
+  grpc::Status s = client.stub()->GetActor(&ctx, req, &a);
+  if (!s.ok()) return client.Fail(s);
+  if (JsonOutput()) {
+    PrintJson(a);
+    return 0;
+  }
+  std::printf("%s  %s (%s%s%s)%s\n", a.id().c_str(), a.name().c_str(),
+              a.kind().c_str(), a.software_type().empty() ? "" : ", ",
+              a.software_type().c_str(), a.revoked() ? "  [REVOKED]" : "");
+  if (!a.aliases().empty()) {
+    std::printf("  Aliases:    %s\n", absl::StrJoin(a.aliases(), ", ").c_str());
+  }
+  std::printf("  Description:\n%s",
+              Wrap(Truncate(a.description(), 500), 90, "    ").c_str());
+  std::printf("  Techniques (%d):\n", a.techniques_size());
+  for (const auto& p : a.techniques()) {
+    std::printf("    %-10s %-40s %s\n", p.id().c_str(),
+                Truncate(p.name(), 40).c_str(),
+                Truncate(p.description(), 70).c_str());
+  }
+  if (!a.software().empty()) {
+    std::vector<std::string> sw;
+    for (const auto& s2 : a.software()) sw.push_back(s2.id() + " " + s2.name());
+    std::printf("  Software:   %s\n", absl::StrJoin(sw, ", ").c_str());
+  }
+  for (const auto& c : a.attributed()) {
+    std::printf("  Attributed: %s %s\n", c.id().c_str(), c.name().c_str());
+  }
+  return 0;
+}
+
+int CmdSearch(Client& client, const std::vector<std::string>& args) {
+  if (args.empty()) return Usage("usage: cov search TEXT...");
+  cov::v1::SearchRequest req;
+  req.set_query(absl::StrJoin(args, " "));
+  *req.mutable_release() = ReleaseFromFlags();
+  for (const auto& k : absl::GetFlag(FLAGS_kind)) req.add_kinds(k);
+  req.set_limit(absl::GetFlag(FLAGS_limit));
+  req.set_include_inactive(absl::GetFlag(FLAGS_all));
+  grpc::ClientContext ctx;
+  client.Prepare(&ctx);
+  cov::v1::SearchResponse resp;
+  grpc::Status s = client.stub()->Search(&ctx, req, &resp);
+  if (!s.ok()) return client.Fail(s);
+  if (JsonOutput()) {
+    PrintJson(resp);
+    return 0;
+  }
+  for (const auto& h : resp.hits()) {
+    std::printf("%-10s %-14s %s%s\n", h.id().c_str(), h.kind().c_str(),
+                h.name().c_str(), h.revoked() ? " [revoked]" : "");
+    if (!h.snippet().empty()) {
+      std::printf("           %s\n", Truncate(h.snippet(), 100).c_str());
+    }
+  }
+  std::printf("%d of %d matches\n", resp.hits_size(), resp.total());
+  return resp.total() == 0 ? 1 : 0;
+}
+
+int CmdStats(Client& client) {
+  grpc::ClientContext ctx;
+  client.Prepare(&ctx);
+  cov::v1::Stats resp;
+  grpc::Status s = client.stub()->GetStats(&ctx, {}, &resp);
+  if (!s.ok()) return client.Fail(s);
+  if (JsonOutput()) {
+    PrintJson(resp);
+    return 0;
+  }
+  std::printf("server:  %s, up %llds\n", resp.server_version().c_str(),
+              static_cast<long long>(resp.uptime_seconds()));
+  std::printf("store:   %.1f MB\n", resp.store_bytes() / 1e6);
+  std::printf("releases (%d):\n", resp.releases_size());
+  for (const auto& r : resp.releases()) PrintRelease(r);
+  return 0;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  bool help = false;
+  std::string command;
+  if (int rc = PreCheckArgs(argc, argv, &help, &command); rc != 0) return rc;
+  if (help) {
+    auto it = CommandHelp().find(command);
+    if (it != CommandHelp().end()) {
+      std::printf("%s", it->second.c_str());
+    } else {
+      std::printf("%s", kUsage);
+    }
+    return 0;
+  }
+  std::vector<char*> positional = absl::ParseCommandLine(argc, argv);
+  std::vector<std::string> args(positional.begin() + 1, positional.end());
+  if (args.empty()) {
+    std::printf("%s", kUsage);
+    return 2;
+  }
+  const std::string format = absl::GetFlag(FLAGS_format);
+  if (format != "table" && format != "json") {
+    return Usage(absl::StrCat("--format must be table or json, not '",
+                              format, "'"));
+  }
+  std::string server = absl::GetFlag(FLAGS_server);
+  if (server.empty()) {
+    const char* env = std::getenv("COV_SERVER");
+    server = env != nullptr && *env != '\0' ? env : kDefaultServer;
+  }
+  Client client(server);
+  std::string cmd = args[0];
+  args.erase(args.begin());
+  if (cmd == "ingest") return CmdIngest(client, args);
+  if (cmd == "releases") return CmdReleases(client);
+  if (cmd == "default") return CmdDefault(client, args);
+  if (cmd == "technique") return CmdTechnique(client, args);
+  if (cmd == "actor") return CmdActor(client, args);
+  if (cmd == "search") return CmdSearch(client, args);
+  if (cmd == "stats") return CmdStats(client);
+  return Usage(absl::StrCat("unknown command '", cmd, "'"));
+}

@@ -1,0 +1,153 @@
+"""Python client of covd, the cov ATT&CK detection-coverage service.
+
+A thin wrapper over the generated cov.v1 gRPC stubs, for automation:
+
+    from covclient import Client
+    with Client("127.0.0.1:8470") as cov:
+        cov.ingest_attack("enterprise-attack-18.1.json")
+        t = cov.technique("T1197")          # cov.v1.Technique message
+        print(t.name, list(t.tactics))
+        print(cov.to_dict(t)["dataComponents"])
+
+Every method returns the RPC's response message; `Client.to_dict` turns one
+into the proto3 JSON mapping (lowerCamelCase keys, defaults included), the
+same shape `cov --format json` prints. Failed requests raise CovError with the
+gRPC status code name ("NOT_FOUND", ...) and the server's message.
+
+The address defaults to $COV_SERVER, else 127.0.0.1:8470.
+"""
+
+import os
+
+import grpc
+from google.protobuf import json_format
+
+from cov.v1 import attack_pb2
+from cov.v1 import cov_pb2
+from cov.v1 import cov_pb2_grpc
+
+DEFAULT_SERVER = "127.0.0.1:8470"
+_MAX_MESSAGE = 512 * 1024 * 1024
+
+__all__ = ["Client", "CovError", "DEFAULT_SERVER"]
+
+
+class CovError(Exception):
+    """A failed cov request: `code` is the gRPC status name, e.g. NOT_FOUND."""
+
+    def __init__(self, code, message):
+        super().__init__(f"{code}: {message}")
+        self.code = code
+        self.message = message
+
+
+class Client:
+    """Connection to one covd. Thread-safe (gRPC channels are)."""
+
+    def __init__(self, address=None, timeout=60.0):
+        self.address = address or os.environ.get("COV_SERVER") or DEFAULT_SERVER
+        self.timeout = timeout
+        self._channel = grpc.insecure_channel(
+            self.address,
+            options=[
+                ("grpc.max_receive_message_length", _MAX_MESSAGE),
+                ("grpc.max_send_message_length", _MAX_MESSAGE),
+            ],
+        )
+        self._stub = cov_pb2_grpc.CovServiceStub(self._channel)
+
+    def close(self):
+        self._channel.close()
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc):
+        self.close()
+
+    # -- helpers ---------------------------------------------------------------
+
+    @staticmethod
+    def to_dict(message):
+        """The proto3 JSON mapping of a response (what `cov --format json` prints)."""
+        return json_format.MessageToDict(
+            message, including_default_value_fields=True
+        )
+
+    @staticmethod
+    def _release(attack_version=None, domain=None):
+        return attack_pb2.ReleaseRef(version=attack_version or "", domain=domain or "")
+
+    def _call(self, method, request, timeout=None):
+        try:
+            return method(request, timeout=timeout or self.timeout)
+        except grpc.RpcError as e:  # pylint: disable=no-member
+            raise CovError(e.code().name, e.details()) from None
+
+    def wait_ready(self, timeout=10.0):
+        """Blocks until the server accepts connections (or raises CovError)."""
+        try:
+            grpc.channel_ready_future(self._channel).result(timeout=timeout)
+        except grpc.FutureTimeoutError:
+            raise CovError("UNAVAILABLE", f"covd at {self.address} not reachable") from None
+
+    # -- knowledge base ----------------------------------------------------------
+
+    def ingest_attack(self, path, version=None, make_default=False, server_path=False):
+        """Loads a STIX bundle as one ATT&CK release (IngestAttack).
+
+        The file is read here and sent, unless server_path=True (covd reads it).
+        """
+        req = cov_pb2.IngestAttackRequest(version=version or "", make_default=make_default)
+        if server_path:
+            req.path = os.path.abspath(path)
+        else:
+            with open(path, "rb") as f:
+                req.content = f.read()
+            req.file_name = os.path.basename(path)
+        return self._call(self._stub.IngestAttack, req, timeout=max(self.timeout, 300))
+
+    def releases(self):
+        """Stored releases (ListReleases)."""
+        return self._call(self._stub.ListReleases, cov_pb2.ListReleasesRequest())
+
+    def set_default(self, version, domain=None):
+        """Makes a stored release the default (SetDefaultRelease)."""
+        return self._call(
+            self._stub.SetDefaultRelease,
+            cov_pb2.SetDefaultReleaseRequest(release=self._release(version, domain)),
+        )
+
+    def technique(self, technique_id, attack_version=None, domain=None):
+        """One technique; a revoked ID comes back with revoked_by set."""
+        return self._call(
+            self._stub.GetTechnique,
+            cov_pb2.GetTechniqueRequest(
+                id=technique_id, release=self._release(attack_version, domain)
+            ),
+        )
+
+    def actor(self, query, attack_version=None, domain=None):
+        """A group, software or campaign by ID, name or alias (GetActor)."""
+        return self._call(
+            self._stub.GetActor,
+            cov_pb2.GetActorRequest(id=query, release=self._release(attack_version, domain)),
+        )
+
+    def search(self, query, kinds=None, limit=20, include_inactive=False,
+               attack_version=None, domain=None):
+        """Full-text search (Search)."""
+        return self._call(
+            self._stub.Search,
+            cov_pb2.SearchRequest(
+                query=query,
+                kinds=list(kinds or []),
+                limit=limit,
+                include_inactive=include_inactive,
+                release=self._release(attack_version, domain),
+            ),
+        )
+
+    def stats(self):
+        """Store and server statistics (GetStats)."""
+        return self._call(self._stub.GetStats, cov_pb2.GetStatsRequest())

@@ -1,0 +1,75 @@
+"""Command line of the Python client: prints responses as JSON.
+
+    python3 -m covclient [--server HOST:PORT] COMMAND ARGS
+
+Commands mirror the `cov` CLI: ingest-attack FILE, releases, default VERSION,
+technique ID, actor QUERY, search TEXT, stats. Exit 0 on success, 1 when the
+request failed, 2 on usage errors.
+"""
+
+import argparse
+import json
+import sys
+
+from covclient import Client, CovError
+
+
+def main(argv=None):
+    p = argparse.ArgumentParser(
+        prog="python3 -m covclient",
+        description="cov Python client: query covd and print JSON responses.",
+    )
+    p.add_argument("--server", help="covd address (default $COV_SERVER, else 127.0.0.1:8470)")
+    p.add_argument("--attack-version", help="ATT&CK release version, e.g. 17.1")
+    p.add_argument("--domain", help="ATT&CK domain (enterprise-attack, mobile-attack, ics-attack)")
+    p.add_argument("--timeout", type=float, default=60.0, help="RPC deadline in seconds")
+    sub = p.add_subparsers(dest="command", required=True)
+    s = sub.add_parser("ingest-attack", help="load an ATT&CK STIX bundle")
+    s.add_argument("file")
+    s.add_argument("--version", help="version when the bundle and file name carry none")
+    s.add_argument("--make-default", action="store_true")
+    sub.add_parser("releases", help="list stored ATT&CK releases")
+    s = sub.add_parser("default", help="make a stored release the default")
+    s.add_argument("version")
+    s = sub.add_parser("technique", help="show a technique")
+    s.add_argument("id")
+    s = sub.add_parser("actor", help="show a group, software or campaign")
+    s.add_argument("query", nargs="+")
+    s = sub.add_parser("search", help="full-text search")
+    s.add_argument("text", nargs="+")
+    s.add_argument("--kind", action="append", help="restrict to a kind (repeatable)")
+    s.add_argument("--limit", type=int, default=20)
+    s.add_argument("--all", action="store_true", help="include revoked and deprecated")
+    sub.add_parser("stats", help="store statistics")
+    args = p.parse_args(argv)
+
+    with Client(args.server, timeout=args.timeout) as c:
+        try:
+            if args.command == "ingest-attack":
+                r = c.ingest_attack(args.file, args.version, args.make_default)
+            elif args.command == "releases":
+                r = c.releases()
+            elif args.command == "default":
+                r = c.set_default(args.version, args.domain)
+            elif args.command == "technique":
+                r = c.technique(args.id, args.attack_version, args.domain)
+            elif args.command == "actor":
+                r = c.actor(" ".join(args.query), args.attack_version, args.domain)
+            elif args.command == "search":
+                r = c.search(" ".join(args.text), args.kind, args.limit, args.all,
+                             args.attack_version, args.domain)
+            else:
+                r = c.stats()
+        except CovError as e:
+            print(f"cov: {e.message}", file=sys.stderr)
+            return 1
+        except OSError as e:
+            print(f"cov: {e}", file=sys.stderr)
+            return 1
+    json.dump(Client.to_dict(r), sys.stdout, indent=2, ensure_ascii=False)
+    print()
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,55 @@
+// gRPC glue for cov.v1.CovService: validates requests, calls the store, the
+// knowledge-base operations and the engine, and maps statuses. No parsing or
+// RocksDB code lives here. RPCs not overridden answer UNIMPLEMENTED (the
+// generated base class does that).
+#ifndef COV_SERVER_SERVICE_COV_SERVICE_H_
+#define COV_SERVER_SERVICE_COV_SERVICE_H_
+
+#include <chrono>
+
+#include "cov/v1/cov.grpc.pb.h"
+#include "server/kb/kb_cache.h"
+#include "server/store/store.h"
+
+namespace cov::server::service {
+
+class CovServiceImpl final : public cov::v1::CovService::CallbackService {
+ public:
+  // `store` must outlive the service.
+  explicit CovServiceImpl(store::Store* store);
+
+  grpc::ServerUnaryReactor* IngestAttack(
+      grpc::CallbackServerContext* ctx,
+      const cov::v1::IngestAttackRequest* request,
+      cov::v1::IngestAttackResponse* response) override;
+  grpc::ServerUnaryReactor* ListReleases(
+      grpc::CallbackServerContext* ctx,
+      const cov::v1::ListReleasesRequest* request,
+      cov::v1::ListReleasesResponse* response) override;
+  grpc::ServerUnaryReactor* SetDefaultRelease(
+      grpc::CallbackServerContext* ctx,
+      const cov::v1::SetDefaultReleaseRequest* request,
+      cov::v1::Release* response) override;
+  grpc::ServerUnaryReactor* GetTechnique(
+      grpc::CallbackServerContext* ctx,
+      const cov::v1::GetTechniqueRequest* request,
+      cov::v1::Technique* response) override;
+  grpc::ServerUnaryReactor* GetActor(grpc::CallbackServerContext* ctx,
+                                     const cov::v1::GetActorRequest* request,
+                                     cov::v1::Actor* response) override;
+  grpc::ServerUnaryReactor* Search(grpc::CallbackServerContext* ctx,
+                                   const cov::v1::SearchRequest* request,
+                                   cov::v1::SearchResponse* response) override;
+  grpc::ServerUnaryReactor* GetStats(grpc::CallbackServerContext* ctx,
+                                     const cov::v1::GetStatsRequest* request,
+                                     cov::v1::Stats* response) override;
+
+ private:
+  store::Store* store_;
+  kb::KbCache cache_;
+  std::chrono::steady_clock::time_point started_;
+};
+
+}  // namespace cov::server::service
+
+#endif  // COV_SERVER_SERVICE_COV_SERVICE_H_
