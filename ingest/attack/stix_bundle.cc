@@ -630,7 +630,7 @@ void BundleReader::BuildTechniques(ParsedRelease& out) {
                     t->stix_id);
       continue;
     }
-    cov::v1::Technique tech;
+    cov::v1::Technique& tech = *out.techniques.Add();
     tech.set_id(std::string(t->attack_id));
     tech.set_stix_id(std::string(t->stix_id));
     tech.set_name(std::string(t->name));
@@ -802,7 +802,6 @@ void BundleReader::BuildTechniques(ParsedRelease& out) {
     } else {
       counts->set_techniques(counts->techniques() + 1);
     }
-    out.techniques.push_back(std::move(tech));
   }
 }
 
@@ -812,7 +811,7 @@ void BundleReader::BuildActors(ParsedRelease& out) {
        {"intrusion-set", "malware", "tool", "campaign"}) {
     for (const Obj* a : by_type_[type]) {
       if (a->attack_id.empty()) continue;
-      cov::v1::Actor actor;
+      cov::v1::Actor& actor = *out.actors.Add();
       actor.set_kind(ActorKind(type));
       actor.set_id(std::string(a->attack_id));
       actor.set_name(std::string(a->name));
@@ -888,12 +887,13 @@ void BundleReader::BuildActors(ParsedRelease& out) {
           counts->set_software(counts->software() + 1);
         }
       }
-      out.actors.push_back(std::move(actor));
     }
   }
-  std::sort(out.actors.begin(), out.actors.end(),
-            [](const cov::v1::Actor& a, const cov::v1::Actor& b) {
-              return a.id() < b.id();
+  // Sort pointers, not messages: moving arena messages would copy them.
+  std::sort(out.actors.field()->pointer_begin(),
+            out.actors.field()->pointer_end(),
+            [](const cov::v1::Actor* a, const cov::v1::Actor* b) {
+              return a->id() < b->id();
             });
 }
 
@@ -909,9 +909,15 @@ void BundleReader::BuildMitigations(ParsedRelease& out) {
 }
 
 absl::StatusOr<ParsedRelease> BundleReader::Read(absl::string_view json) {
-  simdjson::padded_string padded(json.data(), json.size());
   element doc;
-  simdjson::error_code err = parser_.parse(padded).get(doc);
+  simdjson::error_code err;
+  if (options_.input_has_padding) {
+    err = parser_.parse(json.data(), json.size(), /*realloc_if_needed=*/false)
+              .get(doc);
+  } else {
+    simdjson::padded_string padded(json.data(), json.size());
+    err = parser_.parse(padded).get(doc);
+  }
   if (err != simdjson::SUCCESS) {
     return Fail(absl::StrCat("invalid JSON (", simdjson::error_message(err),
                              "); the file has ", json.size(),
@@ -974,6 +980,23 @@ absl::StatusOr<ParsedRelease> BundleReader::Read(absl::string_view json) {
 }
 
 }  // namespace
+
+namespace {
+google::protobuf::ArenaOptions BundleArenaOptions() {
+  google::protobuf::ArenaOptions o;
+  o.start_block_size = 1 << 20;
+  o.max_block_size = 16 << 20;
+  return o;
+}
+}  // namespace
+
+ParsedRelease::ParsedRelease()
+    : arena(std::make_unique<google::protobuf::Arena>(BundleArenaOptions())),
+      tactics(arena.get()),
+      techniques(arena.get()),
+      actors(arena.get()),
+      data_components(arena.get()),
+      mitigations(arena.get()) {}
 
 bool VersionFromFileName(absl::string_view file_name, std::string* domain,
                          std::string* version) {

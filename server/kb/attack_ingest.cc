@@ -20,13 +20,23 @@ double MsSince(std::chrono::steady_clock::time_point t0) {
       .count();
 }
 
-absl::StatusOr<std::string> ReadFile(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
+// Reads a whole file into a string with kPadding spare bytes after its end,
+// so the JSON parser can work in place (see ParseOptions::input_has_padding).
+constexpr size_t kPadding = 64;
+
+absl::StatusOr<std::string> ReadFilePadded(const std::string& path,
+                                           size_t* size) {
+  std::ifstream in(path, std::ios::binary | std::ios::ate);
   if (!in) return absl::NotFoundError(absl::StrCat("cannot read ", path));
-  std::ostringstream ss;
-  ss << in.rdbuf();
-  if (in.bad()) return absl::UnavailableError(absl::StrCat("error reading ", path));
-  return ss.str();
+  std::streamoff n = in.tellg();
+  if (n < 0) return absl::UnavailableError(absl::StrCat("cannot size ", path));
+  std::string out(static_cast<size_t>(n) + kPadding, '\0');
+  in.seekg(0);
+  if (!in.read(out.data(), n)) {
+    return absl::UnavailableError(absl::StrCat("error reading ", path));
+  }
+  *size = static_cast<size_t>(n);
+  return out;
 }
 
 }  // namespace
@@ -52,10 +62,11 @@ absl::StatusOr<cov::v1::IngestAttackResponse> IngestAttack(
   absl::string_view bytes;
   std::string file_name = request.file_name();
   if (request.has_path()) {
-    absl::StatusOr<std::string> read = ReadFile(request.path());
+    size_t size = 0;
+    absl::StatusOr<std::string> read = ReadFilePadded(request.path(), &size);
     if (!read.ok()) return read.status();
     owned = *std::move(read);
-    bytes = owned;
+    bytes = absl::string_view(owned.data(), size);
     if (file_name.empty()) file_name = request.path();
   } else if (request.has_content()) {
     bytes = request.content();
@@ -67,6 +78,7 @@ absl::StatusOr<cov::v1::IngestAttackResponse> IngestAttack(
   ingest::attack::ParseOptions opts;
   opts.file_name = file_name;
   opts.version_flag = request.version();
+  opts.input_has_padding = !owned.empty();
   absl::StatusOr<ingest::attack::ParsedRelease> parsed =
       ingest::attack::ParseBundle(bytes, opts);
   if (!parsed.ok()) return parsed.status();
