@@ -4,6 +4,8 @@
 // Exit codes: 0 success, 1 failed request or not found, 2 usage error.
 #include <unistd.h>
 
+#include <time.h>
+
 #include <algorithm>
 #include <chrono>
 #include <cstdio>
@@ -53,6 +55,13 @@ ABSL_FLAG(std::vector<std::string>, kind, {},
 ABSL_FLAG(int, limit, 20, "search: maximum hits.");
 ABSL_FLAG(bool, all, false, "search: include revoked and deprecated objects.");
 ABSL_FLAG(double, timeout, 60, "RPC deadline in seconds.");
+ABSL_FLAG(std::string, source, "",
+          "ingest sigma|suricata|yara: rule source name (default: the "
+          "folder's base name); rules: only this source.");
+ABSL_FLAG(std::string, technique, "",
+          "rules: only rules that reference this technique.");
+ABSL_FLAG(int, page_size, 50, "rules: rules per page.");
+ABSL_FLAG(std::string, page_token, "", "rules: page token from a previous call.");
 
 namespace {
 
@@ -76,6 +85,15 @@ Knowledge base:
                            [--kind K,...] [--limit N] [--all]
   stats                    store contents and server version
 
+Rules:
+  ingest sigma|suricata|yara PATH [--source NAME]
+                           ingest a rule folder as a named source (incremental:
+                           unchanged files are skipped)
+  sources                  rule sources with rule, file and error counts
+  errors SOURCE            every problem found in a source (file:line: message)
+  rules [--source S] [--technique T]
+                           list rules with their ATT&CK references
+
 Global flags:
   --server HOST:PORT       covd address (default $COV_SERVER, else 127.0.0.1:8470)
   --format table|json      output format (json = proto3 JSON of the response)
@@ -90,11 +108,29 @@ const std::map<std::string, std::string>& CommandHelp() {
   static const auto* kHelp = new std::map<std::string, std::string>{
       {"ingest",
        "cov ingest attack FILE [--version V] [--make_default] [--server_path]\n"
+       "cov ingest sigma|suricata|yara PATH [--source NAME] [--attack_version V]\n"
+       "\n"
+       "  Rules: PATH (a folder, read recursively, or one file) is read by covd\n"
+       "  and stored as the source NAME (default: the folder's name). Re-running\n"
+       "  only re-parses files that changed and drops rules of removed files;\n"
+       "  the switch is atomic. Problems are listed by `cov errors NAME`.\n"
+       "  ATT&CK references are checked against the default release (or V).\n\n"
        "  Loads a STIX bundle as one ATT&CK release. The version comes from the\n"
        "  bundle's x-mitre-collection object, else from the file name\n"
        "  (enterprise-attack-18.1.json), else from --version. Atomic: a bad file\n"
        "  leaves the store as it was. The first release loaded is the default.\n"},
       {"releases", "cov releases\n  Lists stored ATT&CK releases; * marks the default.\n"},
+      {"sources",
+       "cov sources\n  Lists rule sources: format, rules, files, errors, git commit,\n"
+       "  ingest time and path.\n"},
+      {"errors",
+       "cov errors SOURCE\n  Prints every diagnostic of a source's last ingest as\n"
+       "  path:line:col: severity: message [code]. Exit 1 when there are errors.\n"},
+      {"rules",
+       "cov rules [--source S] [--technique T1197] [--page_size N] [--page_token P]\n"
+       "  Lists rules with their ATT&CK references and how each resolves\n"
+       "  against the release they were ingested with (valid, revoked -> its\n"
+       "  replacement, deprecated, unknown, wrong domain, tactic mismatch).\n"},
       {"default",
        "cov default VERSION | DOMAIN@VERSION\n"
        "  Makes a stored release the default for queries without --attack_version.\n"},
@@ -249,20 +285,210 @@ void PrintRelease(const cov::v1::Release& r) {
       r.source_file().c_str());
 }
 
-int CmdIngest(Client& client, const std::vector<std::string>& args) {
-  if (args.size() != 2 || args[0] != "attack") {
-    if (!args.empty() && args[0] != "attack") {
-      return Usage(absl::StrCat("cannot ingest '", args[0],
-                                "' yet: this server version ingests `attack` "
-                                "bundles"));
-    }
-    return Usage("usage: cov ingest attack FILE");
-  }
-  std::string path = args[1];
+std::string UserPath(const std::string& arg) {
+  std::string path = arg;
   if (const char* wd = std::getenv("BUILD_WORKING_DIRECTORY");
       wd != nullptr && !path.empty() && path[0] != '/') {
     path = absl::StrCat(wd, "/", path);
   }
+  return path;
+}
+
+const char* FormatLabel(cov::v1::RuleFormat f) {
+  switch (f) {
+    case cov::v1::RULE_FORMAT_SIGMA:
+      return "sigma";
+    case cov::v1::RULE_FORMAT_SURICATA:
+      return "suricata";
+    case cov::v1::RULE_FORMAT_YARA:
+      return "yara";
+    default:
+      return "?";
+  }
+}
+
+std::string FormatTime(int64_t unix_seconds) {
+  char buf[32];
+  time_t t = static_cast<time_t>(unix_seconds);
+  struct tm tm;
+  gmtime_r(&t, &tm);
+  strftime(buf, sizeof(buf), "%Y-%m-%d %H:%M:%SZ", &tm);
+  return buf;
+}
+
+std::string FormatDiag(const cov::v1::Diagnostic& d) {
+  std::string out = d.file().empty() ? "<source>" : d.file();
+  if (d.line() > 0) absl::StrAppend(&out, ":", d.line());
+  if (d.column() > 0) absl::StrAppend(&out, ":", d.column());
+  absl::string_view sev = d.severity() == cov::v1::SEVERITY_ERROR ? "error"
+                          : d.severity() == cov::v1::SEVERITY_WARNING
+                              ? "warning"
+                              : "info";
+  absl::StrAppend(&out, ": ", sev, ": ", d.message(), " [", d.code(), "]");
+  return out;
+}
+
+void PrintSource(const cov::v1::Source& s) {
+  std::printf("%-20s %-9s %6d rules %5d files %5d errors  %s  %s%s%s\n",
+              s.name().c_str(), FormatLabel(s.format()), s.rule_count(),
+              s.file_count(), s.error_count(),
+              FormatTime(s.ingested_at_unix()).c_str(), s.path().c_str(),
+              s.commit().empty() ? "" : " @",
+              s.commit().substr(0, 12).c_str());
+}
+
+int CmdIngestRules(Client& client, cov::v1::RuleFormat format,
+                   const std::string& arg) {
+  cov::v1::IngestRulesRequest req;
+  req.set_format(format);
+  std::string path = UserPath(arg);
+  char buf[4096];
+  req.set_path(realpath(path.c_str(), buf) ? std::string(buf) : path);
+  req.set_source(absl::GetFlag(FLAGS_source));
+  *req.mutable_release() = ReleaseFromFlags();
+  grpc::ClientContext ctx;
+  ctx.set_deadline(std::chrono::system_clock::now() +
+                   std::chrono::seconds(std::max<int>(
+                       600, static_cast<int>(absl::GetFlag(FLAGS_timeout)))));
+  cov::v1::IngestRulesResponse resp;
+  grpc::Status s = client.stub()->IngestRules(&ctx, req, &resp);
+  if (!s.ok()) return client.Fail(s);
+  if (JsonOutput()) {
+    PrintJson(resp);
+    return 0;
+  }
+  std::printf(
+      "source %s: %d rules in %d files (%d parsed, %d unchanged, %d removed) "
+      "in %.0f ms\n",
+      resp.source().name().c_str(), resp.source().rule_count(),
+      resp.source().file_count(), resp.files_parsed(), resp.files_skipped(),
+      resp.files_removed(), resp.elapsed_ms());
+  int shown = 0;
+  for (const auto& d : resp.diagnostics()) {
+    if (d.severity() != cov::v1::SEVERITY_ERROR) continue;
+    if (shown++ < 20) std::printf("  %s\n", FormatDiag(d).c_str());
+  }
+  if (resp.source().error_count() > 0) {
+    std::printf("%d errors; `cov errors %s` lists them all\n",
+                resp.source().error_count(), resp.source().name().c_str());
+  }
+  return 0;
+}
+
+int CmdSources(Client& client) {
+  grpc::ClientContext ctx;
+  client.Prepare(&ctx);
+  cov::v1::ListSourcesResponse resp;
+  grpc::Status s = client.stub()->ListSources(&ctx, {}, &resp);
+  if (!s.ok()) return client.Fail(s);
+  if (JsonOutput()) {
+    PrintJson(resp);
+    return 0;
+  }
+  if (resp.sources().empty()) {
+    std::printf("no rule source; run `cov ingest sigma|suricata|yara PATH`\n");
+  }
+  for (const auto& src : resp.sources()) PrintSource(src);
+  return 0;
+}
+
+int CmdErrors(Client& client, const std::vector<std::string>& args) {
+  if (args.size() != 1) return Usage("usage: cov errors SOURCE");
+  cov::v1::ListRuleErrorsRequest req;
+  req.set_source(args[0]);
+  grpc::ClientContext ctx;
+  client.Prepare(&ctx);
+  cov::v1::ListRuleErrorsResponse resp;
+  grpc::Status s = client.stub()->ListRuleErrors(&ctx, req, &resp);
+  if (!s.ok()) return client.Fail(s);
+  int errors = 0;
+  for (const auto& d : resp.diagnostics()) {
+    errors += d.severity() == cov::v1::SEVERITY_ERROR;
+  }
+  if (JsonOutput()) {
+    PrintJson(resp);
+  } else {
+    for (const auto& d : resp.diagnostics()) {
+      std::printf("%s\n", FormatDiag(d).c_str());
+    }
+    std::printf("%d errors, %d warnings\n", errors,
+                resp.diagnostics_size() - errors);
+  }
+  return errors > 0 ? 1 : 0;
+}
+
+const char* RefStatusLabel(cov::v1::RefStatus s) {
+  switch (s) {
+    case cov::v1::REF_STATUS_VALID:
+      return "valid";
+    case cov::v1::REF_STATUS_REVOKED:
+      return "revoked";
+    case cov::v1::REF_STATUS_DEPRECATED:
+      return "deprecated";
+    case cov::v1::REF_STATUS_UNKNOWN:
+      return "unknown";
+    case cov::v1::REF_STATUS_WRONG_DOMAIN:
+      return "wrong-domain";
+    case cov::v1::REF_STATUS_TACTIC_MISMATCH:
+      return "tactic-mismatch";
+    default:
+      return "unresolved";
+  }
+}
+
+int CmdRules(Client& client) {
+  cov::v1::ListRulesRequest req;
+  req.set_source(absl::GetFlag(FLAGS_source));
+  req.set_technique_id(absl::GetFlag(FLAGS_technique));
+  req.set_page_size(absl::GetFlag(FLAGS_page_size));
+  req.set_page_token(absl::GetFlag(FLAGS_page_token));
+  grpc::ClientContext ctx;
+  client.Prepare(&ctx);
+  cov::v1::ListRulesResponse resp;
+  grpc::Status s = client.stub()->ListRules(&ctx, req, &resp);
+  if (!s.ok()) return client.Fail(s);
+  if (JsonOutput()) {
+    PrintJson(resp);
+    return 0;
+  }
+  for (const auto& r : resp.rules()) {
+    std::printf("%s  %s%s\n    %s:%d  %s %s\n", r.uid().c_str(),
+                Truncate(r.title(), 80).c_str(), r.enabled() ? "" : " [disabled]",
+                r.file().c_str(), r.line(), r.status().c_str(),
+                r.level().c_str());
+    for (const auto& ref : r.attack_refs()) {
+      std::printf("    %-10s %-9s %-15s%s%s\n", ref.id().c_str(),
+                  ref.kind().c_str(), RefStatusLabel(ref.status()),
+                  ref.status() == cov::v1::REF_STATUS_REVOKED ? " -> " : "",
+                  ref.status() == cov::v1::REF_STATUS_REVOKED
+                      ? ref.resolved_id().c_str()
+                      : "");
+    }
+  }
+  if (!resp.next_page_token().empty()) {
+    std::printf("more: --page_token %s\n", resp.next_page_token().c_str());
+  }
+  return 0;
+}
+
+int CmdIngest(Client& client, const std::vector<std::string>& args) {
+  if (args.size() != 2) {
+    return Usage("usage: cov ingest attack|sigma|suricata|yara PATH");
+  }
+  if (args[0] == "sigma") {
+    return CmdIngestRules(client, cov::v1::RULE_FORMAT_SIGMA, args[1]);
+  }
+  if (args[0] == "suricata" || args[0] == "snort") {
+    return CmdIngestRules(client, cov::v1::RULE_FORMAT_SURICATA, args[1]);
+  }
+  if (args[0] == "yara") {
+    return CmdIngestRules(client, cov::v1::RULE_FORMAT_YARA, args[1]);
+  }
+  if (args[0] != "attack") {
+    return Usage(absl::StrCat("cannot ingest '", args[0],
+                              "': use attack, sigma, suricata or yara"));
+  }
+  std::string path = UserPath(args[1]);
   cov::v1::IngestAttackRequest req;
   req.set_version(absl::GetFlag(FLAGS_version));
   req.set_make_default(absl::GetFlag(FLAGS_make_default));
@@ -538,5 +764,8 @@ int main(int argc, char** argv) {
   if (cmd == "actor") return CmdActor(client, args);
   if (cmd == "search") return CmdSearch(client, args);
   if (cmd == "stats") return CmdStats(client);
+  if (cmd == "sources") return CmdSources(client);
+  if (cmd == "errors") return CmdErrors(client, args);
+  if (cmd == "rules") return CmdRules(client);
   return Usage(absl::StrCat("unknown command '", cmd, "'"));
 }

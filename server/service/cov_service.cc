@@ -2,11 +2,15 @@
 
 #include <cstdio>
 
+#include "absl/container/flat_hash_set.h"
 #include "absl/strings/ascii.h"
+#include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
 #include "server/engine/search.h"
 #include "server/kb/attack_ingest.h"
+#include "server/rules/rule_ingest.h"
+#include "ingest/registry/parsers.h"
 #include "server/service/status_util.h"
 
 namespace cov::server::service {
@@ -128,6 +132,130 @@ grpc::ServerUnaryReactor* CovServiceImpl::GetStats(
       std::chrono::duration_cast<std::chrono::seconds>(
           std::chrono::steady_clock::now() - started_)
           .count());
+  return Finish(ctx, absl::OkStatus());
+}
+
+absl::StatusOr<std::pair<std::shared_ptr<const engine::KnowledgeBase>,
+                         engine::OtherDomains>>
+CovServiceImpl::Models(const cov::v1::ReleaseRef& ref) {
+  std::pair<std::shared_ptr<const engine::KnowledgeBase>, engine::OtherDomains>
+      out;
+  absl::StatusOr<store::StoredRelease> release = store_->ResolveRelease(ref);
+  if (absl::IsFailedPrecondition(release.status())) return out;  // empty store
+  if (!release.ok()) return release.status();
+  absl::StatusOr<std::shared_ptr<const engine::KnowledgeBase>> kb =
+      cache_.Get(*release);
+  if (!kb.ok()) return kb.status();
+  out.first = *kb;
+  absl::StatusOr<std::vector<cov::v1::Release>> all = store_->ListReleases();
+  if (!all.ok()) return all.status();
+  absl::flat_hash_set<std::string> domains;
+  for (const auto& r : *all) {
+    if (r.domain() != release->release.domain()) domains.insert(r.domain());
+  }
+  for (const std::string& d : domains) {
+    cov::v1::ReleaseRef other;
+    other.set_domain(d);
+    absl::StatusOr<store::StoredRelease> o = store_->ResolveRelease(other);
+    if (!o.ok()) continue;
+    absl::StatusOr<std::shared_ptr<const engine::KnowledgeBase>> okb =
+        cache_.Get(*o);
+    if (okb.ok()) out.second.push_back(*okb);
+  }
+  return out;
+}
+
+grpc::ServerUnaryReactor* CovServiceImpl::IngestRules(
+    grpc::CallbackServerContext* ctx,
+    const cov::v1::IngestRulesRequest* request,
+    cov::v1::IngestRulesResponse* response) {
+  auto models = Models(request->release());
+  if (!models.ok()) return Finish(ctx, models.status());
+  rules::IngestContext context;
+  context.store = store_;
+  context.kb = models->first;
+  context.others = models->second;
+  absl::StatusOr<cov::v1::IngestRulesResponse> r =
+      rules::IngestRules(context, *request);
+  if (!r.ok()) {
+    std::fprintf(stderr, "covd: ingest %s %s failed: %s\n",
+                 std::string(ingest::FormatName(request->format())).c_str(),
+                 request->path().c_str(), r.status().ToString().c_str());
+    return Finish(ctx, r.status());
+  }
+  const cov::v1::Source& s = r->source();
+  std::fprintf(stderr,
+               "covd: ingest %s %s -> source %s: %d rules in %d files "
+               "(%d parsed, %d unchanged, %d removed), %d errors in %.0f ms\n",
+               std::string(ingest::FormatName(request->format())).c_str(),
+               s.path().c_str(), s.name().c_str(), s.rule_count(),
+               s.file_count(), r->files_parsed(), r->files_skipped(),
+               r->files_removed(), s.error_count(), r->elapsed_ms());
+  *response = *std::move(r);
+  return Finish(ctx, absl::OkStatus());
+}
+
+grpc::ServerUnaryReactor* CovServiceImpl::ListSources(
+    grpc::CallbackServerContext* ctx, const cov::v1::ListSourcesRequest*,
+    cov::v1::ListSourcesResponse* response) {
+  auto r = store_->ListSources();
+  if (!r.ok()) return Finish(ctx, r.status());
+  for (auto& s : *r) *response->add_sources() = std::move(s);
+  return Finish(ctx, absl::OkStatus());
+}
+
+grpc::ServerUnaryReactor* CovServiceImpl::ListRuleErrors(
+    grpc::CallbackServerContext* ctx,
+    const cov::v1::ListRuleErrorsRequest* request,
+    cov::v1::ListRuleErrorsResponse* response) {
+  auto source = store_->GetSource(request->source());
+  if (!source.ok()) return Finish(ctx, source.status());
+  auto files = store_->ListFiles(request->source());
+  if (!files.ok()) return Finish(ctx, files.status());
+  for (const auto& f : *files) {
+    for (const auto& d : f.diagnostics()) *response->add_diagnostics() = d;
+  }
+  return Finish(ctx, absl::OkStatus());
+}
+
+grpc::ServerUnaryReactor* CovServiceImpl::ListRules(
+    grpc::CallbackServerContext* ctx, const cov::v1::ListRulesRequest* request,
+    cov::v1::ListRulesResponse* response) {
+  if (!request->source().empty()) {
+    auto source = store_->GetSource(request->source());
+    if (!source.ok()) return Finish(ctx, source.status());
+  }
+  const int page_size = request->page_size() <= 0
+                            ? 100
+                            : std::min(request->page_size(), 1000);
+  int64_t skip = 0;
+  if (!request->page_token().empty() &&
+      !absl::SimpleAtoi(request->page_token(), &skip)) {
+    return Finish(ctx, absl::InvalidArgumentError("invalid page_token"));
+  }
+  const std::string technique = absl::AsciiStrToUpper(request->technique_id());
+  int64_t index = 0;
+  bool more = false;
+  absl::Status st = store_->ForEachRule(
+      request->source(), [&](const cov::v1::Rule& rule) {
+        if (!technique.empty()) {
+          bool match = false;
+          for (const auto& ref : rule.attack_refs()) {
+            match |= ref.kind() == "technique" &&
+                     (ref.id() == technique || ref.resolved_id() == technique);
+          }
+          if (!match) return true;
+        }
+        if (index++ < skip) return true;
+        if (response->rules_size() >= page_size) {
+          more = true;
+          return false;
+        }
+        *response->add_rules() = rule;
+        return true;
+      });
+  if (!st.ok()) return Finish(ctx, st);
+  if (more) response->set_next_page_token(std::to_string(skip + page_size));
   return Finish(ctx, absl::OkStatus());
 }
 

@@ -8,6 +8,7 @@
 #include <chrono>
 
 #include "cov/v1/cov.grpc.pb.h"
+#include "server/engine/ref_resolver.h"
 #include "server/kb/kb_cache.h"
 #include "server/store/store.h"
 
@@ -43,8 +44,31 @@ class CovServiceImpl final : public cov::v1::CovService::CallbackService {
   grpc::ServerUnaryReactor* GetStats(grpc::CallbackServerContext* ctx,
                                      const cov::v1::GetStatsRequest* request,
                                      cov::v1::Stats* response) override;
+  grpc::ServerUnaryReactor* IngestRules(
+      grpc::CallbackServerContext* ctx,
+      const cov::v1::IngestRulesRequest* request,
+      cov::v1::IngestRulesResponse* response) override;
+  grpc::ServerUnaryReactor* ListSources(
+      grpc::CallbackServerContext* ctx,
+      const cov::v1::ListSourcesRequest* request,
+      cov::v1::ListSourcesResponse* response) override;
+  grpc::ServerUnaryReactor* ListRuleErrors(
+      grpc::CallbackServerContext* ctx,
+      const cov::v1::ListRuleErrorsRequest* request,
+      cov::v1::ListRuleErrorsResponse* response) override;
+  grpc::ServerUnaryReactor* ListRules(
+      grpc::CallbackServerContext* ctx,
+      const cov::v1::ListRulesRequest* request,
+      cov::v1::ListRulesResponse* response) override;
 
  private:
+  // The model of `ref` (or the default) plus the default release of every
+  // other stored domain (for WRONG_DOMAIN checks). First is null when no
+  // release is stored.
+  absl::StatusOr<std::pair<std::shared_ptr<const engine::KnowledgeBase>,
+                           engine::OtherDomains>>
+  Models(const cov::v1::ReleaseRef& ref);
+
   store::Store* store_;
   kb::KbCache cache_;
   std::chrono::steady_clock::time_point started_;

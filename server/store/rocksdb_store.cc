@@ -78,8 +78,18 @@ bool VersionLess(absl::string_view a, absl::string_view b) {
 }
 
 const char* const kAllColumnFamilies[] = {
-    kCfReleases, kCfMeta,       kCfTactics,    kCfTechniques,
-    kCfActors,   kCfComponents, kCfMitigations};
+    kCfReleases, kCfMeta,       kCfTactics,  kCfTechniques, kCfActors,
+    kCfComponents, kCfMitigations, kCfSources, kCfFiles,  kCfRules};
+
+bool ValidSourceName(absl::string_view name) {
+  if (name.empty() || name.size() > 128) return false;
+  for (char c : name) {
+    if (!absl::ascii_isalnum(c) && c != '.' && c != '_' && c != '-') {
+      return false;
+    }
+  }
+  return true;
+}
 
 }  // namespace
 
@@ -139,6 +149,11 @@ absl::StatusOr<std::unique_ptr<RocksDbStore>> RocksDbStore::Open(
 
 RocksDbStore::~RocksDbStore() {
   if (db_ == nullptr) return;
+  // Persist memtables so the next Open need not replay the WAL (a bundle is
+  // tens of MB of WAL; replaying it would dominate covd's start time).
+  rocksdb::FlushOptions fo;
+  fo.wait = true;
+  db_->Flush(fo, handles_).PermitUncheckedError();
   for (auto* h : handles_) db_->DestroyColumnFamilyHandle(h);
   db_->Close();
   delete db_;
@@ -230,7 +245,17 @@ absl::Status RocksDbStore::PutRelease(
 
   rocksdb::WriteOptions wo;
   wo.sync = true;
-  return ToAbsl(db_->Write(wo, &batch), absl::StrCat("storing release ", key));
+  absl::Status written =
+      ToAbsl(db_->Write(wo, &batch), absl::StrCat("storing release ", key));
+  if (!written.ok()) return written;
+  // Start writing the new release to SST files in the background, so a
+  // restart (even after a kill) replays little or no WAL. Durability does
+  // not depend on it: the synced WAL already holds the batch.
+  rocksdb::FlushOptions fo;
+  fo.wait = false;
+  fo.allow_write_stall = true;
+  db_->Flush(fo, handles_).PermitUncheckedError();
+  return absl::OkStatus();
 }
 
 absl::StatusOr<std::vector<cov::v1::Release>> RocksDbStore::ListReleases()
@@ -425,6 +450,167 @@ absl::StatusOr<std::vector<cov::v1::MitigationRef>>
 RocksDbStore::ListMitigations(absl::string_view release_key) const {
   return ListAll<cov::v1::MitigationRef>(db_, cf(kCfMitigations),
                                          release_key);
+}
+
+absl::Status RocksDbStore::WriteSynced(rocksdb::WriteBatch* batch,
+                                       absl::string_view what) {
+  rocksdb::WriteOptions wo;
+  wo.sync = true;
+  absl::Status st = ToAbsl(db_->Write(wo, batch), what);
+  if (!st.ok()) return st;
+  rocksdb::FlushOptions fo;
+  fo.wait = false;
+  fo.allow_write_stall = true;
+  db_->Flush(fo, handles_).PermitUncheckedError();
+  return absl::OkStatus();
+}
+
+absl::Status RocksDbStore::BumpGeneration(rocksdb::WriteBatch* batch) {
+  int64_t next = RulesGeneration() + 1;
+  return ToAbsl(
+      batch->Put(cf(kCfMeta), kMetaRulesGeneration, std::to_string(next)),
+      "preparing batch");
+}
+
+absl::Status RocksDbStore::ApplySourceUpdate(const SourceUpdate& update) {
+  const std::string& name = update.source.name();
+  if (!ValidSourceName(name)) {
+    return absl::InvalidArgumentError(absl::StrCat(
+        "invalid source name '", name,
+        "': use letters, digits, '.', '_' or '-' (at most 128)"));
+  }
+  absl::MutexLock lock(&write_mu_);
+  rocksdb::WriteBatch batch;
+  std::string buf;
+  auto put = [&](const char* family, const std::string& key,
+                 const google::protobuf::MessageLite& m) -> absl::Status {
+    buf.clear();
+    if (!m.SerializeToString(&buf)) {
+      return absl::InternalError(absl::StrCat("cannot encode ", key));
+    }
+    return ToAbsl(batch.Put(cf(family), key, buf), "preparing batch");
+  };
+  absl::Status st;
+  for (const std::string& path : update.removed_files) {
+    st = ToAbsl(batch.Delete(cf(kCfFiles), FileKey(name, path)), "batch");
+    if (!st.ok()) return st;
+    st = ToAbsl(batch.DeleteRange(cf(kCfRules), FileRulesPrefix(name, path),
+                                  FileRulesEnd(name, path)),
+                "batch");
+    if (!st.ok()) return st;
+  }
+  for (const auto& changed : update.changed_files) {
+    const std::string& path = changed.file.path();
+    st = ToAbsl(batch.DeleteRange(cf(kCfRules), FileRulesPrefix(name, path),
+                                  FileRulesEnd(name, path)),
+                "batch");
+    if (!st.ok()) return st;
+    st = put(kCfFiles, FileKey(name, path), changed.file);
+    if (!st.ok()) return st;
+    for (size_t i = 0; i < changed.rules.size(); ++i) {
+      st = put(kCfRules, RuleKey(name, path, static_cast<int>(i)),
+               changed.rules[i]);
+      if (!st.ok()) return st;
+    }
+  }
+  for (const auto& file : update.touched_files) {
+    st = put(kCfFiles, FileKey(name, file.path()), file);
+    if (!st.ok()) return st;
+  }
+  st = put(kCfSources, name, update.source);
+  if (!st.ok()) return st;
+  st = BumpGeneration(&batch);
+  if (!st.ok()) return st;
+  return WriteSynced(&batch, absl::StrCat("storing source ", name));
+}
+
+absl::Status RocksDbStore::DeleteSource(absl::string_view name) {
+  absl::StatusOr<cov::v1::Source> existing = GetSource(name);
+  if (!existing.ok()) return existing.status();
+  absl::MutexLock lock(&write_mu_);
+  rocksdb::WriteBatch batch;
+  std::string begin = absl::StrCat(name, absl::string_view("\0", 1));
+  std::string end = absl::StrCat(name, absl::string_view("\1", 1));
+  absl::Status st = ToAbsl(batch.Delete(cf(kCfSources), ToSlice(name)), "batch");
+  if (!st.ok()) return st;
+  for (const char* family : {kCfFiles, kCfRules}) {
+    st = ToAbsl(batch.DeleteRange(cf(family), begin, end), "batch");
+    if (!st.ok()) return st;
+  }
+  st = BumpGeneration(&batch);
+  if (!st.ok()) return st;
+  return WriteSynced(&batch, absl::StrCat("deleting source ", name));
+}
+
+absl::StatusOr<std::vector<cov::v1::Source>> RocksDbStore::ListSources()
+    const {
+  ScopedSnapshot snap(db_);
+  std::vector<cov::v1::Source> out;
+  std::unique_ptr<rocksdb::Iterator> it(
+      db_->NewIterator(snap.options(), cf(kCfSources)));
+  for (it->SeekToFirst(); it->Valid(); it->Next()) {
+    cov::v1::Source s;
+    absl::Status st = Decode(it->value(), ToView(it->key()), &s);
+    if (!st.ok()) return st;
+    out.push_back(std::move(s));
+  }
+  if (!it->status().ok()) return ToAbsl(it->status(), "listing sources");
+  return out;
+}
+
+absl::StatusOr<cov::v1::Source> RocksDbStore::GetSource(
+    absl::string_view name) const {
+  std::string bytes;
+  rocksdb::Status s =
+      db_->Get(rocksdb::ReadOptions(), cf(kCfSources), ToSlice(name), &bytes);
+  if (s.IsNotFound()) {
+    return absl::NotFoundError(absl::StrCat("no rule source '", name, "'"));
+  }
+  if (!s.ok()) return ToAbsl(s, "reading source");
+  cov::v1::Source out;
+  absl::Status st = Decode(bytes, name, &out);
+  if (!st.ok()) return st;
+  return out;
+}
+
+absl::StatusOr<std::vector<cov::v1::IngestedFile>> RocksDbStore::ListFiles(
+    absl::string_view source) const {
+  std::vector<cov::v1::IngestedFile> out;
+  absl::Status st = ForEach<cov::v1::IngestedFile>(
+      db_, cf(kCfFiles), source, [&](const cov::v1::IngestedFile& f) {
+        out.push_back(f);
+        return true;
+      });
+  if (!st.ok()) return st;
+  return out;
+}
+
+absl::Status RocksDbStore::ForEachRule(
+    absl::string_view source,
+    const std::function<bool(const cov::v1::Rule&)>& fn) const {
+  if (!source.empty()) {
+    return ForEach<cov::v1::Rule>(db_, cf(kCfRules), source, fn);
+  }
+  ScopedSnapshot snap(db_);
+  std::unique_ptr<rocksdb::Iterator> it(
+      db_->NewIterator(snap.options(), cf(kCfRules)));
+  cov::v1::Rule r;
+  for (it->SeekToFirst(); it->Valid(); it->Next()) {
+    absl::Status st = Decode(it->value(), ToView(it->key()), &r);
+    if (!st.ok()) return st;
+    if (!fn(r)) break;
+  }
+  return ToAbsl(it->status(), "iterating rules");
+}
+
+int64_t RocksDbStore::RulesGeneration() const {
+  std::string v;
+  int64_t n = 0;
+  if (db_->Get(rocksdb::ReadOptions(), cf(kCfMeta), kMetaRulesGeneration, &v)
+          .ok()) {
+    (void)absl::SimpleAtoi(v, &n);
+  }
+  return n;
 }
 
 int64_t RocksDbStore::ApproximateSizeBytes() const {

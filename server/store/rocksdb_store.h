@@ -11,11 +11,13 @@
 #include <vector>
 
 #include "absl/status/statusor.h"
+#include "absl/synchronization/mutex.h"
 #include "server/store/store.h"
 
 namespace rocksdb {
 class DB;
 class ColumnFamilyHandle;
+class WriteBatch;
 }  // namespace rocksdb
 
 namespace cov::server::store {
@@ -55,12 +57,30 @@ class RocksDbStore final : public Store {
       absl::string_view release_key) const override;
   absl::StatusOr<std::vector<cov::v1::MitigationRef>> ListMitigations(
       absl::string_view release_key) const override;
+  absl::Status ApplySourceUpdate(const SourceUpdate& update) override;
+  absl::Status DeleteSource(absl::string_view name) override;
+  absl::StatusOr<std::vector<cov::v1::Source>> ListSources() const override;
+  absl::StatusOr<cov::v1::Source> GetSource(
+      absl::string_view name) const override;
+  absl::StatusOr<std::vector<cov::v1::IngestedFile>> ListFiles(
+      absl::string_view source) const override;
+  absl::Status ForEachRule(
+      absl::string_view source,
+      const std::function<bool(const cov::v1::Rule&)>& fn) const override;
+  int64_t RulesGeneration() const override;
   int64_t ApproximateSizeBytes() const override;
 
  private:
   RocksDbStore() = default;
 
   rocksdb::ColumnFamilyHandle* cf(const char* name) const;
+  // Adds the rules-generation bump to `batch` (caller holds write_mu_).
+  absl::Status BumpGeneration(rocksdb::WriteBatch* batch);
+  absl::Status WriteSynced(rocksdb::WriteBatch* batch, absl::string_view what);
+
+  // Serialises rule-source writers: each computes its generation from the
+  // stored one.
+  absl::Mutex write_mu_;
 
   std::string dir_;
   rocksdb::DB* db_ = nullptr;

@@ -173,3 +173,100 @@ TEST(RocksDbStoreTest, RejectedPutLeavesStoreUnchanged) {
 
 }  // namespace
 }  // namespace cov::server::store
+
+namespace cov::server::store {
+namespace {
+
+cov::v1::Rule MakeRule(const std::string& uid, const std::string& file) {
+  cov::v1::Rule r;
+  r.set_uid(uid);
+  r.set_file(file);
+  return r;
+}
+
+SourceUpdate::ChangedFile Changed(const std::string& path,
+                                  std::vector<std::string> uids) {
+  SourceUpdate::ChangedFile c;
+  c.file.set_path(path);
+  for (const auto& u : uids) {
+    c.file.add_rule_uids(u);
+    c.rules.push_back(MakeRule(u, path));
+  }
+  c.file.set_rule_count(static_cast<int>(uids.size()));
+  return c;
+}
+
+std::vector<std::string> RuleUids(const Store& s, const std::string& source) {
+  std::vector<std::string> out;
+  EXPECT_TRUE(s.ForEachRule(source, [&](const cov::v1::Rule& r) {
+                 out.push_back(r.uid());
+                 return true;
+               }).ok());
+  return out;
+}
+
+TEST(RocksDbStoreSourcesTest, IncrementalUpdatesReplaceOnlyChangedFiles) {
+  auto s = RocksDbStore::Open(TempDir("sources"));
+  ASSERT_TRUE(s.ok());
+  EXPECT_EQ((*s)->RulesGeneration(), 0);
+  SourceUpdate u;
+  u.source.set_name("sigma-main");
+  u.source.set_rule_count(3);
+  u.changed_files.push_back(Changed("a.yml", {"A1", "A2"}));
+  u.changed_files.push_back(Changed("b.yml", {"B1"}));
+  ASSERT_TRUE((*s)->ApplySourceUpdate(u).ok());
+  EXPECT_EQ((*s)->RulesGeneration(), 1);
+  EXPECT_THAT(RuleUids(**s, "sigma-main"), ElementsAre("A1", "A2", "B1"));
+
+  // a.yml shrinks to one rule, b.yml disappears, c.yml appears.
+  SourceUpdate u2;
+  u2.source.set_name("sigma-main");
+  u2.source.set_rule_count(2);
+  u2.changed_files.push_back(Changed("a.yml", {"A9"}));
+  u2.changed_files.push_back(Changed("c.yml", {"C1"}));
+  u2.removed_files.push_back("b.yml");
+  ASSERT_TRUE((*s)->ApplySourceUpdate(u2).ok());
+  EXPECT_THAT(RuleUids(**s, "sigma-main"), ElementsAre("A9", "C1"));
+  auto files = (*s)->ListFiles("sigma-main");
+  ASSERT_TRUE(files.ok());
+  ASSERT_EQ(files->size(), 2u);
+  EXPECT_EQ((*files)[0].path(), "a.yml");
+  EXPECT_EQ((*files)[1].path(), "c.yml");
+  EXPECT_EQ((*s)->GetSource("sigma-main")->rule_count(), 2);
+  EXPECT_EQ((*s)->RulesGeneration(), 2);
+}
+
+TEST(RocksDbStoreSourcesTest, SourcesAreIsolatedAndDeletable) {
+  auto s = RocksDbStore::Open(TempDir("isolated"));
+  ASSERT_TRUE(s.ok());
+  SourceUpdate a;
+  a.source.set_name("et");
+  a.changed_files.push_back(Changed("x.rules", {"et:1"}));
+  SourceUpdate b;
+  b.source.set_name("et-open");  // "et" is a prefix of "et-open"
+  b.changed_files.push_back(Changed("x.rules", {"et-open:1"}));
+  ASSERT_TRUE((*s)->ApplySourceUpdate(a).ok());
+  ASSERT_TRUE((*s)->ApplySourceUpdate(b).ok());
+  EXPECT_THAT(RuleUids(**s, "et"), ElementsAre("et:1"));
+  EXPECT_THAT(RuleUids(**s, ""), ElementsAre("et:1", "et-open:1"));
+  ASSERT_TRUE((*s)->DeleteSource("et").ok());
+  EXPECT_THAT(RuleUids(**s, ""), ElementsAre("et-open:1"));
+  EXPECT_EQ((*s)->ListSources()->size(), 1u);
+  EXPECT_EQ((*s)->DeleteSource("et").code(), absl::StatusCode::kNotFound);
+}
+
+TEST(RocksDbStoreSourcesTest, RejectsBadSourceNames) {
+  auto s = RocksDbStore::Open(TempDir("badname"));
+  ASSERT_TRUE(s.ok());
+  SourceUpdate u;
+  u.source.set_name("a/b");
+  absl::Status st = (*s)->ApplySourceUpdate(u);
+  EXPECT_EQ(st.code(), absl::StatusCode::kInvalidArgument);
+  EXPECT_THAT(std::string(st.message()), HasSubstr("invalid source name 'a/b'"));
+  u.source.set_name("");
+  EXPECT_EQ((*s)->ApplySourceUpdate(u).code(),
+            absl::StatusCode::kInvalidArgument);
+}
+
+}  // namespace
+}  // namespace cov::server::store

@@ -12,6 +12,16 @@
 // actors         | <release> \0 <G/S/C-id>           | cov.v1.Actor
 // components     | <release> \0 <DC-id>              | cov.v1.DataComponent
 // mitigations    | <release> \0 <M-id>               | cov.v1.MitigationRef
+// sources        | <source>                          | cov.v1.Source
+// files          | <source> \0 <path>                | cov.v1.IngestedFile
+// rules          | <source> \0 <path> \0 <index:06> | cov.v1.Rule
+// meta           | "rules_generation"                | decimal, +1 per rule ingest
+//
+// <source> matches [A-Za-z0-9._-]+; <path> is relative to the source root
+// ("" holds source-level diagnostics such as cross-file duplicate IDs).
+// Re-ingesting a source rewrites only the files that changed: their
+// ["<source>\0<path>\0", "<source>\0<path>\1") rule ranges are deleted and
+// rewritten in the same batch as the file and source records.
 //
 // <release> is "<domain>@<version>", e.g. "enterprise-attack@18.1"; it never
 // contains \0, so "<release>\0" is a prefix that selects exactly one release
@@ -43,7 +53,12 @@ inline constexpr char kCfActors[] = "actors";
 inline constexpr char kCfComponents[] = "components";
 inline constexpr char kCfMitigations[] = "mitigations";
 
+inline constexpr char kCfSources[] = "sources";
+inline constexpr char kCfFiles[] = "files";
+inline constexpr char kCfRules[] = "rules";
+
 inline constexpr char kMetaDefault[] = "default";
+inline constexpr char kMetaRulesGeneration[] = "rules_generation";
 inline constexpr char kSchemaVersionKey[] = "schema_version";
 
 // "enterprise-attack@18.1".
@@ -68,6 +83,29 @@ inline std::string ReleaseEnd(absl::string_view release) {
 
 inline std::string ObjectKey(absl::string_view release, absl::string_view id) {
   return absl::StrCat(ReleasePrefix(release), id);
+}
+
+inline std::string FileKey(absl::string_view source, absl::string_view path) {
+  return absl::StrCat(source, absl::string_view("\0", 1), path);
+}
+
+// "<source>\0<path>\0": prefix of a file's rules.
+inline std::string FileRulesPrefix(absl::string_view source,
+                                   absl::string_view path) {
+  return absl::StrCat(FileKey(source, path), absl::string_view("\0", 1));
+}
+
+inline std::string FileRulesEnd(absl::string_view source,
+                                absl::string_view path) {
+  return absl::StrCat(FileKey(source, path), absl::string_view("\1", 1));
+}
+
+inline std::string RuleKey(absl::string_view source, absl::string_view path,
+                           int index) {
+  std::string idx = std::to_string(index);
+  return absl::StrCat(FileRulesPrefix(source, path),
+                      std::string(idx.size() < 6 ? 6 - idx.size() : 0, '0'),
+                      idx);
 }
 
 }  // namespace cov::server::store

@@ -20,6 +20,7 @@
 #include "absl/status/statusor.h"
 #include "absl/strings/string_view.h"
 #include "cov/v1/attack.pb.h"
+#include "cov/v1/rules.pb.h"
 #include "ingest/attack/stix_bundle.h"
 
 namespace cov::server::store {
@@ -28,6 +29,22 @@ namespace cov::server::store {
 struct StoredRelease {
   std::string key;  // "enterprise-attack@18.1"
   cov::v1::Release release;
+};
+
+// One atomic change to a rule source, computed by the ingest driver.
+struct SourceUpdate {
+  // The source record to store (counts, commit, ingest time).
+  cov::v1::Source source;
+  // Files no longer present: their records and rules are deleted.
+  std::vector<std::string> removed_files;
+  // Files (re)parsed: record and rules replace the stored ones.
+  struct ChangedFile {
+    cov::v1::IngestedFile file;
+    std::vector<cov::v1::Rule> rules;
+  };
+  std::vector<ChangedFile> changed_files;
+  // Files whose bytes did not change but whose size/mtime record did.
+  std::vector<cov::v1::IngestedFile> touched_files;
 };
 
 class Store {
@@ -80,6 +97,36 @@ class Store {
   ListDataComponents(absl::string_view release_key) const = 0;
   virtual absl::StatusOr<std::vector<cov::v1::MitigationRef>> ListMitigations(
       absl::string_view release_key) const = 0;
+
+  // Rule sources ---------------------------------------------------------
+
+  // Applies `update` atomically (one WriteBatch) and bumps the rules
+  // generation. kInvalidArgument for an invalid source name.
+  virtual absl::Status ApplySourceUpdate(const SourceUpdate& update) = 0;
+
+  // Deletes a source, its files and rules atomically. kNotFound if absent.
+  virtual absl::Status DeleteSource(absl::string_view name) = 0;
+
+  // Sources sorted by name.
+  virtual absl::StatusOr<std::vector<cov::v1::Source>> ListSources() const = 0;
+
+  // kNotFound when absent.
+  virtual absl::StatusOr<cov::v1::Source> GetSource(
+      absl::string_view name) const = 0;
+
+  // File records of a source, by path (the "" record first when present).
+  virtual absl::StatusOr<std::vector<cov::v1::IngestedFile>> ListFiles(
+      absl::string_view source) const = 0;
+
+  // Rules of one source (or all when `source` is empty), in key order, from
+  // one snapshot.
+  virtual absl::Status ForEachRule(
+      absl::string_view source,
+      const std::function<bool(const cov::v1::Rule&)>& fn) const = 0;
+
+  // Increases with every ApplySourceUpdate/DeleteSource; lets caches of rule
+  // data know when to rebuild.
+  virtual int64_t RulesGeneration() const = 0;
 
   // Approximate on-disk size, in bytes.
   virtual int64_t ApproximateSizeBytes() const = 0;

@@ -1,0 +1,379 @@
+#include "server/rules/rule_ingest.h"
+
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <atomic>
+#include <chrono>
+#include <cstdio>
+#include <filesystem>
+#include <fstream>
+#include <map>
+#include <thread>
+#include <utility>
+#include <vector>
+
+#include "absl/container/flat_hash_map.h"
+#include "absl/strings/ascii.h"
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_format.h"
+#include "absl/time/clock.h"
+#include "absl/time/time.h"
+#include "ingest/base/diagnostics.h"
+#include "ingest/registry/parsers.h"
+
+namespace cov::server::rules {
+namespace {
+
+namespace fs = std::filesystem;
+
+// Diagnostics returned inline by one ingest; `cov errors` lists them all.
+constexpr int kMaxResponseDiagnostics = 2000;
+
+struct FoundFile {
+  std::string rel;   // relative to the root
+  std::string full;  // absolute
+  int64_t size = 0;
+  int64_t mtime_ns = 0;
+};
+
+std::string HashHex(absl::string_view bytes) {
+  uint64_t h = 1469598103934665603ULL;  // FNV-1a 64
+  for (unsigned char c : bytes) {
+    h ^= c;
+    h *= 1099511628211ULL;
+  }
+  return absl::StrFormat("%016x", h);
+}
+
+absl::StatusOr<std::string> ReadAll(const std::string& path) {
+  std::ifstream in(path, std::ios::binary | std::ios::ate);
+  if (!in) return absl::UnavailableError("cannot open file");
+  std::streamoff n = in.tellg();
+  std::string out(static_cast<size_t>(std::max<std::streamoff>(n, 0)), '\0');
+  in.seekg(0);
+  if (n > 0 && !in.read(out.data(), n)) {
+    return absl::UnavailableError("read error");
+  }
+  return out;
+}
+
+bool StatFile(const std::string& path, int64_t* size, int64_t* mtime_ns) {
+  struct stat st;
+  if (stat(path.c_str(), &st) != 0) return false;
+  *size = st.st_size;
+  *mtime_ns = static_cast<int64_t>(st.st_mtim.tv_sec) * 1000000000 +
+              st.st_mtim.tv_nsec;
+  return true;
+}
+
+// Lists the files the parser accepts under root (or root itself if a file).
+absl::StatusOr<std::vector<FoundFile>> Walk(const fs::path& root,
+                                            const ingest::RuleParser& parser) {
+  std::vector<FoundFile> out;
+  std::error_code ec;
+  auto add = [&](const fs::path& p, const std::string& rel) {
+    FoundFile f;
+    f.full = p.string();
+    f.rel = rel;
+    if (StatFile(f.full, &f.size, &f.mtime_ns)) out.push_back(std::move(f));
+  };
+  if (fs::is_regular_file(root, ec)) {
+    add(root, root.filename().string());
+    return out;
+  }
+  fs::recursive_directory_iterator it(
+      root, fs::directory_options::skip_permission_denied, ec);
+  if (ec) {
+    return absl::UnavailableError(
+        absl::StrCat("cannot list ", root.string(), ": ", ec.message()));
+  }
+  for (; it != fs::recursive_directory_iterator(); it.increment(ec)) {
+    if (ec) break;
+    const fs::directory_entry& e = *it;
+    std::string name = e.path().filename().string();
+    if (e.is_symlink(ec)) {
+      // Never follow links out of the source root.
+      if (e.is_directory(ec)) it.disable_recursion_pending();
+      continue;
+    }
+    if (e.is_directory(ec)) {
+      if (!name.empty() && name[0] == '.') it.disable_recursion_pending();
+      continue;
+    }
+    if (!e.is_regular_file(ec)) continue;  // devices, fifos, sockets
+    std::string rel = fs::relative(e.path(), root, ec).generic_string();
+    if (ec || !parser.Accepts(rel)) continue;
+    add(e.path(), rel);
+  }
+  if (ec) {
+    return absl::UnavailableError(
+        absl::StrCat("error walking ", root.string(), ": ", ec.message()));
+  }
+  std::sort(out.begin(), out.end(),
+            [](const FoundFile& a, const FoundFile& b) { return a.rel < b.rel; });
+  return out;
+}
+
+// Cross-file duplicate IDs: which formats have source-wide unique IDs.
+absl::string_view DuplicateCode(cov::v1::RuleFormat format) {
+  switch (format) {
+    case cov::v1::RULE_FORMAT_SIGMA:
+      return "sigma-duplicate-id";
+    case cov::v1::RULE_FORMAT_SURICATA:
+      return "suricata-duplicate-sid";
+    default:
+      return "";
+  }
+}
+
+}  // namespace
+
+std::string GitCommit(const std::string& path) {
+  std::error_code ec;
+  fs::path dir = fs::is_directory(path, ec) ? fs::path(path)
+                                            : fs::path(path).parent_path();
+  int fds[2];
+  if (pipe(fds) != 0) return "";
+  pid_t pid = fork();
+  if (pid < 0) {
+    close(fds[0]);
+    close(fds[1]);
+    return "";
+  }
+  if (pid == 0) {
+    dup2(fds[1], 1);
+    int devnull = open("/dev/null", O_WRONLY);
+    if (devnull >= 0) dup2(devnull, 2);
+    close(fds[0]);
+    execlp("git", "git", "-C", dir.c_str(), "rev-parse", "HEAD",
+           static_cast<char*>(nullptr));
+    _exit(127);
+  }
+  close(fds[1]);
+  std::string out;
+  char buf[256];
+  ssize_t n;
+  while ((n = read(fds[0], buf, sizeof(buf))) > 0) out.append(buf, n);
+  close(fds[0]);
+  int status = 0;
+  waitpid(pid, &status, 0);
+  if (!WIFEXITED(status) || WEXITSTATUS(status) != 0) return "";
+  out = std::string(absl::StripAsciiWhitespace(out));
+  if (out.size() != 40) return "";
+  return out;
+}
+
+absl::StatusOr<cov::v1::IngestRulesResponse> IngestRules(
+    const IngestContext& context, const cov::v1::IngestRulesRequest& request) {
+  auto t0 = std::chrono::steady_clock::now();
+  const ingest::RuleParser* parser = ingest::ParserFor(request.format());
+  if (parser == nullptr) {
+    return absl::InvalidArgumentError(
+        "IngestRules needs a format: sigma, suricata or yara");
+  }
+  if (request.path().empty()) {
+    return absl::InvalidArgumentError("IngestRules needs a path");
+  }
+  std::error_code ec;
+  fs::path root = fs::canonical(request.path(), ec);
+  if (ec) {
+    return absl::NotFoundError(
+        absl::StrCat("cannot ingest ", request.path(), ": ", ec.message()));
+  }
+  std::string name = request.source();
+  if (name.empty()) {
+    name = (fs::is_directory(root) ? root : root.parent_path())
+               .filename()
+               .string();
+  }
+  store::Store& store = *context.store;
+
+  // What is stored now.
+  absl::flat_hash_map<std::string, cov::v1::IngestedFile> previous;
+  absl::StatusOr<cov::v1::Source> existing = store.GetSource(name);
+  if (existing.ok()) {
+    if (existing->format() != request.format()) {
+      return absl::FailedPreconditionError(absl::StrCat(
+          "source '", name, "' holds ",
+          ingest::FormatName(existing->format()), " rules, not ",
+          ingest::FormatName(request.format()),
+          "; pick another --source name"));
+    }
+    absl::StatusOr<std::vector<cov::v1::IngestedFile>> files =
+        store.ListFiles(name);
+    if (!files.ok()) return files.status();
+    for (auto& f : *files) previous[f.path()] = std::move(f);
+  } else if (!absl::IsNotFound(existing.status())) {
+    return existing.status();
+  }
+
+  absl::StatusOr<std::vector<FoundFile>> found = Walk(root, *parser);
+  if (!found.ok()) return found.status();
+
+  // Decide per file: unchanged, touched (same bytes) or changed.
+  store::SourceUpdate update;
+  std::vector<const FoundFile*> to_parse;
+  std::vector<std::string> to_parse_bytes;
+  int skipped = 0;
+  for (const FoundFile& f : *found) {
+    auto prev = previous.find(f.rel);
+    if (prev != previous.end() && prev->second.size() == f.size &&
+        prev->second.mtime_ns() == f.mtime_ns) {
+      ++skipped;
+      continue;
+    }
+    to_parse.push_back(&f);
+  }
+  // Files to (re)parse: read, hash, parse and resolve on all cores.
+  struct Result {
+    bool touched_only = false;
+    store::SourceUpdate::ChangedFile changed;
+  };
+  std::vector<Result> results(to_parse.size());
+  std::atomic<size_t> next{0};
+  auto work = [&] {
+    for (size_t i = next++; i < to_parse.size(); i = next++) {
+      const FoundFile& f = *to_parse[i];
+      Result& r = results[i];
+      cov::v1::IngestedFile& rec = r.changed.file;
+      rec.set_path(f.rel);
+      rec.set_size(f.size);
+      rec.set_mtime_ns(f.mtime_ns);
+      absl::StatusOr<std::string> bytes = ReadAll(f.full);
+      if (!bytes.ok()) {
+        *rec.add_diagnostics() = ingest::Error(f.rel, 0, 0, "io-error",
+                                               bytes.status().message());
+        continue;
+      }
+      rec.set_content_hash(HashHex(*bytes));
+      auto prev = previous.find(f.rel);
+      if (prev != previous.end() &&
+          prev->second.content_hash() == rec.content_hash()) {
+        r.touched_only = true;
+        cov::v1::IngestedFile kept = prev->second;
+        kept.set_size(f.size);
+        kept.set_mtime_ns(f.mtime_ns);
+        rec = std::move(kept);
+        continue;
+      }
+      ingest::SourceFile sf;
+      sf.path = f.rel;
+      sf.content = *bytes;
+      sf.source = name;
+      ingest::ParsedFile parsed = parser->Parse(sf);
+      for (auto& rule : parsed.rules) {
+        if (context.kb != nullptr) {
+          engine::ResolveRefs(*context.kb, context.others, &rule);
+        }
+        rec.add_rule_uids(rule.uid());
+      }
+      rec.set_rule_count(static_cast<int>(parsed.rules.size()));
+      for (auto& d : parsed.diagnostics) *rec.add_diagnostics() = std::move(d);
+      r.changed.rules = std::move(parsed.rules);
+    }
+  };
+  int threads = context.threads > 0
+                    ? context.threads
+                    : std::max(1u, std::thread::hardware_concurrency());
+  threads = std::min<int>(threads, static_cast<int>(to_parse.size()));
+  std::vector<std::thread> pool;
+  for (int i = 1; i < threads; ++i) pool.emplace_back(work);
+  work();
+  for (auto& t : pool) t.join();
+
+  int parsed_count = 0;
+  for (Result& r : results) {
+    if (r.touched_only) {
+      ++skipped;
+      update.touched_files.push_back(std::move(r.changed.file));
+    } else {
+      ++parsed_count;
+      update.changed_files.push_back(std::move(r.changed));
+    }
+  }
+  absl::flat_hash_map<std::string, bool> present;
+  for (const FoundFile& f : *found) present[f.rel] = true;
+  for (const auto& [path, rec] : previous) {
+    if (!path.empty() && !present.contains(path)) {
+      update.removed_files.push_back(path);
+    }
+  }
+  std::sort(update.removed_files.begin(), update.removed_files.end());
+
+  // The source's whole file set, as it will be after this update.
+  std::map<std::string, const cov::v1::IngestedFile*> final_files;
+  for (const FoundFile& f : *found) {
+    auto prev = previous.find(f.rel);
+    if (prev != previous.end()) final_files[f.rel] = &prev->second;
+  }
+  for (const auto& t : update.touched_files) final_files[t.path()] = &t;
+  for (const auto& c : update.changed_files) final_files[c.file.path()] = &c.file;
+
+  // Source-wide duplicate IDs (first file in path order keeps it).
+  store::SourceUpdate::ChangedFile source_level;
+  source_level.file.set_path("");
+  absl::string_view dup_code = DuplicateCode(request.format());
+  if (!dup_code.empty()) {
+    absl::flat_hash_map<std::string, std::string> first_file;
+    for (const auto& [path, rec] : final_files) {
+      for (const std::string& uid : rec->rule_uids()) {
+        auto [it, inserted] = first_file.emplace(uid, path);
+        if (!inserted && it->second != path) {
+          *source_level.file.add_diagnostics() = ingest::Error(
+              path, 0, 0, dup_code,
+              absl::StrCat("rule ID ", uid, " is also defined in ",
+                           it->second));
+        }
+      }
+    }
+  }
+
+  int rule_count = 0, error_count = 0;
+  for (const auto& [path, rec] : final_files) {
+    rule_count += rec->rule_count();
+    for (const auto& d : rec->diagnostics()) {
+      error_count += d.severity() == cov::v1::SEVERITY_ERROR;
+    }
+  }
+  error_count += source_level.file.diagnostics_size();
+
+  cov::v1::Source& source = update.source;
+  source.set_name(name);
+  source.set_format(request.format());
+  source.set_path(root.string());
+  source.set_commit(GitCommit(root.string()));
+  source.set_rule_count(rule_count);
+  source.set_file_count(static_cast<int>(final_files.size()));
+  source.set_error_count(error_count);
+  source.set_ingested_at_unix(absl::ToUnixSeconds(absl::Now()));
+
+  cov::v1::IngestRulesResponse response;
+  for (const auto& c : update.changed_files) {
+    for (const auto& d : c.file.diagnostics()) {
+      if (response.diagnostics_size() >= kMaxResponseDiagnostics) break;
+      *response.add_diagnostics() = d;
+    }
+  }
+  for (const auto& d : source_level.file.diagnostics()) {
+    if (response.diagnostics_size() >= kMaxResponseDiagnostics) break;
+    *response.add_diagnostics() = d;
+  }
+  update.changed_files.push_back(std::move(source_level));
+
+  absl::Status st = store.ApplySourceUpdate(update);
+  if (!st.ok()) return st;
+  *response.mutable_source() = source;
+  response.set_files_parsed(parsed_count);
+  response.set_files_skipped(skipped);
+  response.set_files_removed(static_cast<int>(update.removed_files.size()));
+  response.set_elapsed_ms(std::chrono::duration<double, std::milli>(
+                              std::chrono::steady_clock::now() - t0)
+                              .count());
+  return response;
+}
+
+}  // namespace cov::server::rules
