@@ -61,6 +61,25 @@ ABSL_FLAG(std::string, source, "",
 ABSL_FLAG(std::string, technique, "",
           "rules: only rules that reference this technique.");
 ABSL_FLAG(int, page_size, 50, "rules: rules per page.");
+ABSL_FLAG(std::string, profile, "",
+          "coverage/gaps/layer/report: telemetry profile YAML file "
+          "(deploy/profiles/*.yaml). Default: all telemetry, all sources.");
+ABSL_FLAG(std::string, by, "tactic",
+          "coverage: tactic, technique, platform or source.");
+ABSL_FLAG(bool, rollup, false,
+          "coverage/gaps: a parent technique counts as covered when one of "
+          "its sub-techniques is.");
+ABSL_FLAG(bool, tactic_context, false,
+          "coverage/gaps: a rule that names tactics counts only under those "
+          "tactics.");
+ABSL_FLAG(bool, include_disabled, false,
+          "coverage/gaps: count disabled (commented-out) rules too.");
+ABSL_FLAG(std::vector<std::string>, group, {},
+          "gaps: rank by these groups only (ID, name or alias; repeatable or "
+          "comma-separated).");
+ABSL_FLAG(int, top, 20, "gaps: show the N best-ranked gaps (0 = all).");
+ABSL_FLAG(int, rules_per_technique, 0,
+          "coverage: rules listed per technique in JSON (0 = 20, -1 = all).");
 ABSL_FLAG(std::string, page_token, "", "rules: page token from a previous call.");
 
 namespace {
@@ -84,6 +103,14 @@ Knowledge base:
   search TEXT...           search names, IDs, aliases and descriptions
                            [--kind K,...] [--limit N] [--all]
   stats                    store contents and server version
+
+Coverage:
+  coverage [--profile FILE] [--by tactic|technique|platform|source] [--rollup]
+           [--tactic_context] [--include_disabled]
+                           per tactic: techniques in reach, covered, ratio
+  gaps [--profile FILE] [--group G,...] [--top N]
+                           techniques in reach without a rule, ranked by how
+                           many groups/software/campaigns use them
 
 Rules:
   ingest sigma|suricata|yara PATH [--source NAME]
@@ -120,6 +147,32 @@ const std::map<std::string, std::string>& CommandHelp() {
        "  (enterprise-attack-18.1.json), else from --version. Atomic: a bad file\n"
        "  leaves the store as it was. The first release loaded is the default.\n"},
       {"releases", "cov releases\n  Lists stored ATT&CK releases; * marks the default.\n"},
+      {"coverage",
+       "cov coverage [--profile FILE] [--by tactic|technique|platform|source]\n"
+       "             [--rollup] [--tactic_context] [--include_disabled]\n"
+       "             [--attack_version V] [--format json]\n"
+       "  Per tactic: potential (active techniques and sub-techniques whose data\n"
+       "  components the profile owns; all of them without a profile), covered\n"
+       "  (with at least one counting rule) and their ratio.\n"
+       "  Semantics: a rule tagged with a sub-technique covers that sub-technique;\n"
+       "  --rollup also counts a parent as covered through its sub-techniques; a\n"
+       "  covered technique counts under each of its tactics, or with\n"
+       "  --tactic_context only under the tactics its rules name; disabled rules\n"
+       "  and rules below the profile's min_status/min_level do not count;\n"
+       "  revoked IDs count for their replacement; unknown, deprecated and\n"
+       "  wrong-domain IDs never count.\n"
+       "  --by technique lists techniques in reach with their rule counts;\n"
+       "  --by platform / --by source add per-platform / per-source totals.\n"
+       "  JSON fields: tactics[].tactic, potential, covered, ratio;\n"
+       "  techniques[].techniqueId, ruleCount.\n"},
+      {"gaps",
+       "cov gaps [--profile FILE] [--group G,...] [--top N] [--rollup]\n"
+       "  Techniques in the profile's reach that no counting rule covers, ranked\n"
+       "  by how many groups, software and campaigns use them (with --group: by\n"
+       "  how many of the named groups use them, directly or via their\n"
+       "  software). Each gap shows its tactics, data components, detection\n"
+       "  strategies and analytics, who uses it and how, and references.\n"
+       "  JSON fields: gaps[].techniqueId, score. Default --top 20 (0 = all).\n"},
       {"sources",
        "cov sources\n  Lists rule sources: format, rules, files, errors, git commit,\n"
        "  ingest time and path.\n"},
@@ -471,6 +524,145 @@ int CmdRules(Client& client) {
   return 0;
 }
 
+// Coverage options from flags; the profile file is sent as text and parsed
+// by covd (so errors name the file and line the same way for every client).
+bool CoverageOptionsFromFlags(cov::v1::CoverageOptions* options) {
+  options->set_rollup(absl::GetFlag(FLAGS_rollup));
+  options->set_tactic_context(absl::GetFlag(FLAGS_tactic_context));
+  options->set_include_disabled(absl::GetFlag(FLAGS_include_disabled));
+  const std::string file = absl::GetFlag(FLAGS_profile);
+  if (file.empty()) return true;
+  std::string path = UserPath(file);
+  std::ifstream in(path, std::ios::binary);
+  if (!in) {
+    std::fprintf(stderr, "cov: cannot read profile %s\n", path.c_str());
+    return false;
+  }
+  std::ostringstream ss;
+  ss << in.rdbuf();
+  options->set_profile_yaml(ss.str());
+  options->set_profile_file_name(file);
+  return true;
+}
+
+std::string Bar(double ratio, int width) {
+  int full = static_cast<int>(ratio * width + 0.5);
+  std::string out;
+  for (int i = 0; i < width; ++i) out += i < full ? "\u2588" : "\u2591";
+  return out;
+}
+
+std::string ProfileLabel(const cov::v1::Profile& p) {
+  if (!p.name().empty()) return p.name();
+  return p.data_components().empty() ? "all telemetry" : "custom";
+}
+
+int CmdCoverage(Client& client) {
+  cov::v1::CoverageRequest req;
+  *req.mutable_release() = ReleaseFromFlags();
+  if (!CoverageOptionsFromFlags(req.mutable_options())) return 1;
+  req.set_by(absl::GetFlag(FLAGS_by));
+  req.set_rules_per_technique(absl::GetFlag(FLAGS_rules_per_technique));
+  grpc::ClientContext ctx;
+  client.Prepare(&ctx);
+  cov::v1::CoverageResponse resp;
+  grpc::Status s = client.stub()->GetCoverage(&ctx, req, &resp);
+  if (!s.ok()) return client.Fail(s);
+  if (JsonOutput()) {
+    PrintJson(resp);
+    return 0;
+  }
+  std::printf("ATT&CK %s %s, profile: %s, %d counting rules%s%s\n\n",
+              resp.release().domain().c_str(), resp.release().version().c_str(),
+              ProfileLabel(resp.profile()).c_str(), resp.counting_rules(),
+              absl::GetFlag(FLAGS_rollup) ? ", rollup" : "",
+              absl::GetFlag(FLAGS_tactic_context) ? ", tactic context" : "");
+  const std::string by = absl::GetFlag(FLAGS_by);
+  if (by == "technique") {
+    std::printf("%-10s %-45s %6s  %s\n", "TECHNIQUE", "NAME", "RULES",
+                "TACTICS");
+    for (const auto& t : resp.techniques()) {
+      if (!t.potential()) continue;
+      std::printf("%-10s %-45s %6d%s %s\n", t.technique_id().c_str(),
+                  Truncate(t.name(), 45).c_str(), t.rule_count(),
+                  t.covered_by_rollup() ? "*" : " ",
+                  absl::StrJoin(t.tactics(), ",").c_str());
+    }
+    std::printf("\n");
+  }
+  if (by == "platform" || by == "source") {
+    std::printf("%-22s %9s %9s %7s %7s\n", by == "platform" ? "PLATFORM" : "SOURCE",
+                "COVERED", "POTENTIAL", "RATIO", "RULES");
+    for (const auto& g : resp.groups()) {
+      std::printf("%-22s %9d %9d %6.1f%% %7d  %s\n", g.key().c_str(),
+                  g.covered(), g.potential(), g.ratio() * 100, g.rule_count(),
+                  Bar(g.ratio(), 20).c_str());
+    }
+    std::printf("\n");
+  }
+  std::printf("%-22s %9s %9s %7s\n", "TACTIC", "COVERED", "POTENTIAL", "RATIO");
+  for (const auto& t : resp.tactics()) {
+    std::printf("%-22s %9d %9d %6.1f%%  %s\n", t.tactic().c_str(), t.covered(),
+                t.potential(), t.ratio() * 100, Bar(t.ratio(), 30).c_str());
+  }
+  std::printf("%-22s %9d %9d %6.1f%%  (techniques and sub-techniques)\n",
+              "TOTAL", resp.covered(), resp.potential(), resp.ratio() * 100);
+  return 0;
+}
+
+int CmdGaps(Client& client) {
+  cov::v1::GapsRequest req;
+  *req.mutable_release() = ReleaseFromFlags();
+  if (!CoverageOptionsFromFlags(req.mutable_options())) return 1;
+  for (const auto& g : absl::GetFlag(FLAGS_group)) req.add_groups(g);
+  req.set_top(absl::GetFlag(FLAGS_top));
+  req.set_procedures_per_gap(JsonOutput() ? 0 : 3);
+  grpc::ClientContext ctx;
+  client.Prepare(&ctx);
+  cov::v1::GapsResponse resp;
+  grpc::Status s = client.stub()->GetGaps(&ctx, req, &resp);
+  if (!s.ok()) return client.Fail(s);
+  if (JsonOutput()) {
+    PrintJson(resp);
+    return 0;
+  }
+  std::printf(
+      "ATT&CK %s %s, profile: %s: %d of %d techniques in reach are covered; "
+      "%d gaps%s\n\n",
+      resp.release().domain().c_str(), resp.release().version().c_str(),
+      ProfileLabel(resp.profile()).c_str(), resp.covered(), resp.potential(),
+      resp.total(),
+      req.groups().empty()
+          ? ", ranked by the groups, software and campaigns using them"
+          : absl::StrCat(", used by ", absl::StrJoin(req.groups(), ", "))
+                .c_str());
+  int rank = 0;
+  for (const auto& g : resp.gaps()) {
+    std::printf("%3d. %-10s %-44s score %-4g %s\n", ++rank,
+                g.technique_id().c_str(), Truncate(g.name(), 44).c_str(),
+                g.score(), absl::StrJoin(g.tactics(), ", ").c_str());
+    std::printf("     telemetry: %s\n",
+                g.data_components().empty()
+                    ? "(none named by ATT&CK)"
+                    : absl::StrJoin(g.data_components(), ", ").c_str());
+    for (const auto& ds : g.detection_strategies()) {
+      std::printf("     detect:    %s %s\n", ds.id().c_str(),
+                  Truncate(ds.name(), 80).c_str());
+    }
+    for (const auto& p : g.procedures()) {
+      std::printf("     used by:   %s %s: %s\n", p.id().c_str(),
+                  p.name().c_str(), Truncate(p.description(), 70).c_str());
+    }
+    std::printf("     %s\n", g.url().c_str());
+  }
+  if (resp.total() > resp.gaps_size()) {
+    std::printf("\n%d more gaps; --top 0 shows all, --format json gives every "
+                "detail\n",
+                resp.total() - resp.gaps_size());
+  }
+  return 0;
+}
+
 int CmdIngest(Client& client, const std::vector<std::string>& args) {
   if (args.size() != 2) {
     return Usage("usage: cov ingest attack|sigma|suricata|yara PATH");
@@ -765,6 +957,8 @@ int main(int argc, char** argv) {
   if (cmd == "search") return CmdSearch(client, args);
   if (cmd == "stats") return CmdStats(client);
   if (cmd == "sources") return CmdSources(client);
+  if (cmd == "coverage") return CmdCoverage(client);
+  if (cmd == "gaps") return CmdGaps(client);
   if (cmd == "errors") return CmdErrors(client, args);
   if (cmd == "rules") return CmdRules(client);
   return Usage(absl::StrCat("unknown command '", cmd, "'"));

@@ -10,6 +10,7 @@
 #include "server/engine/search.h"
 #include "server/kb/attack_ingest.h"
 #include "server/rules/rule_ingest.h"
+#include "ingest/profile/profile_parser.h"
 #include "ingest/registry/parsers.h"
 #include "server/service/status_util.h"
 
@@ -28,7 +29,84 @@ grpc::ServerUnaryReactor* Finish(grpc::CallbackServerContext* ctx,
 }  // namespace
 
 CovServiceImpl::CovServiceImpl(store::Store* store)
-    : store_(store), cache_(store), started_(std::chrono::steady_clock::now()) {}
+    : store_(store),
+      cache_(store),
+      rule_cache_(store),
+      started_(std::chrono::steady_clock::now()) {}
+
+absl::StatusOr<CovServiceImpl::QueryContext> CovServiceImpl::PrepareQuery(
+    const cov::v1::ReleaseRef& release,
+    const cov::v1::CoverageOptions& options) {
+  cov::v1::Profile profile = options.profile();
+  if (!options.profile_yaml().empty()) {
+    absl::StatusOr<cov::v1::Profile> parsed = ingest::profile::ParseProfile(
+        options.profile_yaml(), options.profile_file_name().empty()
+                                    ? "<profile>"
+                                    : options.profile_file_name());
+    if (!parsed.ok()) return parsed.status();
+    profile = *std::move(parsed);
+  } else if (!options.profile_name().empty()) {
+    return absl::UnimplementedError(
+        "stored profiles are not supported yet; send the profile file "
+        "(cov --profile FILE)");
+  }
+  // The request's release wins; else the profile's; else the default.
+  cov::v1::ReleaseRef ref = release;
+  if (ref.domain().empty() && ref.version().empty()) ref = profile.release();
+  auto models = Models(ref);
+  if (!models.ok()) return models.status();
+  if (models->first == nullptr) {
+    return absl::FailedPreconditionError(
+        "no ATT&CK release is loaded; run `cov ingest attack FILE` first");
+  }
+  QueryContext qc;
+  qc.kb = models->first;
+  auto rules = rule_cache_.Get(qc.kb, models->second);
+  if (!rules.ok()) return rules.status();
+  qc.rules = *rules;
+  auto resolved = engine::ResolveProfile(*qc.kb, profile);
+  if (!resolved.ok()) return resolved.status();
+  qc.query.profile = *std::move(resolved);
+  qc.query.rollup = options.rollup();
+  qc.query.tactic_context = options.tactic_context();
+  qc.query.include_disabled = options.include_disabled();
+  return qc;
+}
+
+grpc::ServerUnaryReactor* CovServiceImpl::GetCoverage(
+    grpc::CallbackServerContext* ctx, const cov::v1::CoverageRequest* request,
+    cov::v1::CoverageResponse* response) {
+  const std::string& by = request->by();
+  if (!by.empty() && by != "tactic" && by != "technique" && by != "platform" &&
+      by != "source") {
+    return Finish(ctx, absl::InvalidArgumentError(absl::StrCat(
+                           "by must be tactic, technique, platform or "
+                           "source, not '",
+                           by, "'")));
+  }
+  auto qc = PrepareQuery(request->release(), request->options());
+  if (!qc.ok()) return Finish(ctx, qc.status());
+  qc->query.by = by;
+  qc->query.rules_per_technique = request->rules_per_technique();
+  *response = engine::ComputeCoverage(*qc->kb, *qc->rules, qc->query);
+  return Finish(ctx, absl::OkStatus());
+}
+
+grpc::ServerUnaryReactor* CovServiceImpl::GetGaps(
+    grpc::CallbackServerContext* ctx, const cov::v1::GapsRequest* request,
+    cov::v1::GapsResponse* response) {
+  auto qc = PrepareQuery(request->release(), request->options());
+  if (!qc.ok()) return Finish(ctx, qc.status());
+  engine::GapsQuery gq;
+  gq.coverage = std::move(qc->query);
+  gq.groups.assign(request->groups().begin(), request->groups().end());
+  gq.top = request->top();
+  gq.procedures_per_gap = request->procedures_per_gap();
+  auto gaps = engine::ComputeGaps(*qc->kb, *qc->rules, gq);
+  if (!gaps.ok()) return Finish(ctx, gaps.status());
+  *response = *std::move(gaps);
+  return Finish(ctx, absl::OkStatus());
+}
 
 grpc::ServerUnaryReactor* CovServiceImpl::IngestAttack(
     grpc::CallbackServerContext* ctx,

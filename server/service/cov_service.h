@@ -9,7 +9,9 @@
 
 #include "cov/v1/cov.grpc.pb.h"
 #include "server/engine/ref_resolver.h"
+#include "server/engine/coverage.h"
 #include "server/kb/kb_cache.h"
+#include "server/kb/rule_index_cache.h"
 #include "server/store/store.h"
 
 namespace cov::server::service {
@@ -44,6 +46,12 @@ class CovServiceImpl final : public cov::v1::CovService::CallbackService {
   grpc::ServerUnaryReactor* GetStats(grpc::CallbackServerContext* ctx,
                                      const cov::v1::GetStatsRequest* request,
                                      cov::v1::Stats* response) override;
+  grpc::ServerUnaryReactor* GetCoverage(
+      grpc::CallbackServerContext* ctx, const cov::v1::CoverageRequest* request,
+      cov::v1::CoverageResponse* response) override;
+  grpc::ServerUnaryReactor* GetGaps(grpc::CallbackServerContext* ctx,
+                                    const cov::v1::GapsRequest* request,
+                                    cov::v1::GapsResponse* response) override;
   grpc::ServerUnaryReactor* IngestRules(
       grpc::CallbackServerContext* ctx,
       const cov::v1::IngestRulesRequest* request,
@@ -69,8 +77,19 @@ class CovServiceImpl final : public cov::v1::CovService::CallbackService {
                            engine::OtherDomains>>
   Models(const cov::v1::ReleaseRef& ref);
 
+  // Everything a coverage-style query needs, resolved from its options.
+  struct QueryContext {
+    std::shared_ptr<const engine::KnowledgeBase> kb;
+    std::shared_ptr<const engine::RuleIndex> rules;
+    engine::CoverageQuery query;
+  };
+  absl::StatusOr<QueryContext> PrepareQuery(
+      const cov::v1::ReleaseRef& release,
+      const cov::v1::CoverageOptions& options);
+
   store::Store* store_;
   kb::KbCache cache_;
+  kb::RuleIndexCache rule_cache_;
   std::chrono::steady_clock::time_point started_;
 };
 

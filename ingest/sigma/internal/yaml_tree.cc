@@ -219,6 +219,8 @@ uint64_t Expanded(const Node* n, uint64_t limit, int depth) {
   if (n->type == NodeType::kAlias) {
     return n->target == nullptr ? 1 : Expanded(n->target, limit, depth + 1);
   }
+  // Leaves are never memoised: the shared static null node stays read-only.
+  if (n->items.empty()) return 1;
   if (n->expanded != 0) return n->expanded;
   uint64_t total = 1;
   // Depth is bounded by the prescan and yaml-cpp's DepthGuard; this cap

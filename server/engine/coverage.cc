@@ -1,0 +1,422 @@
+#include "server/engine/coverage.h"
+
+#include <algorithm>
+#include <map>
+#include <utility>
+
+#include "absl/container/flat_hash_map.h"
+#include "absl/strings/ascii.h"
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_join.h"
+
+namespace cov::server::engine {
+namespace {
+
+constexpr int kDefaultRulesPerTechnique = 20;
+constexpr int kDefaultProceduresPerGap = 10;
+
+bool IsActive(const cov::v1::Technique& t) {
+  return !t.revoked() && !t.deprecated();
+}
+
+double Ratio(int covered, int potential) {
+  return potential == 0 ? 0.0 : static_cast<double>(covered) / potential;
+}
+
+// Per-technique result of one evaluation.
+struct TechState {
+  const cov::v1::Technique* technique = nullptr;
+  bool potential = false;
+  bool direct = false;  // a counting rule names it
+  bool rollup = false;  // covered only through a sub-technique
+  absl::flat_hash_set<std::string> covered_tactics;
+  std::vector<int> rules;  // counting rules naming it directly
+};
+
+struct Evaluation {
+  std::vector<TechState> states;  // active techniques, sorted by ID
+  absl::flat_hash_map<std::string, int> index;
+  std::vector<bool> counting;  // per rule of the index
+  int counting_rules = 0;
+};
+
+bool RuleCounts(const RuleFacts& r, const CoverageQuery& q) {
+  if (!r.enabled && !q.include_disabled) return false;
+  if (r.is_correlation) return false;
+  const ResolvedProfile& p = q.profile;
+  if (!p.sources.empty() && !p.sources.contains(r.source)) return false;
+  if (r.format == cov::v1::RULE_FORMAT_SIGMA) {
+    if (p.min_status > 0 && StatusRank(r.status) < p.min_status) return false;
+    if (p.min_level > 0 && LevelRank(r.level) < p.min_level) return false;
+  }
+  return true;
+}
+
+bool InReach(const cov::v1::Technique& t, const ResolvedProfile& p) {
+  if (!p.platforms.empty()) {
+    bool any = false;
+    for (const auto& pl : t.platforms()) {
+      any |= p.platforms.contains(absl::AsciiStrToLower(pl));
+    }
+    if (!any) return false;
+  }
+  if (p.components.empty()) return true;
+  for (const auto& c : t.data_components()) {
+    if (p.components.contains(absl::AsciiStrToLower(c))) return true;
+  }
+  return false;
+}
+
+Evaluation Evaluate(const KnowledgeBase& kb, const RuleIndex& rules,
+                    const CoverageQuery& q) {
+  Evaluation ev;
+  ev.counting.resize(rules.rules().size());
+  for (size_t i = 0; i < rules.rules().size(); ++i) {
+    ev.counting[i] = RuleCounts(rules.rules()[i], q);
+    ev.counting_rules += ev.counting[i];
+  }
+  for (const cov::v1::Technique& t : kb.techniques()) {
+    if (!IsActive(t)) continue;
+    TechState s;
+    s.technique = &t;
+    s.potential = InReach(t, q.profile);
+    for (int r : rules.RulesFor(t.id())) {
+      if (!ev.counting[r]) continue;
+      s.direct = true;
+      s.rules.push_back(r);
+      const RuleFacts& rf = rules.rules()[r];
+      bool applied = false;
+      if (q.tactic_context && !rf.tactics.empty()) {
+        for (const auto& tac : t.tactics()) {
+          if (std::binary_search(rf.tactics.begin(), rf.tactics.end(), tac)) {
+            s.covered_tactics.insert(tac);
+            applied = true;
+          }
+        }
+      }
+      if (!applied) {
+        for (const auto& tac : t.tactics()) s.covered_tactics.insert(tac);
+      }
+    }
+    ev.index[t.id()] = static_cast<int>(ev.states.size());
+    ev.states.push_back(std::move(s));
+  }
+  if (q.rollup) {
+    for (TechState& parent : ev.states) {
+      if (parent.technique->is_subtechnique()) continue;
+      for (const auto& sub_id : parent.technique->subtechniques()) {
+        auto it = ev.index.find(sub_id);
+        if (it == ev.index.end()) continue;
+        const TechState& sub = ev.states[it->second];
+        if (!sub.direct) continue;
+        if (!parent.direct) parent.rollup = true;
+        for (const auto& tac : parent.technique->tactics()) {
+          if (sub.covered_tactics.contains(tac)) {
+            parent.covered_tactics.insert(tac);
+          }
+        }
+      }
+    }
+  }
+  return ev;
+}
+
+bool Covered(const TechState& s) { return s.direct || s.rollup; }
+
+int UserCount(const cov::v1::Technique& t) {
+  absl::flat_hash_set<std::string> ids;
+  for (const auto& p : t.procedures()) ids.insert(p.id());
+  return static_cast<int>(ids.size());
+}
+
+}  // namespace
+
+int StatusRank(absl::string_view status) {
+  std::string s = absl::AsciiStrToLower(status);
+  if (s == "experimental") return 1;
+  if (s == "test" || s == "testing") return 2;
+  if (s == "stable") return 3;
+  return 0;
+}
+
+int LevelRank(absl::string_view level) {
+  std::string s = absl::AsciiStrToLower(level);
+  if (s == "informational") return 1;
+  if (s == "low") return 2;
+  if (s == "medium") return 3;
+  if (s == "high") return 4;
+  if (s == "critical") return 5;
+  return 0;
+}
+
+absl::StatusOr<ResolvedProfile> ResolveProfile(
+    const KnowledgeBase& kb, const cov::v1::Profile& profile) {
+  ResolvedProfile out;
+  out.profile = profile;
+  out.profile.clear_data_components();
+  absl::flat_hash_map<std::string, std::string> by_key;
+  for (const auto& c : kb.components()) {
+    by_key[absl::AsciiStrToLower(c.name())] = c.name();
+    if (!c.id().empty()) by_key[absl::AsciiStrToLower(c.id())] = c.name();
+  }
+  for (const std::string& c : profile.data_components()) {
+    auto it = by_key.find(
+        absl::AsciiStrToLower(absl::StripAsciiWhitespace(c)));
+    if (it == by_key.end()) {
+      return absl::InvalidArgumentError(absl::StrCat(
+          "profile names data component '", c, "', which ATT&CK ",
+          kb.release_key(), " does not have (see `cov search --kind "
+          "data-component TEXT`)"));
+    }
+    if (out.components.insert(absl::AsciiStrToLower(it->second)).second) {
+      out.profile.add_data_components(it->second);
+    }
+  }
+  for (const std::string& p : profile.platforms()) {
+    out.platforms.insert(absl::AsciiStrToLower(p));
+  }
+  for (const std::string& s : profile.sources()) out.sources.insert(s);
+  if (!profile.min_status().empty()) {
+    out.min_status = StatusRank(profile.min_status());
+    if (out.min_status == 0) {
+      return absl::InvalidArgumentError(
+          absl::StrCat("min_status '", profile.min_status(),
+                       "' is not experimental, test or stable"));
+    }
+  }
+  if (!profile.min_level().empty()) {
+    out.min_level = LevelRank(profile.min_level());
+    if (out.min_level == 0) {
+      return absl::InvalidArgumentError(absl::StrCat(
+          "min_level '", profile.min_level(),
+          "' is not informational, low, medium, high or critical"));
+    }
+  }
+  return out;
+}
+
+cov::v1::CoverageResponse ComputeCoverage(const KnowledgeBase& kb,
+                                          const RuleIndex& rules,
+                                          const CoverageQuery& q) {
+  Evaluation ev = Evaluate(kb, rules, q);
+  cov::v1::CoverageResponse out;
+  out.mutable_release()->set_domain(kb.release().domain());
+  out.mutable_release()->set_version(kb.release().version());
+  *out.mutable_profile() = q.profile.profile;
+  out.set_counting_rules(ev.counting_rules);
+  const int limit = q.rules_per_technique == 0 ? kDefaultRulesPerTechnique
+                                               : q.rules_per_technique;
+
+  std::map<std::string, std::pair<int, int>> per_tactic;  // potential, covered
+  int potential = 0, covered = 0;
+  for (const TechState& s : ev.states) {
+    const cov::v1::Technique& t = *s.technique;
+    cov::v1::TechniqueCoverage* tc = out.add_techniques();
+    tc->set_technique_id(t.id());
+    tc->set_name(t.name());
+    *tc->mutable_tactics() = t.tactics();
+    tc->set_parent(t.parent());
+    tc->set_potential(s.potential);
+    tc->set_rule_count(static_cast<int>(s.rules.size()));
+    tc->set_covered_by_rollup(s.rollup);
+    tc->set_evidence(Covered(s) ? "claimed" : "");
+    *tc->mutable_data_components() = t.data_components();
+    *tc->mutable_platforms() = t.platforms();
+    tc->set_user_count(UserCount(t));
+    for (const auto& p : t.procedures()) {
+      if (p.kind() == "group") tc->add_used_by(absl::StrCat(p.id(), " ", p.name()));
+    }
+    for (size_t i = 0; i < s.rules.size() &&
+                       (limit < 0 || static_cast<int>(i) < limit);
+         ++i) {
+      const RuleFacts& r = rules.rules()[s.rules[i]];
+      cov::v1::RuleRef* ref = tc->add_rules();
+      ref->set_uid(r.uid);
+      ref->set_source(r.source);
+      ref->set_title(r.title);
+      ref->set_status(r.status);
+    }
+    if (!s.potential) continue;
+    ++potential;
+    covered += Covered(s);
+    for (const auto& tac : t.tactics()) {
+      auto& pc = per_tactic[tac];
+      ++pc.first;
+      pc.second += s.covered_tactics.contains(tac);
+    }
+  }
+  for (const cov::v1::Tactic& tactic : kb.tactics()) {
+    cov::v1::TacticCoverage* tc = out.add_tactics();
+    tc->set_tactic(tactic.shortname());
+    tc->set_tactic_id(tactic.id());
+    tc->set_name(tactic.name());
+    auto it = per_tactic.find(tactic.shortname());
+    int p = it == per_tactic.end() ? 0 : it->second.first;
+    int c = it == per_tactic.end() ? 0 : it->second.second;
+    tc->set_potential(p);
+    tc->set_covered(c);
+    tc->set_ratio(Ratio(c, p));
+  }
+  out.set_potential(potential);
+  out.set_covered(covered);
+  out.set_ratio(Ratio(covered, potential));
+
+  if (q.by == "platform") {
+    std::map<std::string, std::pair<int, int>> per_platform;
+    std::map<std::string, int> rules_per_platform;
+    for (const TechState& s : ev.states) {
+      if (!s.potential) continue;
+      for (const auto& pl : s.technique->platforms()) {
+        auto& pc = per_platform[pl];
+        ++pc.first;
+        pc.second += Covered(s);
+        rules_per_platform[pl] += static_cast<int>(s.rules.size());
+      }
+    }
+    for (const auto& [key, pc] : per_platform) {
+      cov::v1::GroupCoverage* g = out.add_groups();
+      g->set_key(key);
+      g->set_potential(pc.first);
+      g->set_covered(pc.second);
+      g->set_ratio(Ratio(pc.second, pc.first));
+      g->set_rule_count(rules_per_platform[key]);
+    }
+  } else if (q.by == "source") {
+    std::map<std::string, absl::flat_hash_set<std::string>> covered_by;
+    std::map<std::string, int> rule_counts;
+    for (size_t i = 0; i < rules.rules().size(); ++i) {
+      if (ev.counting[i]) ++rule_counts[rules.rules()[i].source];
+    }
+    for (const TechState& s : ev.states) {
+      if (!s.potential) continue;
+      for (int r : s.rules) {
+        covered_by[rules.rules()[r].source].insert(s.technique->id());
+      }
+    }
+    if (q.rollup) {
+      for (const TechState& s : ev.states) {
+        if (!s.potential || s.technique->is_subtechnique()) continue;
+        for (auto& [source, set] : covered_by) {
+          for (const auto& sub : s.technique->subtechniques()) {
+            if (set.contains(sub)) {
+              set.insert(s.technique->id());
+              break;
+            }
+          }
+        }
+      }
+    }
+    for (const auto& [source, n] : rule_counts) {
+      cov::v1::GroupCoverage* g = out.add_groups();
+      g->set_key(source);
+      g->set_potential(potential);
+      int c = static_cast<int>(covered_by[source].size());
+      g->set_covered(c);
+      g->set_ratio(Ratio(c, potential));
+      g->set_rule_count(n);
+    }
+  }
+  return out;
+}
+
+absl::StatusOr<cov::v1::GapsResponse> ComputeGaps(const KnowledgeBase& kb,
+                                                  const RuleIndex& rules,
+                                                  const GapsQuery& q) {
+  // The named groups and the software they use (a group "uses" a technique
+  // directly or through its software).
+  absl::flat_hash_set<std::string> ranking_ids;
+  for (const std::string& g : q.groups) {
+    const cov::v1::Actor* a = kb.FindActor(g);
+    if (a == nullptr || a->kind() != "group") {
+      return absl::NotFoundError(absl::StrCat(
+          "no group '", g, "' in ATT&CK ", kb.release_key(),
+          " (use an ID like G0007, a name or an alias)"));
+    }
+    ranking_ids.insert(a->id());
+  }
+  absl::flat_hash_map<std::string, absl::flat_hash_set<std::string>>
+      software_of;  // software ID -> named groups using it
+  for (const std::string& gid : ranking_ids) {
+    const cov::v1::Actor* a = kb.FindActor(gid);
+    for (const auto& sw : a->software()) software_of[sw.id()].insert(gid);
+  }
+
+  Evaluation ev = Evaluate(kb, rules, q.coverage);
+  cov::v1::GapsResponse out;
+  out.mutable_release()->set_domain(kb.release().domain());
+  out.mutable_release()->set_version(kb.release().version());
+  *out.mutable_profile() = q.coverage.profile.profile;
+  const int proc_limit = q.procedures_per_gap == 0 ? kDefaultProceduresPerGap
+                                                   : q.procedures_per_gap;
+  std::vector<std::pair<double, const TechState*>> ranked;
+  int potential = 0, covered = 0;
+  for (const TechState& s : ev.states) {
+    if (!s.potential) continue;
+    ++potential;
+    if (Covered(s)) {
+      ++covered;
+      continue;
+    }
+    double score;
+    if (ranking_ids.empty()) {
+      score = UserCount(*s.technique);
+    } else {
+      absl::flat_hash_set<std::string> users;
+      for (const auto& p : s.technique->procedures()) {
+        if (ranking_ids.contains(p.id())) users.insert(p.id());
+        auto sw = software_of.find(p.id());
+        if (sw != software_of.end()) {
+          users.insert(sw->second.begin(), sw->second.end());
+        }
+      }
+      score = static_cast<double>(users.size());
+      if (score == 0) continue;  // not used by the named groups
+    }
+    ranked.emplace_back(score, &s);
+  }
+  out.set_potential(potential);
+  out.set_covered(covered);
+  std::sort(ranked.begin(), ranked.end(), [](const auto& a, const auto& b) {
+    if (a.first != b.first) return a.first > b.first;
+    return a.second->technique->id() < b.second->technique->id();
+  });
+  out.set_total(static_cast<int>(ranked.size()));
+  for (size_t i = 0; i < ranked.size(); ++i) {
+    if (q.top > 0 && static_cast<int>(i) >= q.top) break;
+    const cov::v1::Technique& t = *ranked[i].second->technique;
+    cov::v1::Gap* g = out.add_gaps();
+    g->set_technique_id(t.id());
+    g->set_name(t.name());
+    g->set_score(ranked[i].first);
+    *g->mutable_tactics() = t.tactics();
+    *g->mutable_data_components() = t.data_components();
+    *g->mutable_detection_strategies() = t.detection_strategies();
+    *g->mutable_platforms() = t.platforms();
+    g->set_url(t.url());
+    g->set_parent(t.parent());
+    g->set_detection(t.detection());
+    // Named groups' procedures first, then groups, campaigns, software.
+    std::vector<const cov::v1::Procedure*> procs;
+    for (const auto& p : t.procedures()) procs.push_back(&p);
+    auto rank = [&](const cov::v1::Procedure* p) {
+      if (ranking_ids.contains(p->id())) return 0;
+      if (p->kind() == "group") return 1;
+      if (p->kind() == "campaign") return 2;
+      return 3;
+    };
+    std::stable_sort(procs.begin(), procs.end(),
+                     [&](const auto* a, const auto* b) {
+                       return rank(a) < rank(b);
+                     });
+    for (size_t j = 0; j < procs.size(); ++j) {
+      if (proc_limit >= 0 && static_cast<int>(j) >= proc_limit) break;
+      *g->add_procedures() = *procs[j];
+    }
+    for (const auto& ref : t.references()) {
+      if (!ref.url().empty()) *g->add_references() = ref;
+    }
+  }
+  return out;
+}
+
+}  // namespace cov::server::engine

@@ -1,0 +1,55 @@
+// A compact, immutable index of every stored rule's ATT&CK claims, resolved
+// against one release: what coverage and gap queries read on every request.
+//
+// Built once per (release, rules generation) from full Rule records; holds
+// only what queries need (identity, filters, resolved technique and tactic
+// IDs), so a query walks a few thousand small structs instead of protos.
+#ifndef COV_SERVER_ENGINE_RULE_INDEX_H_
+#define COV_SERVER_ENGINE_RULE_INDEX_H_
+
+#include <string>
+#include <vector>
+
+#include "absl/container/flat_hash_map.h"
+#include "cov/v1/rules.pb.h"
+#include "server/engine/knowledge_base.h"
+#include "server/engine/ref_resolver.h"
+
+namespace cov::server::engine {
+
+struct RuleFacts {
+  std::string uid;
+  std::string source;
+  std::string title;
+  std::string status;  // Sigma status; "" for formats without one
+  std::string level;   // Sigma level; "" for formats without one
+  cov::v1::RuleFormat format = cov::v1::RULE_FORMAT_UNSPECIFIED;
+  bool enabled = true;
+  bool is_correlation = false;
+  // Technique IDs the rule counts for: valid references and revoked ones
+  // through their replacement. Sorted, unique.
+  std::vector<std::string> techniques;
+  // Valid tactic shortnames the rule names (for --tactic-context).
+  std::vector<std::string> tactics;
+};
+
+class RuleIndex {
+ public:
+  // Resolves every rule's references against `kb` (see ref_resolver.h).
+  RuleIndex(const KnowledgeBase& kb, const OtherDomains& others,
+            std::vector<cov::v1::Rule> rules);
+
+  const std::vector<RuleFacts>& rules() const { return rules_; }
+
+  // Indexes into rules() of the rules that count for technique `id`
+  // (directly, not through sub-techniques). Empty when none.
+  const std::vector<int>& RulesFor(const std::string& id) const;
+
+ private:
+  std::vector<RuleFacts> rules_;
+  absl::flat_hash_map<std::string, std::vector<int>> by_technique_;
+};
+
+}  // namespace cov::server::engine
+
+#endif  // COV_SERVER_ENGINE_RULE_INDEX_H_
