@@ -14,6 +14,8 @@ PACKAGES=(
   librocksdb-dev libyaml-cpp-dev libabsl-dev libsimdjson-dev libssl-dev
   # Tests.
   libgtest-dev libgmock-dev
+  # Headless browser for the HTML report test (tests/chromium).
+  chromium
 )
 
 missing=()

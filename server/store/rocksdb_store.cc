@@ -208,8 +208,11 @@ absl::Status RocksDbStore::PutRelease(
     if (!st.ok()) return st;
   }
   for (const auto& c : parsed.data_components) {
-    if (c.id().empty()) continue;
-    st = put(kCfComponents, absl::AsciiStrToUpper(c.id()), c);
+    // Before v18 components have no DC#### ID; their name is the key.
+    st = put(kCfComponents,
+             c.id().empty() ? absl::StrCat("NAME:", c.name())
+                            : absl::AsciiStrToUpper(c.id()),
+             c);
     if (!st.ok()) return st;
   }
   for (const auto& m : parsed.mitigations) {

@@ -10,7 +10,7 @@
 // tactics        | <release> \0 <order, 4-digit>     | cov.v1.Tactic
 // techniques     | <release> \0 <T-id>               | cov.v1.Technique
 // actors         | <release> \0 <G/S/C-id>           | cov.v1.Actor
-// components     | <release> \0 <DC-id>              | cov.v1.DataComponent
+// components     | <release> \0 <DC-id> | "NAME:"<name> | cov.v1.DataComponent (name when no DC ID, pre-v18)
 // mitigations    | <release> \0 <M-id>               | cov.v1.MitigationRef
 // sources        | <source>                          | cov.v1.Source
 // files          | <source> \0 <path>                | cov.v1.IngestedFile

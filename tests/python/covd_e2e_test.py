@@ -94,10 +94,10 @@ class CovdEndToEndTest(unittest.TestCase):
         self.assertGreater(len(g.techniques), 50)
 
     def test_unimplemented_rpcs_say_so(self):
-        from cov.v1 import coverage_pb2
+        from cov.v1 import emulation_pb2
         stub = self.client._stub  # pylint: disable=protected-access
         with self.assertRaises(grpc.RpcError) as e:
-            stub.GetCoverage(coverage_pb2.CoverageRequest(), timeout=10)
+            stub.GetPlan(emulation_pb2.PlanRequest(group="G0007"), timeout=10)
         self.assertEqual(e.exception.code(), grpc.StatusCode.UNIMPLEMENTED)
 
     def test_health_and_reflection(self):

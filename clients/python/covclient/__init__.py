@@ -23,8 +23,17 @@ import grpc
 from google.protobuf import json_format
 
 from cov.v1 import attack_pb2
+from cov.v1 import coverage_pb2
 from cov.v1 import cov_pb2
 from cov.v1 import cov_pb2_grpc
+from cov.v1 import rules_pb2
+
+FORMATS = {
+    "sigma": rules_pb2.RULE_FORMAT_SIGMA,
+    "suricata": rules_pb2.RULE_FORMAT_SURICATA,
+    "snort": rules_pb2.RULE_FORMAT_SURICATA,
+    "yara": rules_pb2.RULE_FORMAT_YARA,
+}
 
 DEFAULT_SERVER = "127.0.0.1:8470"
 _MAX_MESSAGE = 512 * 1024 * 1024
@@ -151,3 +160,82 @@ class Client:
     def stats(self):
         """Store and server statistics (GetStats)."""
         return self._call(self._stub.GetStats, cov_pb2.GetStatsRequest())
+
+    # -- rules -------------------------------------------------------------------
+
+    def ingest_rules(self, fmt, path, source=None, attack_version=None, domain=None):
+        """Ingests a rule folder as a named source (IngestRules).
+
+        fmt is "sigma", "suricata" or "yara"; covd reads `path` (made absolute
+        here), so client and server must share the file system.
+        """
+        if fmt not in FORMATS:
+            raise ValueError(f"format must be one of {sorted(FORMATS)}, not {fmt!r}")
+        req = cov_pb2.IngestRulesRequest(
+            format=FORMATS[fmt], path=os.path.abspath(path), source=source or "",
+            release=self._release(attack_version, domain))
+        return self._call(self._stub.IngestRules, req, timeout=max(self.timeout, 600))
+
+    def sources(self):
+        """Rule sources (ListSources)."""
+        return self._call(self._stub.ListSources, cov_pb2.ListSourcesRequest())
+
+    def errors(self, source):
+        """Diagnostics of a source's last ingest (ListRuleErrors)."""
+        return self._call(self._stub.ListRuleErrors,
+                          cov_pb2.ListRuleErrorsRequest(source=source))
+
+    def rules(self, source=None, technique=None, page_size=100, page_token=""):
+        """One page of rules (ListRules); see iter_rules for all of them."""
+        return self._call(self._stub.ListRules, cov_pb2.ListRulesRequest(
+            source=source or "", technique_id=technique or "",
+            page_size=page_size, page_token=page_token))
+
+    def iter_rules(self, source=None, technique=None, page_size=500):
+        """Every rule matching the filters, following page tokens."""
+        token = ""
+        while True:
+            page = self.rules(source, technique, page_size, token)
+            yield from page.rules
+            token = page.next_page_token
+            if not token:
+                return
+
+    # -- coverage ----------------------------------------------------------------
+
+    @staticmethod
+    def _options(profile=None, rollup=False, tactic_context=False, include_disabled=False):
+        """CoverageOptions; `profile` is a path to a profile YAML file, the
+        YAML text itself (when it contains a newline), or a Profile message."""
+        opts = coverage_pb2.CoverageOptions(
+            rollup=rollup, tactic_context=tactic_context,
+            include_disabled=include_disabled)
+        if isinstance(profile, coverage_pb2.Profile):
+            opts.profile.CopyFrom(profile)
+        elif isinstance(profile, str) and "\n" in profile:
+            opts.profile_yaml = profile
+            opts.profile_file_name = "<profile>"
+        elif profile:
+            with open(profile, encoding="utf-8") as f:
+                opts.profile_yaml = f.read()
+            opts.profile_file_name = os.path.basename(profile)
+        return opts
+
+    def coverage(self, profile=None, by="tactic", rollup=False, tactic_context=False,
+                 include_disabled=False, rules_per_technique=0,
+                 attack_version=None, domain=None):
+        """Per-tactic and per-technique coverage (GetCoverage)."""
+        return self._call(self._stub.GetCoverage, coverage_pb2.CoverageRequest(
+            release=self._release(attack_version, domain),
+            options=self._options(profile, rollup, tactic_context, include_disabled),
+            by=by, rules_per_technique=rules_per_technique))
+
+    def gaps(self, profile=None, groups=None, top=0, rollup=False,
+             tactic_context=False, include_disabled=False, procedures_per_gap=0,
+             attack_version=None, domain=None):
+        """Uncovered techniques in reach, ranked (GetGaps)."""
+        return self._call(self._stub.GetGaps, coverage_pb2.GapsRequest(
+            release=self._release(attack_version, domain),
+            options=self._options(profile, rollup, tactic_context, include_disabled),
+            groups=list(groups or []), top=top,
+            procedures_per_gap=procedures_per_gap))

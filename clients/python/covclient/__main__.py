@@ -41,6 +41,28 @@ def main(argv=None):
     s.add_argument("--limit", type=int, default=20)
     s.add_argument("--all", action="store_true", help="include revoked and deprecated")
     sub.add_parser("stats", help="store statistics")
+    s = sub.add_parser("ingest-rules", help="ingest a rule folder as a source")
+    s.add_argument("format", choices=["sigma", "suricata", "snort", "yara"])
+    s.add_argument("path")
+    s.add_argument("--source", help="source name (default: folder name)")
+    sub.add_parser("sources", help="list rule sources")
+    s = sub.add_parser("errors", help="diagnostics of a source")
+    s.add_argument("source")
+    for name, helptext in (("coverage", "per-tactic coverage"),
+                           ("gaps", "ranked uncovered techniques")):
+        s = sub.add_parser(name, help=helptext)
+        s.add_argument("--profile", help="telemetry profile YAML file")
+        s.add_argument("--rollup", action="store_true",
+                       help="parents count as covered through sub-techniques")
+        s.add_argument("--tactic-context", action="store_true",
+                       help="count rules only under the tactics they name")
+        s.add_argument("--include-disabled", action="store_true")
+        if name == "coverage":
+            s.add_argument("--by", default="tactic",
+                           choices=["tactic", "technique", "platform", "source"])
+        else:
+            s.add_argument("--group", action="append", help="rank by this group")
+            s.add_argument("--top", type=int, default=0)
     args = p.parse_args(argv)
 
     with Client(args.server, timeout=args.timeout) as c:
@@ -58,6 +80,21 @@ def main(argv=None):
             elif args.command == "search":
                 r = c.search(" ".join(args.text), args.kind, args.limit, args.all,
                              args.attack_version, args.domain)
+            elif args.command == "ingest-rules":
+                r = c.ingest_rules(args.format, args.path, args.source,
+                                   args.attack_version, args.domain)
+            elif args.command == "sources":
+                r = c.sources()
+            elif args.command == "errors":
+                r = c.errors(args.source)
+            elif args.command == "coverage":
+                r = c.coverage(args.profile, args.by, args.rollup, args.tactic_context,
+                               args.include_disabled, attack_version=args.attack_version,
+                               domain=args.domain)
+            elif args.command == "gaps":
+                r = c.gaps(args.profile, args.group, args.top, args.rollup,
+                           args.tactic_context, args.include_disabled,
+                           attack_version=args.attack_version, domain=args.domain)
             else:
                 r = c.stats()
         except CovError as e:

@@ -1,0 +1,148 @@
+"""Coverage and gaps end to end on the real corpora, checked against answers
+computed independently (tests/python/attack_oracle.py: plain json + regex)."""
+
+import json
+import os
+import subprocess
+import unittest
+
+from covclient import Client, CovError
+from tests.python import junit
+from tests.python.attack_oracle import (NETWORK, Bundle, sigma_rules_per_technique,
+                                        suricata_enabled_techniques)
+from tests.python.covd_fixture import Covd, corpus_dir, runfile
+
+NETWORK_PROFILE = """
+name: net-et
+telemetry:
+  data_components: [Network Traffic Content, Network Traffic Flow, Network Connection Creation]
+rules:
+  sources: [et-open]
+"""
+
+
+class CoverageEndToEndTest(unittest.TestCase):
+    @classmethod
+    def setUpClass(cls):
+        corpus = corpus_dir()
+        cls.b18 = Bundle(os.path.join(corpus, "attack", "enterprise-attack-18.1.json"))
+        cls.b17 = Bundle(os.path.join(corpus, "attack", "enterprise-attack-17.1.json"))
+        cls.covd = Covd().start()
+        cls.c = Client(cls.covd.address)
+        cls.c.wait_ready()
+        cls.c.ingest_attack(os.path.join(corpus, "attack", "enterprise-attack-18.1.json"))
+        cls.c.ingest_attack(os.path.join(corpus, "attack", "enterprise-attack-17.1.json"))
+        cls.et_dir = os.path.join(corpus, "suricata", "et-open-2024-04-21", "rules")
+        cls.sigma_dir = os.path.join(corpus, "sigma", "sigmahq-r2026-04-01")
+        cls.c.ingest_rules("suricata", cls.et_dir, "et-open")
+        cls.c.ingest_rules("sigma", cls.sigma_dir, "sigmahq")
+
+    @classmethod
+    def tearDownClass(cls):
+        cls.c.close()
+        cls.covd.stop()
+
+    def potential_ids(self, resp):
+        return {t.technique_id for t in resp.techniques if t.potential}
+
+    def test_network_potential_18_1(self):
+        r = self.c.coverage(NETWORK_PROFILE)
+        expected = self.b18.potential(NETWORK)
+        self.assertEqual(self.potential_ids(r), expected)
+        self.assertEqual(r.potential, len(expected))
+        self.assertEqual(r.release.version, "18.1")
+
+    def test_network_potential_17_1(self):
+        r = self.c.coverage(NETWORK_PROFILE, attack_version="17.1")
+        expected = self.b17.potential(NETWORK)
+        self.assertEqual(r.release.version, "17.1")
+        self.assertEqual(self.potential_ids(r), expected)
+        # The two data models give different reach.
+        self.assertNotEqual(expected, self.b18.potential(NETWORK))
+
+    def test_et_open_per_tactic_under_network_profile(self):
+        r = self.c.coverage(NETWORK_PROFILE)
+        potential = self.b18.potential(NETWORK)
+        covered = {self.b18.resolve(t) for t in suricata_enabled_techniques(self.et_dir)}
+        covered = (covered - {None}) & potential
+        for tac in r.tactics:
+            in_tactic = {t for t in potential if tac.tactic in self.b18.tactics_of(t)}
+            self.assertEqual(tac.potential, len(in_tactic), tac.tactic)
+            self.assertEqual(tac.covered, len(in_tactic & covered), tac.tactic)
+            if tac.potential:
+                self.assertAlmostEqual(tac.ratio, tac.covered / tac.potential)
+        self.assertEqual(r.covered, len(covered))
+        self.assertEqual(r.counting_rules, 24827)  # enabled ET rules
+
+    def test_sigma_rules_per_technique(self):
+        expected = sigma_rules_per_technique(self.sigma_dir, self.b18)
+        profile = "name: sigma\nrules:\n  sources: [sigmahq]\n"
+        r = self.c.coverage(profile, by="technique")
+        got = {t.technique_id: t.rule_count for t in r.techniques if t.rule_count}
+        self.assertEqual(got, expected)
+        self.assertEqual(got["T1197"], 16)
+
+    def test_rollup_never_lowers_coverage(self):
+        plain = self.c.coverage()
+        rolled = self.c.coverage(rollup=True)
+        self.assertGreaterEqual(rolled.covered, plain.covered)
+        by_rollup = [t for t in rolled.techniques if t.covered_by_rollup]
+        self.assertTrue(by_rollup)
+        for t in by_rollup:
+            self.assertEqual(t.rule_count, 0)
+            self.assertEqual(t.parent, "")
+
+    def test_gaps_rank_by_users_and_by_group(self):
+        g = self.c.gaps(NETWORK_PROFILE, top=5)
+        self.assertEqual(len(g.gaps), 5)
+        scores = [x.score for x in g.gaps]
+        self.assertEqual(scores, sorted(scores, reverse=True))
+        cov = self.c.coverage(NETWORK_PROFILE)
+        self.assertEqual(g.total, cov.potential - cov.covered)
+        for gap in g.gaps:
+            users = {p["id"] for p in Client.to_dict(self.c.technique(gap.technique_id))
+                     ["procedures"]}
+            self.assertEqual(gap.score, len(users))
+        apt28 = self.c.gaps(NETWORK_PROFILE, groups=["APT28"])
+        self.assertTrue(apt28.gaps)
+        self.assertTrue(all(x.score == 1 for x in apt28.gaps))
+        with self.assertRaises(CovError) as e:
+            self.c.gaps(groups=["No Such Group"])
+        self.assertEqual(e.exception.code, "NOT_FOUND")
+
+    def test_bad_profile_names_file_and_line(self):
+        with self.assertRaises(CovError) as e:
+            self.c.coverage("name: x\ntelemetry:\n  data_components: [Netflow]\n")
+        self.assertEqual(e.exception.code, "INVALID_ARGUMENT")
+        self.assertIn("Netflow", e.exception.message)
+        with self.assertRaises(CovError) as e:
+            self.c.coverage("name: x\ntelemtry: {}\n")
+        self.assertIn(":2", e.exception.message)
+
+    def test_cli_gaps_with_no_arguments_and_json_fields(self):
+        cli = runfile("clients/cov")
+        p = subprocess.run([cli, "--server", self.covd.address, "gaps"],
+                           capture_output=True, text=True, timeout=60)
+        self.assertEqual(p.returncode, 0, p.stderr)
+        self.assertIn("1. T", p.stdout)
+        p = subprocess.run([cli, "--server", self.covd.address, "--format", "json",
+                            "coverage", "--profile",
+                            os.path.join(os.path.dirname(runfile("README.md")),
+                                         "deploy", "profiles", "network-sensors.yaml")],
+                           capture_output=True, text=True, timeout=60)
+        self.assertEqual(p.returncode, 0, p.stderr)
+        d = json.loads(p.stdout)
+        for tac in d["tactics"]:
+            self.assertEqual(set(tac) >= {"tactic", "potential", "covered", "ratio"}, True)
+        self.assertIn("techniqueId", d["techniques"][0])
+        self.assertIn("ruleCount", d["techniques"][0])
+        p = subprocess.run([cli, "--server", self.covd.address, "--format", "json",
+                            "gaps", "--top", "3"], capture_output=True, text=True, timeout=60)
+        d = json.loads(p.stdout)
+        self.assertEqual(len(d["gaps"]), 3)
+        self.assertIn("techniqueId", d["gaps"][0])
+        self.assertIn("score", d["gaps"][0])
+
+
+if __name__ == "__main__":
+    junit.main()
