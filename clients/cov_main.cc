@@ -78,6 +78,12 @@ ABSL_FLAG(std::vector<std::string>, group, {},
           "gaps: rank by these groups only (ID, name or alias; repeatable or "
           "comma-separated).");
 ABSL_FLAG(int, top, 20, "gaps: show the N best-ranked gaps (0 = all).");
+ABSL_FLAG(std::string, out, "",
+          "layer/report/profile infer: write the result to this file "
+          "(default: standard output).");
+ABSL_FLAG(std::string, name, "", "layer/report/profile infer: title or name.");
+ABSL_FLAG(bool, include_unreachable, false,
+          "layer: list techniques outside the profile's reach as disabled.");
 ABSL_FLAG(int, rules_per_technique, 0,
           "coverage: rules listed per technique in JSON (0 = 20, -1 = all).");
 ABSL_FLAG(std::string, page_token, "", "rules: page token from a previous call.");
@@ -111,6 +117,13 @@ Coverage:
   gaps [--profile FILE] [--group G,...] [--top N]
                            techniques in reach without a rule, ranked by how
                            many groups/software/campaigns use them
+
+  layer coverage|gaps [--profile FILE] [--out FILE] [--format csv]
+                           ATT&CK Navigator layer (format 4.5) or CSV
+  report [--profile FILE] --out FILE.html
+                           self-contained HTML matrix of the coverage
+  profile infer [--source S,...] [--out FILE]
+                           propose a telemetry profile from the rules
 
 Rules:
   ingest sigma|suricata|yara PATH [--source NAME]
@@ -173,6 +186,26 @@ const std::map<std::string, std::string>& CommandHelp() {
        "  software). Each gap shows its tactics, data components, detection\n"
        "  strategies and analytics, who uses it and how, and references.\n"
        "  JSON fields: gaps[].techniqueId, score. Default --top 20 (0 = all).\n"},
+      {"layer",
+       "cov layer coverage|gaps [--profile FILE] [--out FILE] [--format csv]\n"
+       "          [--rollup] [--tactic_context] [--include_unreachable] [--name N]\n"
+       "  Writes an ATT&CK Navigator layer (layer format 4.5: one entry per\n"
+       "  technique and tactic, score = rules (coverage) or users (gaps),\n"
+       "  comment, metadata with rule IDs, gradient and legend), loadable in the\n"
+       "  Navigator; --format csv writes a spreadsheet instead.\n"},
+      {"report",
+       "cov report [--profile FILE] --out FILE.html [--name TITLE]\n"
+       "  Writes one self-contained HTML page (no network access): the ATT&CK\n"
+       "  matrix with tactics in kill-chain order, sub-techniques under their\n"
+       "  parent, each cell coloured by coverage, per-tactic ratios on top and\n"
+       "  details (rules, data components, groups) on click.\n"},
+      {"profile",
+       "cov profile infer [--source S,...] [--name N] [--out FILE]\n"
+       "  Proposes a profile YAML from the rules of the sources (all by\n"
+       "  default): each rule's telemetry need (Sigma logsource -> data\n"
+       "  components, see deploy/profiles/telemetry-mapping.md; Suricata ->\n"
+       "  network traffic; YARA -> file content) becomes owned telemetry.\n"
+       "  Logsources the table does not map are listed.\n"},
       {"sources",
        "cov sources\n  Lists rule sources: format, rules, files, errors, git commit,\n"
        "  ingest time and path.\n"},
@@ -663,6 +696,84 @@ int CmdGaps(Client& client) {
   return 0;
 }
 
+int WriteOut(const std::string& content, const std::string& what) {
+  const std::string out = absl::GetFlag(FLAGS_out);
+  if (out.empty() || out == "-") {
+    std::fwrite(content.data(), 1, content.size(), stdout);
+    return 0;
+  }
+  std::string path = UserPath(out);
+  std::ofstream f(path, std::ios::binary);
+  if (!(f << content)) {
+    std::fprintf(stderr, "cov: cannot write %s\n", path.c_str());
+    return 1;
+  }
+  std::fprintf(stderr, "wrote %s (%zu bytes) to %s\n", what.c_str(),
+               content.size(), path.c_str());
+  return 0;
+}
+
+int CmdLayer(Client& client, const std::vector<std::string>& args,
+             bool report) {
+  cov::v1::LayerRequest req;
+  *req.mutable_release() = ReleaseFromFlags();
+  if (!CoverageOptionsFromFlags(req.mutable_options())) return 1;
+  if (report) {
+    if (!args.empty()) return Usage("usage: cov report --out FILE.html");
+    req.set_kind("coverage");
+    req.set_format("html");
+  } else {
+    if (args.size() != 1 || (args[0] != "coverage" && args[0] != "gaps")) {
+      return Usage("usage: cov layer coverage|gaps [--out FILE]");
+    }
+    req.set_kind(args[0]);
+    req.set_format(absl::GetFlag(FLAGS_format) == "csv" ? "csv" : "json");
+  }
+  req.set_name(absl::GetFlag(FLAGS_name));
+  req.set_include_unreachable(absl::GetFlag(FLAGS_include_unreachable));
+  grpc::ClientContext ctx;
+  client.Prepare(&ctx);
+  cov::v1::LayerResponse resp;
+  grpc::Status s = client.stub()->ExportLayer(&ctx, req, &resp);
+  if (!s.ok()) return client.Fail(s);
+  return WriteOut(resp.content(), report ? "HTML report"
+                                  : req.format() == "csv"
+                                      ? "CSV"
+                                      : "Navigator layer");
+}
+
+int CmdProfile(Client& client, const std::vector<std::string>& args) {
+  if (args.empty() || args[0] != "infer") {
+    return Usage("usage: cov profile infer [--source S,...] [--out FILE]");
+  }
+  cov::v1::InferProfileRequest req;
+  for (absl::string_view s : absl::StrSplit(absl::GetFlag(FLAGS_source), ',',
+                                            absl::SkipWhitespace())) {
+    req.add_sources(std::string(s));
+  }
+  for (size_t i = 1; i < args.size(); ++i) req.add_sources(args[i]);
+  req.set_name(absl::GetFlag(FLAGS_name));
+  *req.mutable_release() = ReleaseFromFlags();
+  grpc::ClientContext ctx;
+  client.Prepare(&ctx);
+  cov::v1::InferProfileResponse resp;
+  grpc::Status s = client.stub()->InferProfile(&ctx, req, &resp);
+  if (!s.ok()) return client.Fail(s);
+  if (JsonOutput()) {
+    PrintJson(resp);
+    return 0;
+  }
+  std::fprintf(stderr,
+               "%d rules mapped to telemetry, %d unmapped, %d skipped\n",
+               resp.mapped_rules(), resp.unmapped_rules(),
+               resp.skipped_rules());
+  for (const auto& u : resp.unmapped()) {
+    std::fprintf(stderr, "  unmapped logsource %s: %d rules\n",
+                 u.key().c_str(), u.rule_count());
+  }
+  return WriteOut(resp.yaml(), "profile");
+}
+
 int CmdIngest(Client& client, const std::vector<std::string>& args) {
   if (args.size() != 2) {
     return Usage("usage: cov ingest attack|sigma|suricata|yara PATH");
@@ -937,8 +1048,10 @@ int main(int argc, char** argv) {
     return 2;
   }
   const std::string format = absl::GetFlag(FLAGS_format);
-  if (format != "table" && format != "json") {
-    return Usage(absl::StrCat("--format must be table or json, not '",
+  if (format != "table" && format != "json" &&
+      !(format == "csv" && args[0] == "layer")) {
+    return Usage(absl::StrCat("--format must be table or json (csv for "
+                              "`layer`), not '",
                               format, "'"));
   }
   std::string server = absl::GetFlag(FLAGS_server);
@@ -959,6 +1072,9 @@ int main(int argc, char** argv) {
   if (cmd == "sources") return CmdSources(client);
   if (cmd == "coverage") return CmdCoverage(client);
   if (cmd == "gaps") return CmdGaps(client);
+  if (cmd == "layer") return CmdLayer(client, args, /*report=*/false);
+  if (cmd == "report") return CmdLayer(client, args, /*report=*/true);
+  if (cmd == "profile") return CmdProfile(client, args);
   if (cmd == "errors") return CmdErrors(client, args);
   if (cmd == "rules") return CmdRules(client);
   return Usage(absl::StrCat("unknown command '", cmd, "'"));

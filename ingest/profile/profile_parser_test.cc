@@ -279,6 +279,25 @@ TEST(ParseProfileErrorsTest, TooLarge) {
                                      " bytes; the limit is 1048576"));
 }
 
+TEST(ParseProfileErrorsTest, HostileInputIsAnErrorNotACrash) {
+  // Nesting deeper than yaml-cpp's depth guard.
+  std::string deep = "name: x\nplatforms: " + std::string(5000, '[');
+  EXPECT_THAT(Error(deep), ::testing::StartsWith("p.yaml:2:"));
+  EXPECT_THAT(Error(deep), ::testing::HasSubstr("YAML syntax error"));
+  // Aliases are not expanded beyond one list level.
+  EXPECT_EQ(Error("name: x\nrules:\n  sources: &s [a, b]\n"
+                  "platforms: [*s]\n"),
+            // yaml-cpp gives an alias the position of its anchored node.
+            "p.yaml:3:12: 'platforms[0]' must be a string, not a sequence");
+  // An alias to a scalar is its value.
+  absl::StatusOr<cov::v1::Profile> p =
+      ParseProfile("name: &n shared\nrules:\n  sources: [*n]\n", kFile);
+  ASSERT_TRUE(p.ok()) << p.status();
+  EXPECT_THAT(p->sources(), ElementsAre("shared"));
+  // Binary junk.
+  EXPECT_NE(Error(std::string("name: x\0\xff\xfe\n\x01: [", 14)), "");
+}
+
 cov::v1::Profile FullProfile() {
   cov::v1::Profile p;
   p.set_name("round-trip");

@@ -15,11 +15,10 @@
 // component in ATT&CK 18.1 (DataComponentCatalog()). The tables are
 // documented, row for row, in deploy/profiles/telemetry-mapping.md, whose
 // generated part is TelemetryMappingMarkdown(); a test keeps both equal.
-// Regenerate the document after editing a table with
+// After editing a table, regenerate the document from the workspace root:
 //
-//   (from the workspace root)
-//   bazel run //ingest/profile:telemetry_map_doc --
-//   deploy/profiles/telemetry-mapping.md
+//   DOC=deploy/profiles/telemetry-mapping.md
+//   bazel run //ingest/profile:telemetry_map_doc -- "$DOC"
 //
 // Example:
 //

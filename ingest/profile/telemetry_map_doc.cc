@@ -1,9 +1,8 @@
 // Writes the generated tables of deploy/profiles/telemetry-mapping.md.
 //
-//   bazel run //ingest/profile:telemetry_map_doc               # print them
-//   (from the workspace root)
-//   bazel run //ingest/profile:telemetry_map_doc --
-//   deploy/profiles/telemetry-mapping.md
+//   bazel run //ingest/profile:telemetry_map_doc  # print them
+//   DOC=deploy/profiles/telemetry-mapping.md      # from the workspace root
+//   bazel run //ingest/profile:telemetry_map_doc -- "$DOC"  # update file
 //
 // With a path, rewrites the text between the document's markers in place
 // (telemetry_map.h, SpliceTelemetryMappingMarkdown). Relative paths are

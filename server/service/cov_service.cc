@@ -10,7 +10,13 @@
 #include "server/engine/search.h"
 #include "server/kb/attack_ingest.h"
 #include "server/rules/rule_ingest.h"
+#include "ingest/profile/profile_infer.h"
 #include "ingest/profile/profile_parser.h"
+#include "absl/time/clock.h"
+#include "absl/time/time.h"
+#include "server/export/csv_export.h"
+#include "server/export/html_report.h"
+#include "server/export/navigator_layer.h"
 #include "ingest/registry/parsers.h"
 #include "server/service/status_util.h"
 
@@ -241,6 +247,112 @@ CovServiceImpl::Models(const cov::v1::ReleaseRef& ref) {
     if (okb.ok()) out.second.push_back(*okb);
   }
   return out;
+}
+
+grpc::ServerUnaryReactor* CovServiceImpl::ExportLayer(
+    grpc::CallbackServerContext* ctx, const cov::v1::LayerRequest* request,
+    cov::v1::LayerResponse* response) {
+  const std::string kind = request->kind().empty() ? "coverage" : request->kind();
+  const std::string format =
+      request->format().empty() ? "json" : request->format();
+  if (kind != "coverage" && kind != "gaps") {
+    return Finish(ctx, absl::InvalidArgumentError(absl::StrCat(
+                           "kind must be coverage or gaps, not '", kind, "'")));
+  }
+  if (format != "json" && format != "csv" && format != "html") {
+    return Finish(ctx, absl::InvalidArgumentError(absl::StrCat(
+                           "format must be json, csv or html, not '", format,
+                           "'")));
+  }
+  if (format == "html" && kind != "coverage") {
+    return Finish(ctx, absl::InvalidArgumentError(
+                           "the html report draws coverage; use kind coverage"));
+  }
+  auto qc = PrepareQuery(request->release(), request->options());
+  if (!qc.ok()) return Finish(ctx, qc.status());
+  qc->query.rules_per_technique = 20;
+  cov::v1::CoverageResponse coverage =
+      engine::ComputeCoverage(*qc->kb, *qc->rules, qc->query);
+  cov::v1::GapsResponse gaps;
+  if (kind == "gaps") {
+    engine::GapsQuery gq;
+    gq.coverage = qc->query;
+    auto g = engine::ComputeGaps(*qc->kb, *qc->rules, gq);
+    if (!g.ok()) return Finish(ctx, g.status());
+    gaps = *std::move(g);
+  }
+  const std::string profile_name =
+      coverage.profile().name().empty() ? "all telemetry"
+                                        : coverage.profile().name();
+  if (format == "json") {
+    exporter::LayerOptions lo;
+    lo.name = request->name().empty()
+                  ? absl::StrCat("cov ", kind, " (", profile_name, ")")
+                  : request->name();
+    lo.description =
+        request->description().empty()
+            ? absl::StrCat("ATT&CK ", qc->kb->release_key(), ", profile ",
+                           profile_name, "; ", coverage.covered(), " of ",
+                           coverage.potential(), " techniques in reach covered")
+            : request->description();
+    lo.include_unreachable = request->include_unreachable();
+    response->set_content(kind == "gaps"
+                              ? exporter::GapsLayerJson(coverage, gaps, lo)
+                              : exporter::CoverageLayerJson(coverage, lo));
+    response->set_content_type("application/json");
+  } else if (format == "csv") {
+    response->set_content(kind == "gaps" ? exporter::GapsCsv(gaps)
+                                         : exporter::CoverageCsv(coverage));
+    response->set_content_type("text/csv");
+  } else {
+    exporter::HtmlOptions ho;
+    if (!request->name().empty()) ho.title = request->name();
+    ho.subtitle = absl::StrCat("ATT&CK ", qc->kb->release_key(), ", profile ",
+                               profile_name);
+    ho.generated_at = absl::FormatTime("%Y-%m-%d %H:%M UTC", absl::Now(),
+                                       absl::UTCTimeZone());
+    response->set_content(exporter::HtmlReport(coverage, ho));
+    response->set_content_type("text/html");
+  }
+  return Finish(ctx, absl::OkStatus());
+}
+
+grpc::ServerUnaryReactor* CovServiceImpl::InferProfile(
+    grpc::CallbackServerContext* ctx,
+    const cov::v1::InferProfileRequest* request,
+    cov::v1::InferProfileResponse* response) {
+  std::vector<cov::v1::Rule> rules;
+  absl::flat_hash_set<std::string> wanted(request->sources().begin(),
+                                          request->sources().end());
+  for (const std::string& s : wanted) {
+    auto src = store_->GetSource(s);
+    if (!src.ok()) return Finish(ctx, src.status());
+  }
+  absl::Status st = store_->ForEachRule("", [&](const cov::v1::Rule& r) {
+    if (wanted.empty() || wanted.contains(r.source())) rules.push_back(r);
+    return true;
+  });
+  if (!st.ok()) return Finish(ctx, st);
+  if (rules.empty()) {
+    return Finish(ctx, absl::FailedPreconditionError(
+                           "no rules to infer from; ingest rules first"));
+  }
+  ingest::profile::InferredProfile inferred = ingest::profile::InferProfile(
+      rules, request->name().empty() ? "inferred" : request->name());
+  *response->mutable_profile() = inferred.profile;
+  if (!request->release().version().empty()) {
+    *response->mutable_profile()->mutable_release() = request->release();
+  }
+  response->set_yaml(ingest::profile::ProfileToYaml(response->profile()));
+  for (const auto& u : inferred.unmapped) {
+    cov::v1::GroupCoverage* g = response->add_unmapped();
+    g->set_key(absl::StrCat(u.product, "/", u.category, "/", u.service));
+    g->set_rule_count(u.rule_count);
+  }
+  response->set_mapped_rules(inferred.mapped_rules);
+  response->set_unmapped_rules(inferred.unmapped_rules);
+  response->set_skipped_rules(inferred.skipped_rules);
+  return Finish(ctx, absl::OkStatus());
 }
 
 grpc::ServerUnaryReactor* CovServiceImpl::IngestRules(

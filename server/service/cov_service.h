@@ -52,6 +52,13 @@ class CovServiceImpl final : public cov::v1::CovService::CallbackService {
   grpc::ServerUnaryReactor* GetGaps(grpc::CallbackServerContext* ctx,
                                     const cov::v1::GapsRequest* request,
                                     cov::v1::GapsResponse* response) override;
+  grpc::ServerUnaryReactor* ExportLayer(
+      grpc::CallbackServerContext* ctx, const cov::v1::LayerRequest* request,
+      cov::v1::LayerResponse* response) override;
+  grpc::ServerUnaryReactor* InferProfile(
+      grpc::CallbackServerContext* ctx,
+      const cov::v1::InferProfileRequest* request,
+      cov::v1::InferProfileResponse* response) override;
   grpc::ServerUnaryReactor* IngestRules(
       grpc::CallbackServerContext* ctx,
       const cov::v1::IngestRulesRequest* request,

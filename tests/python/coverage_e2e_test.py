@@ -1,6 +1,8 @@
 """Coverage and gaps end to end on the real corpora, checked against answers
 computed independently (tests/python/attack_oracle.py: plain json + regex)."""
 
+import csv
+import io
 import json
 import os
 import subprocess
@@ -108,6 +110,46 @@ class CoverageEndToEndTest(unittest.TestCase):
         self.assertTrue(all(x.score == 1 for x in apt28.gaps))
         with self.assertRaises(CovError) as e:
             self.c.gaps(groups=["No Such Group"])
+        self.assertEqual(e.exception.code, "NOT_FOUND")
+
+    def test_navigator_layer_and_report(self):
+        layer = json.loads(self.c.layer("coverage", profile=NETWORK_PROFILE))
+        for key in ("name", "versions", "domain", "techniques", "gradient", "legendItems"):
+            self.assertIn(key, layer)
+        self.assertEqual(layer["versions"]["layer"], "4.5")
+        self.assertEqual(layer["versions"]["attack"], "18")
+        self.assertEqual(layer["domain"], "enterprise-attack")
+        cov = self.c.coverage(NETWORK_PROFILE)
+        # One entry per technique x tactic in reach.
+        expected = sum(len(t.tactics) for t in cov.techniques if t.potential)
+        self.assertEqual(len(layer["techniques"]), expected)
+        scored = {e["techniqueID"]: e["score"] for e in layer["techniques"] if "score" in e}
+        for t in cov.techniques:
+            if t.potential and t.rule_count:
+                self.assertEqual(scored[t.technique_id], t.rule_count)
+        self.assertEqual(layer["gradient"]["maxValue"],
+                         max(t.rule_count for t in cov.techniques if t.potential))
+        csv_text = self.c.layer("gaps", "csv", NETWORK_PROFILE).decode()
+        rows = list(csv.reader(io.StringIO(csv_text)))
+        self.assertEqual(rows[0][:4], ["rank", "technique_id", "name", "score"])
+        gaps = self.c.gaps(NETWORK_PROFILE)
+        self.assertEqual(len(rows) - 1, gaps.total)  # one row per gap
+        self.assertEqual(rows[1][1], gaps.gaps[0].technique_id)
+        html = self.c.report(NETWORK_PROFILE).decode()
+        self.assertIn("<html", html)
+        self.assertEqual(html.count('class="cell"'),
+                         sum(len(t.tactics) for t in self.c.coverage().techniques))
+        with self.assertRaises(CovError):
+            self.c.layer("gaps", "html")
+
+    def test_infer_profile(self):
+        r = self.c.infer_profile(["et-open"])
+        self.assertEqual(sorted(r.profile.data_components), sorted(NETWORK))
+        self.assertEqual(list(r.profile.sources), ["et-open"])
+        self.assertEqual(r.mapped_rules, 34850)
+        self.assertIn("Network Traffic Flow", r.yaml)
+        with self.assertRaises(CovError) as e:
+            self.c.infer_profile(["missing"])
         self.assertEqual(e.exception.code, "NOT_FOUND")
 
     def test_bad_profile_names_file_and_line(self):

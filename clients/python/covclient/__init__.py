@@ -230,6 +230,30 @@ class Client:
             options=self._options(profile, rollup, tactic_context, include_disabled),
             by=by, rules_per_technique=rules_per_technique))
 
+    def layer(self, kind="coverage", fmt="json", profile=None, rollup=False,
+              tactic_context=False, include_unreachable=False, name="",
+              attack_version=None, domain=None):
+        """An export (ExportLayer): kind "coverage"|"gaps"; fmt "json"
+        (ATT&CK Navigator layer 4.5), "csv", or "html" (coverage report).
+        Returns the document's bytes."""
+        r = self._call(self._stub.ExportLayer, coverage_pb2.LayerRequest(
+            release=self._release(attack_version, domain),
+            options=self._options(profile, rollup, tactic_context),
+            kind=kind, format=fmt, name=name,
+            include_unreachable=include_unreachable))
+        return r.content
+
+    def report(self, profile=None, name="", **kw):
+        """The self-contained HTML coverage report, as bytes."""
+        return self.layer("coverage", "html", profile, name=name, **kw)
+
+    def infer_profile(self, sources=None, name="", attack_version=None):
+        """Proposes a profile from the rules of `sources` (InferProfile);
+        the response's `yaml` field is ready to save."""
+        return self._call(self._stub.InferProfile, coverage_pb2.InferProfileRequest(
+            sources=list(sources or []), name=name,
+            release=self._release(attack_version, None)))
+
     def gaps(self, profile=None, groups=None, top=0, rollup=False,
              tactic_context=False, include_disabled=False, procedures_per_gap=0,
              attack_version=None, domain=None):

@@ -63,6 +63,13 @@ def main(argv=None):
         else:
             s.add_argument("--group", action="append", help="rank by this group")
             s.add_argument("--top", type=int, default=0)
+    s = sub.add_parser("layer", help="Navigator layer / CSV / HTML export")
+    s.add_argument("kind", choices=["coverage", "gaps"])
+    s.add_argument("--format", dest="fmt", default="json", choices=["json", "csv", "html"])
+    s.add_argument("--profile")
+    s.add_argument("--out", required=True, help="file to write")
+    s = sub.add_parser("infer-profile", help="propose a profile from rules")
+    s.add_argument("--source", action="append")
     args = p.parse_args(argv)
 
     with Client(args.server, timeout=args.timeout) as c:
@@ -95,6 +102,15 @@ def main(argv=None):
                 r = c.gaps(args.profile, args.group, args.top, args.rollup,
                            args.tactic_context, args.include_disabled,
                            attack_version=args.attack_version, domain=args.domain)
+            elif args.command == "layer":
+                data = c.layer(args.kind, args.fmt, args.profile,
+                               attack_version=args.attack_version, domain=args.domain)
+                with open(args.out, "wb") as f:
+                    f.write(data)
+                print(f"wrote {len(data)} bytes to {args.out}", file=sys.stderr)
+                return 0
+            elif args.command == "infer-profile":
+                r = c.infer_profile(args.source, attack_version=args.attack_version)
             else:
                 r = c.stats()
         except CovError as e:
