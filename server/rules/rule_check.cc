@@ -1,0 +1,325 @@
+#include "server/rules/rule_check.h"
+
+#include <algorithm>
+#include <atomic>
+#include <map>
+#include <set>
+#include <thread>
+#include <utility>
+
+#include "absl/container/flat_hash_set.h"
+#include "absl/strings/ascii.h"
+#include "absl/strings/match.h"
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_format.h"
+#include "ingest/base/diagnostics.h"
+#include "ingest/registry/parsers.h"
+#include "server/engine/rule_index.h"
+
+namespace cov::server::rules {
+namespace {
+
+uint64_t Fnv(absl::string_view s) {
+  uint64_t h = 1469598103934665603ULL;
+  for (unsigned char c : s) {
+    h ^= c;
+    h *= 1099511628211ULL;
+  }
+  return h;
+}
+
+struct Side {
+  std::vector<cov::v1::Rule> rules;
+  std::vector<cov::v1::Diagnostic> findings;
+  int files = 0;
+};
+
+// Parses every file of one side (in parallel) and resolves references.
+Side ParseSide(const CheckContext& ctx,
+               const google::protobuf::RepeatedPtrField<cov::v1::RuleFile>& files,
+               bool collect_findings) {
+  Side side;
+  std::vector<std::shared_ptr<const ingest::ParsedFile>> parsed(files.size());
+  std::vector<cov::v1::RuleFormat> formats(files.size());
+  std::atomic<int> next{0};
+  auto work = [&] {
+    for (int i = next++; i < files.size(); i = next++) {
+      formats[i] = FormatOf(files[i]);
+      if (formats[i] == cov::v1::RULE_FORMAT_UNSPECIFIED) continue;
+      if (ctx.cache != nullptr) {
+        parsed[i] = ctx.cache->Parse(formats[i], files[i].path(),
+                                     files[i].content());
+      } else {
+        ingest::SourceFile sf;
+        sf.path = files[i].path();
+        sf.content = files[i].content();
+        sf.source = "check";
+        parsed[i] = std::make_shared<const ingest::ParsedFile>(
+            ingest::ParserFor(formats[i])->Parse(sf));
+      }
+    }
+  };
+  int threads = ctx.threads > 0
+                    ? ctx.threads
+                    : std::max(1u, std::thread::hardware_concurrency());
+  threads = std::min(threads, std::max(1, files.size()));
+  std::vector<std::thread> pool;
+  for (int i = 1; i < threads; ++i) pool.emplace_back(work);
+  work();
+  for (auto& t : pool) t.join();
+
+  for (int i = 0; i < files.size(); ++i) {
+    if (formats[i] == cov::v1::RULE_FORMAT_UNSPECIFIED) {
+      if (collect_findings) {
+        side.findings.push_back(ingest::Warning(
+            files[i].path(), 0, 0, "check-unknown-format",
+            "no parser reads this file (expected .yml/.yaml, .rules, "
+            ".yar/.yara); skipped"));
+      }
+      continue;
+    }
+    ++side.files;
+    if (collect_findings) {
+      for (const auto& d : parsed[i]->diagnostics) side.findings.push_back(d);
+    }
+    for (const cov::v1::Rule& r : parsed[i]->rules) {
+      side.rules.push_back(r);
+      side.rules.back().set_file(files[i].path());
+      if (ctx.kb != nullptr) {
+        engine::ResolveRefs(*ctx.kb, ctx.others, &side.rules.back());
+      }
+    }
+  }
+  return side;
+}
+
+// Findings on the ATT&CK references of one rule.
+void RefFindings(const CheckContext& ctx, const cov::v1::CheckRequest& req,
+                 const cov::v1::Rule& rule,
+                 std::vector<cov::v1::Diagnostic>* out) {
+  auto add = [&](cov::v1::Severity sev, absl::string_view code, int line,
+                 const std::string& message) {
+    cov::v1::Diagnostic d = ingest::MakeDiagnostic(
+        sev, rule.file(), line > 0 ? line : rule.line(), 0, code, message);
+    d.set_object(rule.uid());
+    out->push_back(std::move(d));
+  };
+  bool any_technique = false;
+  std::set<std::string> techniques;
+  for (const cov::v1::AttackRef& ref : rule.attack_refs()) {
+    if (ref.kind() == "technique") any_technique = true;
+    switch (ref.status()) {
+      case cov::v1::REF_STATUS_UNKNOWN:
+        add(cov::v1::SEVERITY_ERROR, "attack-unknown", ref.line(),
+            absl::StrCat("'", ref.raw(), "': ", ref.note()));
+        break;
+      case cov::v1::REF_STATUS_WRONG_DOMAIN:
+        add(cov::v1::SEVERITY_ERROR, "attack-wrong-domain", ref.line(),
+            absl::StrCat("'", ref.raw(), "': ", ref.note()));
+        break;
+      case cov::v1::REF_STATUS_REVOKED:
+        add(cov::v1::SEVERITY_WARNING, "attack-revoked", ref.line(),
+            absl::StrCat("'", ref.raw(), "': ", ref.note(),
+                         " (`cov fix --revoked` rewrites it)"));
+        break;
+      case cov::v1::REF_STATUS_DEPRECATED:
+        add(cov::v1::SEVERITY_WARNING, "attack-deprecated", ref.line(),
+            absl::StrCat("'", ref.raw(), "': ", ref.note()));
+        break;
+      case cov::v1::REF_STATUS_TACTIC_MISMATCH:
+        add(cov::v1::SEVERITY_WARNING, "attack-tactic-mismatch", ref.line(),
+            absl::StrCat("'", ref.raw(), "': ", ref.note()));
+        break;
+      default:
+        break;
+    }
+    if (ref.kind() == "technique" &&
+        (ref.status() == cov::v1::REF_STATUS_VALID ||
+         ref.status() == cov::v1::REF_STATUS_REVOKED)) {
+      techniques.insert(ref.resolved_id());
+    }
+  }
+  if (!any_technique && !rule.is_correlation()) {
+    add(cov::v1::SEVERITY_WARNING, "attack-no-technique", rule.line(),
+        absl::StrCat("rule '", rule.title(),
+                     "' names no ATT&CK technique, so it counts for no "
+                     "coverage"));
+  }
+  if (req.flag_parent_and_sub()) {
+    for (const std::string& t : techniques) {
+      size_t dot = t.find('.');
+      if (dot != std::string::npos && techniques.count(t.substr(0, dot))) {
+        add(cov::v1::SEVERITY_WARNING, "attack-parent-and-subtechnique",
+            rule.line(),
+            absl::StrCat("rule tags both ", t.substr(0, dot), " and its "
+                         "sub-technique ", t, "; tag the sub-technique only"));
+      }
+    }
+  }
+}
+
+struct Covered {
+  std::set<std::string> techniques;
+  std::set<std::string> tactics;
+};
+
+Covered CoveredBy(const CheckContext& ctx, std::vector<cov::v1::Rule> rules) {
+  engine::RuleIndex index(*ctx.kb, ctx.others, std::move(rules));
+  engine::CoverageQuery q = ctx.query;
+  q.profile.sources.clear();  // the files are the sources
+  q.rules_per_technique = 1;
+  cov::v1::CoverageResponse r = engine::ComputeCoverage(*ctx.kb, index, q);
+  Covered c;
+  for (const auto& t : r.techniques()) {
+    if (t.potential() && (t.rule_count() > 0 || t.covered_by_rollup())) {
+      c.techniques.insert(t.technique_id());
+    }
+  }
+  for (const auto& t : r.tactics()) {
+    if (t.covered() > 0) c.tactics.insert(t.tactic());
+  }
+  return c;
+}
+
+// "cov: allow-regression T1197, T1105" markers in any file of the request.
+absl::flat_hash_set<std::string> AllowMarkers(
+    const cov::v1::CheckRequest& req) {
+  absl::flat_hash_set<std::string> out;
+  constexpr absl::string_view kMarker = "cov: allow-regression";
+  auto scan = [&](const cov::v1::RuleFile& f) {
+    absl::string_view text = f.content();
+    size_t pos = 0;
+    while ((pos = text.find(kMarker, pos)) != absl::string_view::npos) {
+      pos += kMarker.size();
+      size_t end = text.find('\n', pos);
+      absl::string_view rest =
+          text.substr(pos, end == absl::string_view::npos ? end : end - pos);
+      std::string token;
+      for (char c : rest) {
+        if (absl::ascii_isalnum(c) || c == '.') {
+          token.push_back(absl::ascii_toupper(c));
+        } else {
+          if (token.size() >= 5 && token[0] == 'T') out.insert(token);
+          token.clear();
+        }
+      }
+      if (token.size() >= 5 && token[0] == 'T') out.insert(token);
+    }
+  };
+  for (const auto& f : req.files()) scan(f);
+  for (const auto& f : req.base_files()) scan(f);
+  return out;
+}
+
+}  // namespace
+
+std::shared_ptr<const ingest::ParsedFile> ParseCache::Parse(
+    cov::v1::RuleFormat format, const std::string& path,
+    absl::string_view content) {
+  std::string key = absl::StrFormat("%d\x1f%s\x1f%016x\x1f%d", format, path,
+                                    Fnv(content), content.size());
+  {
+    absl::MutexLock lock(&mu_);
+    auto it = entries_.find(key);
+    if (it != entries_.end()) return it->second;
+  }
+  ingest::SourceFile sf;
+  sf.path = path;
+  sf.content = content;
+  sf.source = "check";
+  auto parsed = std::make_shared<const ingest::ParsedFile>(
+      ingest::ParserFor(format)->Parse(sf));
+  absl::MutexLock lock(&mu_);
+  if (entries_.size() >= max_entries_) entries_.clear();  // crude bound
+  entries_[key] = parsed;
+  return parsed;
+}
+
+cov::v1::RuleFormat FormatOf(const cov::v1::RuleFile& file) {
+  if (file.format() != cov::v1::RULE_FORMAT_UNSPECIFIED) return file.format();
+  for (cov::v1::RuleFormat f :
+       {cov::v1::RULE_FORMAT_SIGMA, cov::v1::RULE_FORMAT_YARA,
+        cov::v1::RULE_FORMAT_SURICATA}) {
+    // YARA before Suricata: both parsers accept ".rules"; a ".rules" file
+    // is a Suricata file unless told otherwise.
+    if (f == cov::v1::RULE_FORMAT_YARA &&
+        absl::EndsWithIgnoreCase(file.path(), ".rules")) {
+      continue;
+    }
+    if (ingest::ParserFor(f)->Accepts(file.path())) return f;
+  }
+  return cov::v1::RULE_FORMAT_UNSPECIFIED;
+}
+
+cov::v1::CheckResponse CheckRules(const CheckContext& ctx,
+                                  const cov::v1::CheckRequest& req) {
+  cov::v1::CheckResponse out;
+  Side head = ParseSide(ctx, req.files(), /*collect_findings=*/true);
+  out.set_files_checked(head.files);
+  out.set_rules_checked(static_cast<int>(head.rules.size()));
+  std::vector<cov::v1::Diagnostic> findings = std::move(head.findings);
+  for (const cov::v1::Rule& r : head.rules) RefFindings(ctx, req, r, &findings);
+
+  // Duplicate IDs across the files of the change.
+  std::map<std::string, const cov::v1::Rule*> first;
+  for (const cov::v1::Rule& r : head.rules) {
+    if (r.format() == cov::v1::RULE_FORMAT_YARA) continue;
+    auto [it, inserted] = first.emplace(r.uid(), &r);
+    if (!inserted && it->second->file() != r.file()) {
+      cov::v1::Diagnostic d = ingest::Error(
+          r.file(), r.line(), 0, "duplicate-id",
+          absl::StrCat("rule ID ", r.uid(), " is also defined in ",
+                       it->second->file(), ":", it->second->line()));
+      d.set_object(r.uid());
+      findings.push_back(std::move(d));
+    }
+  }
+  std::stable_sort(findings.begin(), findings.end(),
+                   [](const auto& a, const auto& b) {
+                     if (a.file() != b.file()) return a.file() < b.file();
+                     return a.line() < b.line();
+                   });
+  const cov::v1::Severity floor = req.fail_on() == "warning"
+                                      ? cov::v1::SEVERITY_WARNING
+                                      : cov::v1::SEVERITY_ERROR;
+  bool failed = false;
+  for (auto& f : findings) {
+    failed |= f.severity() >= floor;
+    *out.add_findings() = std::move(f);
+  }
+
+  if (!req.base_files().empty() && ctx.kb != nullptr) {
+    Side base = ParseSide(ctx, req.base_files(), /*collect_findings=*/false);
+    Covered b = CoveredBy(ctx, std::move(base.rules));
+    Covered h = CoveredBy(ctx, head.rules);
+    cov::v1::CoverageDelta* delta = out.mutable_delta();
+    delta->set_covered_base(static_cast<int>(b.techniques.size()));
+    delta->set_covered_head(static_cast<int>(h.techniques.size()));
+    absl::flat_hash_set<std::string> allowed = AllowMarkers(req);
+    for (const auto& a : req.allow_regression()) {
+      allowed.insert(absl::AsciiStrToUpper(a));
+    }
+    for (const auto& t : h.techniques) {
+      if (!b.techniques.count(t)) delta->add_techniques_gained(t);
+    }
+    for (const auto& t : b.techniques) {
+      if (h.techniques.count(t)) continue;
+      delta->add_techniques_lost(t);
+      if (!allowed.contains(t)) {
+        delta->add_regressions(t);
+        failed = true;
+      }
+    }
+    for (const auto& tactic : ctx.kb->tactics()) {  // kill-chain order
+      const std::string& t = tactic.shortname();
+      if (h.tactics.count(t) && !b.tactics.count(t)) {
+        delta->add_tactics_gained(t);
+      }
+      if (b.tactics.count(t) && !h.tactics.count(t)) delta->add_tactics_lost(t);
+    }
+  }
+  out.set_failed(failed);
+  return out;
+}
+
+}  // namespace cov::server::rules
