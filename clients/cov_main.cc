@@ -4,12 +4,16 @@
 // Exit codes: 0 success, 1 failed request or not found, 2 usage error.
 #include <unistd.h>
 
+#include <fcntl.h>
+#include <signal.h>
+#include <sys/wait.h>
 #include <time.h>
 
 #include <algorithm>
 #include <chrono>
 #include <cstdio>
 #include <cstdlib>
+#include <filesystem>
 #include <fstream>
 #include <functional>
 #include <map>
@@ -23,6 +27,7 @@
 #include "absl/flags/reflection.h"
 #include "absl/strings/ascii.h"
 #include "absl/strings/match.h"
+#include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
 #include "absl/strings/str_split.h"
@@ -84,6 +89,23 @@ ABSL_FLAG(std::string, out, "",
 ABSL_FLAG(std::string, name, "", "layer/report/profile infer: title or name.");
 ABSL_FLAG(bool, include_unreachable, false,
           "layer: list techniques outside the profile's reach as disabled.");
+ABSL_FLAG(std::string, base, "",
+          "check: base revision for the coverage delta: a folder (holding the "
+          "same PATHs) or a git revision (main, HEAD~1, a commit).");
+ABSL_FLAG(std::string, fail_on, "error",
+          "check: lowest finding severity that fails: error or warning.");
+ABSL_FLAG(std::vector<std::string>, allow_regression, {},
+          "check: techniques whose loss is accepted (T1197,T1105).");
+ABSL_FLAG(bool, flag_parent_and_sub, false,
+          "check: report rules tagging a parent and its sub-technique.");
+ABSL_FLAG(std::string, attack, "",
+          "check/fix: one-command CI mode: start a private covd on a "
+          "loopback port with this ATT&CK bundle, run, stop it.");
+ABSL_FLAG(std::string, covd, "",
+          "check/fix --attack: the covd binary (default: next to cov, or "
+          "$COV_COVD).");
+ABSL_FLAG(bool, revoked, false, "fix: rewrite revoked ATT&CK IDs.");
+ABSL_FLAG(bool, dry_run, false, "fix: print a unified diff, change nothing.");
 ABSL_FLAG(int, rules_per_technique, 0,
           "coverage: rules listed per technique in JSON (0 = 20, -1 = all).");
 ABSL_FLAG(std::string, page_token, "", "rules: page token from a previous call.");
@@ -124,6 +146,14 @@ Coverage:
                            self-contained HTML matrix of the coverage
   profile infer [--source S,...] [--out FILE]
                            propose a telemetry profile from the rules
+
+CI:
+  check PATH... [--base DIR|GIT_REV] [--profile FILE] [--fail_on error|warning]
+        [--format text|json|sarif|junit|github] [--allow_regression T,...]
+        [--attack BUNDLE]
+                           lint rules, check ATT&CK tags, gate coverage regressions
+  fix PATH... --revoked [--dry_run] [--attack BUNDLE]
+                           rewrite revoked ATT&CK IDs to their replacements
 
 Rules:
   ingest sigma|suricata|yara PATH [--source NAME]
@@ -206,6 +236,35 @@ const std::map<std::string, std::string>& CommandHelp() {
        "  components, see deploy/profiles/telemetry-mapping.md; Suricata ->\n"
        "  network traffic; YARA -> file content) becomes owned telemetry.\n"
        "  Logsources the table does not map are listed.\n"},
+      {"check",
+       "cov check PATH... [--base DIR|GIT_REV] [--profile FILE]\n"
+       "          [--attack_version V] [--fail_on error|warning]\n"
+       "          [--format text|json|sarif|junit|github]\n"
+       "          [--allow_regression T1197,...] [--flag_parent_and_sub]\n"
+       "          [--attack BUNDLE [--covd PATH]]\n"
+       "  Reads the rule files under PATH (.yml/.yaml Sigma, .rules Suricata,\n"
+       "  .yar/.yara YARA) and reports findings with file, line, severity and a\n"
+       "  stable code: files that do not parse, rules breaking their format's\n"
+       "  specification, ATT&CK references that are unknown to the release\n"
+       "  (attack-unknown), of another domain (attack-wrong-domain), revoked\n"
+       "  (attack-revoked, with the replacement), deprecated, or paired with a\n"
+       "  tactic ATT&CK does not give them; rules naming no technique; parent\n"
+       "  and sub-technique tagged together (--flag_parent_and_sub); duplicate\n"
+       "  Sigma ids / Suricata sids (duplicate-id).\n"
+       "  With --base (a folder or a git revision of the same repository) it\n"
+       "  also computes the coverage delta; losing the last rule of a technique\n"
+       "  is a regression and fails unless allowed by --allow_regression or a\n"
+       "  marker `cov: allow-regression T1197` in a file of the change.\n"
+       "  --attack BUNDLE runs a private covd on a loopback port for the check\n"
+       "  (one command in CI); otherwise a running covd is used.\n"
+       "  Exit: 0 clean, 1 failing findings or regression, 2 usage or\n"
+       "  infrastructure error.\n"},
+      {"fix",
+       "cov fix PATH... --revoked [--dry_run] [--attack_version V] [--attack BUNDLE]\n"
+       "  Rewrites revoked ATT&CK IDs to their replacements in Sigma tags,\n"
+       "  Suricata metadata and YARA meta/tags, touching nothing else in the\n"
+       "  file (formatting, comments and line endings are kept), and prints\n"
+       "  each change; --dry_run prints a unified diff instead of writing.\n"},
       {"sources",
        "cov sources\n  Lists rule sources: format, rules, files, errors, git commit,\n"
        "  ingest time and path.\n"},
@@ -774,6 +833,352 @@ int CmdProfile(Client& client, const std::vector<std::string>& args) {
   return WriteOut(resp.yaml(), "profile");
 }
 
+// ---- check / fix -------------------------------------------------------
+
+bool IsRuleFileName(absl::string_view name) {
+  for (absl::string_view ext : {".yml", ".yaml", ".rules", ".yar", ".yara"}) {
+    if (absl::EndsWithIgnoreCase(name, ext)) return true;
+  }
+  return false;
+}
+
+bool ReadWhole(const std::string& path, std::string* out) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in) return false;
+  std::ostringstream ss;
+  ss << in.rdbuf();
+  *out = ss.str();
+  return true;
+}
+
+// Collects rule files under `root` (a file or folder); names are `prefix`
+// plus the path below root, so base and head files get comparable names.
+bool CollectFiles(const std::string& root, const std::string& prefix,
+                  google::protobuf::RepeatedPtrField<cov::v1::RuleFile>* out) {
+  namespace fs = std::filesystem;
+  std::error_code ec;
+  if (fs::is_regular_file(root, ec)) {
+    cov::v1::RuleFile* f = out->Add();
+    f->set_path(prefix);
+    return ReadWhole(root, f->mutable_content());
+  }
+  if (!fs::is_directory(root, ec)) return false;
+  std::vector<std::string> names;
+  for (fs::recursive_directory_iterator it(
+           root, fs::directory_options::skip_permission_denied, ec),
+       end;
+       it != end; it.increment(ec)) {
+    if (ec) break;
+    std::string name = it->path().filename().string();
+    if (it->is_directory(ec)) {
+      if (!name.empty() && name[0] == '.') it.disable_recursion_pending();
+      continue;
+    }
+    if (it->is_symlink(ec) || !it->is_regular_file(ec)) continue;
+    if (!IsRuleFileName(name)) continue;
+    names.push_back(fs::relative(it->path(), root, ec).generic_string());
+  }
+  std::sort(names.begin(), names.end());
+  for (const std::string& n : names) {
+    cov::v1::RuleFile* f = out->Add();
+    f->set_path(prefix.empty() || prefix == "." ? n : prefix + "/" + n);
+    if (!ReadWhole(root + "/" + n, f->mutable_content())) return false;
+  }
+  return true;
+}
+
+// Runs a command, returning its stdout (exit status in *status).
+std::string RunCapture(const std::vector<std::string>& argv, int* status,
+                       const std::string& stdin_file = "") {
+  int out[2];
+  if (pipe(out) != 0) {
+    *status = -1;
+    return "";
+  }
+  pid_t pid = fork();
+  if (pid == 0) {
+    dup2(out[1], 1);
+    close(out[0]);
+    int devnull = open("/dev/null", O_WRONLY);
+    if (devnull >= 0) dup2(devnull, 2);
+    if (!stdin_file.empty()) {
+      int in = open(stdin_file.c_str(), O_RDONLY);
+      if (in >= 0) dup2(in, 0);
+    }
+    std::vector<char*> args;
+    for (const auto& a : argv) args.push_back(const_cast<char*>(a.c_str()));
+    args.push_back(nullptr);
+    execvp(args[0], args.data());
+    _exit(127);
+  }
+  close(out[1]);
+  std::string result;
+  char buf[1 << 16];
+  ssize_t n;
+  while ((n = read(out[0], buf, sizeof(buf))) > 0) result.append(buf, n);
+  close(out[0]);
+  waitpid(pid, status, 0);
+  return result;
+}
+
+// Base files from a git revision: `git ls-tree` names, `git cat-file
+// --batch` contents (one process for all files).
+bool CollectFromGit(const std::string& rev, const std::vector<std::string>& paths,
+                    google::protobuf::RepeatedPtrField<cov::v1::RuleFile>* out,
+                    std::string* error) {
+  std::vector<std::string> argv = {"git", "ls-tree", "-r", "--name-only", rev,
+                                   "--"};
+  for (const auto& p : paths) argv.push_back(p);
+  int status = 0;
+  std::string listing = RunCapture(argv, &status);
+  if (status != 0) {
+    *error = absl::StrCat("'", rev, "' is neither a folder nor a git revision "
+                          "of the repository holding the paths");
+    return false;
+  }
+  std::vector<std::string> names;
+  for (absl::string_view line : absl::StrSplit(listing, '\n', absl::SkipEmpty())) {
+    if (IsRuleFileName(line)) names.emplace_back(line);
+  }
+  if (names.empty()) return true;
+  char tmpl[] = "/tmp/cov-check-XXXXXX";
+  int fd = mkstemp(tmpl);
+  if (fd < 0) {
+    *error = "cannot create a temporary file";
+    return false;
+  }
+  std::string requests;
+  for (const auto& n : names) absl::StrAppend(&requests, rev, ":./", n, "\n");
+  if (write(fd, requests.data(), requests.size()) !=
+      static_cast<ssize_t>(requests.size())) {
+    close(fd);
+    unlink(tmpl);
+    *error = "cannot write a temporary file";
+    return false;
+  }
+  close(fd);
+  std::string blobs = RunCapture({"git", "cat-file", "--batch"}, &status, tmpl);
+  unlink(tmpl);
+  size_t pos = 0;
+  for (const auto& n : names) {
+    size_t eol = blobs.find('\n', pos);
+    if (eol == std::string::npos) break;
+    std::vector<absl::string_view> header =
+        absl::StrSplit(absl::string_view(blobs).substr(pos, eol - pos), ' ');
+    pos = eol + 1;
+    size_t size = 0;
+    if (header.size() != 3 || !absl::SimpleAtoi(header[2], &size)) continue;
+    cov::v1::RuleFile* f = out->Add();
+    f->set_path(n);
+    f->set_content(blobs.substr(pos, size));
+    pos += size + 1;
+  }
+  return true;
+}
+
+// A private covd for one-command CI runs: started on a loopback port with a
+// temporary store, stopped (and the store deleted) on destruction.
+class PrivateCovd {
+ public:
+  ~PrivateCovd() {
+    if (pid_ > 0) {
+      kill(pid_, SIGTERM);
+      int st;
+      waitpid(pid_, &st, 0);
+    }
+    if (!dir_.empty()) {
+      std::error_code ec;
+      std::filesystem::remove_all(dir_, ec);
+    }
+  }
+
+  // Returns the address, or "" with *error set.
+  std::string Start(const char* argv0, std::string* error) {
+    std::string covd = absl::GetFlag(FLAGS_covd);
+    if (covd.empty() && std::getenv("COV_COVD") != nullptr) {
+      covd = std::getenv("COV_COVD");
+    }
+    if (covd.empty()) {
+      std::string self = argv0;
+      char buf[4096];
+      if (realpath("/proc/self/exe", buf) != nullptr) self = buf;
+      std::string dir = self.substr(0, self.find_last_of('/'));
+      for (const std::string& c :
+           {std::string(argv0) + ".runfiles/cov_project/server/covd",
+            dir + "/../server/covd", dir + "/covd"}) {
+        if (access(c.c_str(), X_OK) == 0) {
+          covd = c;
+          break;
+        }
+      }
+    }
+    if (covd.empty() || access(covd.c_str(), X_OK) != 0) {
+      *error = "cannot find covd; pass --covd PATH or set COV_COVD";
+      return "";
+    }
+    char tmpl[] = "/tmp/cov-ci-XXXXXX";
+    if (mkdtemp(tmpl) == nullptr) {
+      *error = "cannot create a temporary folder";
+      return "";
+    }
+    dir_ = tmpl;
+    std::string port_file = dir_ + "/port";
+    pid_ = fork();
+    if (pid_ == 0) {
+      int devnull = open("/dev/null", O_WRONLY);
+      if (devnull >= 0) dup2(devnull, 2);
+      execl(covd.c_str(), covd.c_str(), "--db", (dir_ + "/db").c_str(),
+            "--listen", "127.0.0.1:0", "--port_file", port_file.c_str(),
+            static_cast<char*>(nullptr));
+      _exit(127);
+    }
+    for (int i = 0; i < 400; ++i) {
+      std::ifstream in(port_file);
+      std::string port;
+      if (in >> port) return "127.0.0.1:" + port;
+      int st;
+      if (waitpid(pid_, &st, WNOHANG) == pid_) {
+        pid_ = 0;
+        *error = "covd exited at start";
+        return "";
+      }
+      usleep(5000);
+    }
+    *error = "covd did not start within 2 s";
+    return "";
+  }
+
+ private:
+  pid_t pid_ = 0;
+  std::string dir_;
+};
+
+// Loads --attack into a fresh private covd; returns 0 or an exit code.
+int PrepareOneCommand(Client& client) {
+  const std::string bundle = UserPath(absl::GetFlag(FLAGS_attack));
+  cov::v1::IngestAttackRequest req;
+  char buf[4096];
+  req.set_path(realpath(bundle.c_str(), buf) ? std::string(buf) : bundle);
+  req.set_version(absl::GetFlag(FLAGS_version));
+  grpc::ClientContext ctx;
+  client.Prepare(&ctx);
+  cov::v1::IngestAttackResponse resp;
+  grpc::Status s = client.stub()->IngestAttack(&ctx, req, &resp);
+  if (!s.ok()) {
+    client.Fail(s);
+    return 2;
+  }
+  return 0;
+}
+
+int CmdCheck(Client& client, const std::vector<std::string>& args) {
+  if (args.empty()) return Usage("usage: cov check PATH... [--base DIR|GIT_REV]");
+  cov::v1::CheckRequest req;
+  *req.mutable_release() = ReleaseFromFlags();
+  if (!CoverageOptionsFromFlags(req.mutable_options())) return 2;
+  for (const auto& a : args) {
+    if (!CollectFiles(UserPath(a), a, req.mutable_files())) {
+      std::fprintf(stderr, "cov: cannot read %s\n", a.c_str());
+      return 2;
+    }
+  }
+  const std::string base = absl::GetFlag(FLAGS_base);
+  if (!base.empty()) {
+    std::error_code ec;
+    std::string base_path = UserPath(base);
+    if (std::filesystem::is_directory(base_path, ec)) {
+      for (const auto& a : args) {
+        std::string sub = base_path + "/" + a;
+        if (std::filesystem::exists(sub, ec)) {
+          CollectFiles(sub, a, req.mutable_base_files());
+        }
+      }
+    } else {
+      std::string error;
+      if (!CollectFromGit(base, args, req.mutable_base_files(), &error)) {
+        std::fprintf(stderr, "cov: %s\n", error.c_str());
+        return 2;
+      }
+    }
+  }
+  for (const auto& t : absl::GetFlag(FLAGS_allow_regression)) {
+    req.add_allow_regression(t);
+  }
+  req.set_flag_parent_and_sub(absl::GetFlag(FLAGS_flag_parent_and_sub));
+  const std::string fail_on = absl::GetFlag(FLAGS_fail_on);
+  if (fail_on != "error" && fail_on != "warning") {
+    return Usage("--fail_on must be error or warning");
+  }
+  req.set_fail_on(fail_on);
+  std::string format = absl::GetFlag(FLAGS_format);
+  if (format == "table") format = "text";
+  req.set_output_format(format);
+  grpc::ClientContext ctx;
+  client.Prepare(&ctx);
+  cov::v1::CheckResponse resp;
+  grpc::Status s = client.stub()->CheckRules(&ctx, req, &resp);
+  if (!s.ok()) {
+    client.Fail(s);
+    return s.error_code() == grpc::StatusCode::INVALID_ARGUMENT ? 2 : 2;
+  }
+  std::fwrite(resp.rendered().data(), 1, resp.rendered().size(), stdout);
+  return resp.failed() ? 1 : 0;
+}
+
+int CmdFix(Client& client, const std::vector<std::string>& args) {
+  if (args.empty() || !absl::GetFlag(FLAGS_revoked)) {
+    return Usage("usage: cov fix PATH... --revoked [--dry_run]");
+  }
+  cov::v1::FixRequest req;
+  *req.mutable_release() = ReleaseFromFlags();
+  std::vector<std::string> real_paths;
+  for (const auto& a : args) {
+    int before = req.files_size();
+    if (!CollectFiles(UserPath(a), a, req.mutable_files())) {
+      std::fprintf(stderr, "cov: cannot read %s\n", a.c_str());
+      return 2;
+    }
+    (void)before;
+  }
+  grpc::ClientContext ctx;
+  client.Prepare(&ctx);
+  cov::v1::FixResponse resp;
+  grpc::Status s = client.stub()->FixRules(&ctx, req, &resp);
+  if (!s.ok()) {
+    client.Fail(s);
+    return 2;
+  }
+  if (JsonOutput()) {
+    PrintJson(resp);
+    return 0;
+  }
+  const bool dry = absl::GetFlag(FLAGS_dry_run);
+  int changed_files = 0;
+  for (const auto& f : resp.files()) {
+    if (!f.changed()) continue;
+    ++changed_files;
+    if (dry) {
+      std::printf("%s", f.diff().c_str());
+      continue;
+    }
+    std::string path = UserPath(f.path());
+    std::ofstream out(path, std::ios::binary);
+    if (!(out << f.content())) {
+      std::fprintf(stderr, "cov: cannot write %s\n", path.c_str());
+      return 2;
+    }
+  }
+  if (!dry) {
+    for (const auto& c : resp.changes()) {
+      std::printf("%s:%d: %s -> %s\n", c.path().c_str(), c.line(),
+                  c.before().c_str(), c.after().c_str());
+    }
+  }
+  std::fprintf(stderr, "%d revoked IDs in %d files %s\n", resp.changes_size(),
+               changed_files, dry ? "would be rewritten" : "rewritten");
+  return 0;
+}
+
 int CmdIngest(Client& client, const std::vector<std::string>& args) {
   if (args.size() != 2) {
     return Usage("usage: cov ingest attack|sigma|suricata|yara PATH");
@@ -1048,7 +1453,10 @@ int main(int argc, char** argv) {
     return 2;
   }
   const std::string format = absl::GetFlag(FLAGS_format);
-  if (format != "table" && format != "json" &&
+  const bool check_format = args[0] == "check" &&
+                            (format == "text" || format == "sarif" ||
+                             format == "junit" || format == "github");
+  if (format != "table" && format != "json" && !check_format &&
       !(format == "csv" && args[0] == "layer")) {
     return Usage(absl::StrCat("--format must be table or json (csv for "
                               "`layer`), not '",
@@ -1059,9 +1467,26 @@ int main(int argc, char** argv) {
     const char* env = std::getenv("COV_SERVER");
     server = env != nullptr && *env != '\0' ? env : kDefaultServer;
   }
-  Client client(server);
   std::string cmd = args[0];
   args.erase(args.begin());
+  PrivateCovd private_covd;
+  if (!absl::GetFlag(FLAGS_attack).empty()) {
+    if (cmd != "check" && cmd != "fix") {
+      return Usage("--attack (one-command mode) is for check and fix");
+    }
+    std::string error;
+    server = private_covd.Start(argv[0], &error);
+    if (server.empty()) {
+      std::fprintf(stderr, "cov: %s\n", error.c_str());
+      return 2;
+    }
+  }
+  Client client(server);
+  if (!absl::GetFlag(FLAGS_attack).empty()) {
+    if (int rc = PrepareOneCommand(client); rc != 0) return rc;
+  }
+  if (cmd == "check") return CmdCheck(client, args);
+  if (cmd == "fix") return CmdFix(client, args);
   if (cmd == "ingest") return CmdIngest(client, args);
   if (cmd == "releases") return CmdReleases(client);
   if (cmd == "default") return CmdDefault(client, args);

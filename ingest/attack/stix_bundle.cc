@@ -737,7 +737,16 @@ void BundleReader::BuildTechniques(ParsedRelease& out) {
     }
     for (const auto& [name, id] : comps) {
       tech.add_data_components(name);
-      *tech.add_data_component_details() = components_[id];
+      // Identity only: a v18 component lists hundreds of log sources, and
+      // copying them into every technique made techniques 4x larger. The
+      // full component is a record of its own (ParsedRelease.data_components).
+      const cov::v1::DataComponent& full = components_[id];
+      cov::v1::DataComponent* d = tech.add_data_component_details();
+      d->set_id(full.id());
+      d->set_name(full.name());
+      d->set_data_source_id(full.data_source_id());
+      d->set_data_source_name(full.data_source_name());
+      d->set_deprecated(full.deprecated());
     }
 
     // Who uses it.
