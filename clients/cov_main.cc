@@ -1101,6 +1101,12 @@ int CmdCheck(Client& client, const std::vector<std::string>& args) {
       }
     }
   }
+  if (!base.empty() && req.base_files().empty()) {
+    std::fprintf(stderr,
+                 "cov: warning: --base %s holds none of the rule files under "
+                 "the given PATHs; no coverage delta\n",
+                 base.c_str());
+  }
   for (const auto& t : absl::GetFlag(FLAGS_allow_regression)) {
     req.add_allow_regression(t);
   }

@@ -14,6 +14,9 @@
 #include "ingest/profile/profile_parser.h"
 #include "absl/time/clock.h"
 #include "absl/time/time.h"
+#include "server/check/render.h"
+#include "server/check/revoked_fixer.h"
+#include "server/check/unified_diff.h"
 #include "server/export/csv_export.h"
 #include "server/export/html_report.h"
 #include "server/export/navigator_layer.h"
@@ -352,6 +355,84 @@ grpc::ServerUnaryReactor* CovServiceImpl::InferProfile(
   response->set_mapped_rules(inferred.mapped_rules);
   response->set_unmapped_rules(inferred.unmapped_rules);
   response->set_skipped_rules(inferred.skipped_rules);
+  return Finish(ctx, absl::OkStatus());
+}
+
+grpc::ServerUnaryReactor* CovServiceImpl::CheckRules(
+    grpc::CallbackServerContext* ctx, const cov::v1::CheckRequest* request,
+    cov::v1::CheckResponse* response) {
+  if (!request->output_format().empty() &&
+      !check::IsRenderFormat(request->output_format())) {
+    return Finish(ctx, absl::InvalidArgumentError(absl::StrCat(
+                           "output format must be text, json, sarif, junit or "
+                           "github, not '",
+                           request->output_format(), "'")));
+  }
+  if (!request->fail_on().empty() && request->fail_on() != "error" &&
+      request->fail_on() != "warning") {
+    return Finish(ctx, absl::InvalidArgumentError(
+                           "fail_on must be error or warning"));
+  }
+  auto qc = PrepareQuery(request->release(), request->options());
+  if (!qc.ok()) return Finish(ctx, qc.status());
+  auto models = Models(request->release().version().empty()
+                           ? cov::v1::ReleaseRef()
+                           : request->release());
+  rules::CheckContext cc;
+  cc.kb = qc->kb;
+  if (models.ok()) cc.others = models->second;
+  cc.query = qc->query;
+  cc.cache = &parse_cache_;
+  rules::CheckExtras extras;
+  *response = rules::CheckRules(cc, *request, &extras);
+  if (!request->output_format().empty()) {
+    check::RenderOptions ro;
+    ro.fail_on = request->fail_on() == "warning" ? cov::v1::SEVERITY_WARNING
+                                                 : cov::v1::SEVERITY_ERROR;
+    ro.checked_files = extras.checked_files;
+    for (const auto& [t, loc] : extras.lost_at) {
+      check::SourceLocation sl;
+      sl.path = loc.first;
+      sl.line = loc.second;
+      ro.regression_locations[t] = sl;
+    }
+    response->set_rendered(
+        check::RenderCheck(*response, request->output_format(), ro));
+  }
+  return Finish(ctx, absl::OkStatus());
+}
+
+grpc::ServerUnaryReactor* CovServiceImpl::FixRules(
+    grpc::CallbackServerContext* ctx, const cov::v1::FixRequest* request,
+    cov::v1::FixResponse* response) {
+  auto models = Models(request->release());
+  if (!models.ok()) return Finish(ctx, models.status());
+  if (models->first == nullptr) {
+    return Finish(ctx, absl::FailedPreconditionError(
+                           "no ATT&CK release is loaded; run `cov ingest "
+                           "attack FILE` first"));
+  }
+  for (const cov::v1::RuleFile& file : request->files()) {
+    cov::v1::FixedFile* out = response->add_files();
+    out->set_path(file.path());
+    out->set_content(file.content());
+    cov::v1::RuleFormat format = rules::FormatOf(file);
+    if (format == cov::v1::RULE_FORMAT_UNSPECIFIED) continue;
+    auto parsed = parse_cache_.Parse(format, file.path(), file.content());
+    std::vector<cov::v1::Rule> resolved = parsed->rules;
+    for (auto& r : resolved) {
+      engine::ResolveRefs(*models->first, models->second, &r);
+    }
+    check::FixResult fix = check::FixRevokedIds(file.content(), format, resolved);
+    if (fix.changes.empty()) continue;
+    out->set_changed(fix.content != file.content());
+    out->set_diff(check::UnifiedDiff(file.path(), file.content(), fix.content));
+    out->set_content(std::move(fix.content));
+    for (auto& c : fix.changes) {
+      c.set_path(file.path());
+      *response->add_changes() = std::move(c);
+    }
+  }
   return Finish(ctx, absl::OkStatus());
 }
 

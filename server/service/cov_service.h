@@ -12,6 +12,7 @@
 #include "server/engine/coverage.h"
 #include "server/kb/kb_cache.h"
 #include "server/kb/rule_index_cache.h"
+#include "server/rules/rule_check.h"
 #include "server/store/store.h"
 
 namespace cov::server::service {
@@ -59,6 +60,12 @@ class CovServiceImpl final : public cov::v1::CovService::CallbackService {
       grpc::CallbackServerContext* ctx,
       const cov::v1::InferProfileRequest* request,
       cov::v1::InferProfileResponse* response) override;
+  grpc::ServerUnaryReactor* CheckRules(
+      grpc::CallbackServerContext* ctx, const cov::v1::CheckRequest* request,
+      cov::v1::CheckResponse* response) override;
+  grpc::ServerUnaryReactor* FixRules(grpc::CallbackServerContext* ctx,
+                                     const cov::v1::FixRequest* request,
+                                     cov::v1::FixResponse* response) override;
   grpc::ServerUnaryReactor* IngestRules(
       grpc::CallbackServerContext* ctx,
       const cov::v1::IngestRulesRequest* request,
@@ -97,6 +104,7 @@ class CovServiceImpl final : public cov::v1::CovService::CallbackService {
   store::Store* store_;
   kb::KbCache cache_;
   kb::RuleIndexCache rule_cache_;
+  rules::ParseCache parse_cache_;
   std::chrono::steady_clock::time_point started_;
 };
 
