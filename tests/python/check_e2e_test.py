@@ -179,6 +179,24 @@ class CheckEndToEndTest(unittest.TestCase):
         self.assertIn("<testsuite", out)
         self.assertIn("<failure", out)
 
+    def test_python_client_check(self):
+        from covclient import Client
+        repo = os.path.join(self.tmp, "py")
+        os.makedirs(repo)
+        with open(os.path.join(repo, "v19.yml"), "w") as f:
+            f.write(V19_RULE)
+        cwd = os.getcwd()
+        os.chdir(repo)
+        try:
+            with Client(self.covd.address) as c:
+                r = c.check(["."], output_format="sarif")
+                self.assertTrue(r.failed)
+                codes = sorted(f.code for f in r.findings)
+                self.assertEqual(codes, ["attack-unknown", "attack-unknown"])
+                self.assertEqual(json.loads(r.rendered)["version"], "2.1.0")
+        finally:
+            os.chdir(cwd)
+
     def test_exit_codes_and_one_command_mode(self):
         repo = os.path.join(self.tmp, "clean")
         os.makedirs(repo)

@@ -23,6 +23,7 @@ import grpc
 from google.protobuf import json_format
 
 from cov.v1 import attack_pb2
+from cov.v1 import check_pb2
 from cov.v1 import coverage_pb2
 from cov.v1 import cov_pb2
 from cov.v1 import cov_pb2_grpc
@@ -253,6 +254,67 @@ class Client:
         return self._call(self._stub.InferProfile, coverage_pb2.InferProfileRequest(
             sources=list(sources or []), name=name,
             release=self._release(attack_version, None)))
+
+    # -- CI checks ----------------------------------------------------------------
+
+    RULE_EXTENSIONS = (".yml", ".yaml", ".rules", ".yar", ".yara")
+
+    @classmethod
+    def read_rule_files(cls, paths, root_prefix=None):
+        """RuleFile messages for every rule file under `paths` (files or folders)."""
+        out = []
+        for path in paths:
+            if os.path.isfile(path):
+                items = [(path, path)]
+            else:
+                items = []
+                for dirpath, dirs, files in os.walk(path):
+                    dirs[:] = sorted(d for d in dirs if not d.startswith("."))
+                    for name in sorted(files):
+                        if name.lower().endswith(cls.RULE_EXTENSIONS):
+                            full = os.path.join(dirpath, name)
+                            items.append((full, os.path.relpath(full, root_prefix or ".")))
+            for full, shown in items:
+                with open(full, "rb") as f:
+                    out.append(check_pb2.RuleFile(path=shown, content=f.read()))
+        return out
+
+    def check(self, paths, base_dir=None, profile=None, fail_on="error",
+              output_format="", allow_regression=(), flag_parent_and_sub=False,
+              attack_version=None):
+        """Lints rule files and gates coverage regressions (CheckRules).
+
+        `paths` are files/folders relative to the current directory;
+        `base_dir` is another checkout holding the same paths (the base
+        revision). Returns the CheckResponse (`failed`, `findings`, `delta`,
+        and `rendered` when output_format is text/json/sarif/junit/github).
+        """
+        req = check_pb2.CheckRequest(
+            release=self._release(attack_version, None),
+            files=self.read_rule_files(paths),
+            options=self._options(profile), fail_on=fail_on,
+            output_format=output_format, allow_regression=list(allow_regression),
+            flag_parent_and_sub=flag_parent_and_sub)
+        if base_dir:
+            for p in paths:
+                sub = os.path.join(base_dir, p)
+                if os.path.exists(sub):
+                    for f in self.read_rule_files([sub], root_prefix=base_dir):
+                        req.base_files.append(f)
+        return self._call(self._stub.CheckRules, req, timeout=max(self.timeout, 300))
+
+    def fix_revoked(self, paths, write=False, attack_version=None):
+        """Rewrites revoked ATT&CK IDs (FixRules); with write=True the files
+        are updated in place. Returns the FixResponse (files with diffs, changes)."""
+        req = check_pb2.FixRequest(release=self._release(attack_version, None),
+                                   files=self.read_rule_files(paths))
+        r = self._call(self._stub.FixRules, req, timeout=max(self.timeout, 300))
+        if write:
+            for f in r.files:
+                if f.changed:
+                    with open(f.path, "wb") as out:
+                        out.write(f.content)
+        return r
 
     def gaps(self, profile=None, groups=None, top=0, rollup=False,
              tactic_context=False, include_disabled=False, procedures_per_gap=0,

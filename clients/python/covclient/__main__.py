@@ -68,6 +68,17 @@ def main(argv=None):
     s.add_argument("--format", dest="fmt", default="json", choices=["json", "csv", "html"])
     s.add_argument("--profile")
     s.add_argument("--out", required=True, help="file to write")
+    s = sub.add_parser("check", help="lint rules and gate coverage regressions")
+    s.add_argument("paths", nargs="+")
+    s.add_argument("--base", help="another checkout holding the same paths")
+    s.add_argument("--profile")
+    s.add_argument("--fail-on", default="error", choices=["error", "warning"])
+    s.add_argument("--format", dest="fmt", default="text",
+                   choices=["text", "json", "sarif", "junit", "github"])
+    s.add_argument("--allow-regression", action="append", default=[])
+    s = sub.add_parser("fix", help="rewrite revoked ATT&CK IDs")
+    s.add_argument("paths", nargs="+")
+    s.add_argument("--dry-run", action="store_true")
     s = sub.add_parser("infer-profile", help="propose a profile from rules")
     s.add_argument("--source", action="append")
     args = p.parse_args(argv)
@@ -108,6 +119,20 @@ def main(argv=None):
                 with open(args.out, "wb") as f:
                     f.write(data)
                 print(f"wrote {len(data)} bytes to {args.out}", file=sys.stderr)
+                return 0
+            elif args.command == "check":
+                r = c.check(args.paths, args.base, args.profile, args.fail_on, args.fmt,
+                            args.allow_regression, attack_version=args.attack_version)
+                sys.stdout.write(r.rendered.decode("utf-8", "replace"))
+                return 1 if r.failed else 0
+            elif args.command == "fix":
+                r = c.fix_revoked(args.paths, write=not args.dry_run,
+                                  attack_version=args.attack_version)
+                for f in r.files:
+                    if f.changed and args.dry_run:
+                        sys.stdout.write(f.diff)
+                for ch in r.changes:
+                    print(f"{ch.path}:{ch.line}: {ch.before} -> {ch.after}", file=sys.stderr)
                 return 0
             elif args.command == "infer-profile":
                 r = c.infer_profile(args.source, attack_version=args.attack_version)
