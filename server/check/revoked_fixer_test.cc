@@ -388,6 +388,39 @@ TEST(RevokedFixerTest, Yara) {
             0);
 }
 
+TEST(RevokedFixerTest, OddReferencesAreSkippedNotMisapplied) {
+  cov::v1::Rule rule;
+  rule.set_file("o.yar");
+  rule.set_format(cov::v1::RULE_FORMAT_YARA);
+  auto add = [&](const std::string& raw, int line, const std::string& origin) {
+    cov::v1::AttackRef* ref = rule.add_attack_refs();
+    ref->set_raw(raw);
+    ref->set_id("T1086");
+    ref->set_kind("technique");
+    ref->set_line(line);
+    ref->set_origin(origin);
+    ref->set_status(cov::v1::REF_STATUS_REVOKED);
+    ref->set_resolved_id("T1059.001");
+  };
+  add("", 1, "meta:");                // empty raw and key
+  add("T1086", 1, "meta:other");      // key not on the line
+  add("T1086", 1, "condition");       // an origin the fixer does not know
+  add("T1086", 2, "meta:mitre_att");  // unterminated string: still rewritten
+  add("T1086", 0, "tag");             // no line
+  const std::string content =
+      "    mitre_att = \"T1086\"\n"
+      "    mitre_att = \"T1086";
+  FixResult r =
+      FixRevokedIds(content, cov::v1::RULE_FORMAT_UNSPECIFIED, {rule});
+  EXPECT_EQ(r.content,
+            "    mitre_att = \"T1086\"\n"
+            "    mitre_att = \"T1059.001");
+  EXPECT_THAT(Changes(r), ElementsAre("o.yar:2 T1086 -> T1059.001"));
+  ASSERT_THAT(r.skipped, SizeIs(4));
+  EXPECT_THAT(r.skipped[2], HasSubstr("comes from 'condition'"));
+  EXPECT_EQ(FixRevokedIds("", cov::v1::RULE_FORMAT_SIGMA, {}).content, "");
+}
+
 TEST(RevokedFixerTest, NothingRevokedLeavesBytes) {
   const std::string before = "title: t\r\ntags:\r\n  - attack.t1059.001\r\n";
   FixResult r = Fix(cov::v1::RULE_FORMAT_SIGMA, "f.yml", before);

@@ -252,8 +252,12 @@ cov::v1::RuleFormat FormatOf(const cov::v1::RuleFile& file) {
 }
 
 cov::v1::CheckResponse CheckRules(const CheckContext& ctx,
-                                  const cov::v1::CheckRequest& req) {
+                                  const cov::v1::CheckRequest& req,
+                                  CheckExtras* extras) {
   cov::v1::CheckResponse out;
+  if (extras != nullptr) {
+    for (const auto& f : req.files()) extras->checked_files.push_back(f.path());
+  }
   Side head = ParseSide(ctx, req.files(), /*collect_findings=*/true);
   out.set_files_checked(head.files);
   out.set_rules_checked(static_cast<int>(head.rules.size()));
@@ -290,6 +294,16 @@ cov::v1::CheckResponse CheckRules(const CheckContext& ctx,
 
   if (!req.base_files().empty() && ctx.kb != nullptr) {
     Side base = ParseSide(ctx, req.base_files(), /*collect_findings=*/false);
+    std::map<std::string, std::pair<std::string, int>> where;
+    for (const auto& r : base.rules) {
+      for (const auto& ref : r.attack_refs()) {
+        if (ref.kind() == "technique" && !ref.resolved_id().empty()) {
+          where.emplace(ref.resolved_id(),
+                        std::make_pair(r.file(), ref.line() > 0 ? ref.line()
+                                                                : r.line()));
+        }
+      }
+    }
     Covered b = CoveredBy(ctx, std::move(base.rules));
     Covered h = CoveredBy(ctx, head.rules);
     cov::v1::CoverageDelta* delta = out.mutable_delta();
@@ -305,6 +319,7 @@ cov::v1::CheckResponse CheckRules(const CheckContext& ctx,
     for (const auto& t : b.techniques) {
       if (h.techniques.count(t)) continue;
       delta->add_techniques_lost(t);
+      if (extras != nullptr && where.count(t)) extras->lost_at[t] = where[t];
       if (!allowed.contains(t)) {
         delta->add_regressions(t);
         failed = true;

@@ -15,6 +15,7 @@
 #ifndef COV_SERVER_RULES_RULE_CHECK_H_
 #define COV_SERVER_RULES_RULE_CHECK_H_
 
+#include <map>
 #include <memory>
 #include <string>
 #include <vector>
@@ -59,9 +60,19 @@ struct CheckContext {
   int threads = 0;              // 0: number of cores
 };
 
+// What a renderer needs besides the response.
+struct CheckExtras {
+  // Paths of the files checked (head), in request order.
+  std::vector<std::string> checked_files;
+  // For each technique lost, the base rule that covered it (file, line).
+  std::map<std::string, std::pair<std::string, int>> lost_at;
+};
+
 // Runs the check. `rendered` is left empty (rendering is the caller's).
+// `extras` may be null.
 cov::v1::CheckResponse CheckRules(const CheckContext& context,
-                                  const cov::v1::CheckRequest& request);
+                                  const cov::v1::CheckRequest& request,
+                                  CheckExtras* extras = nullptr);
 
 }  // namespace cov::server::rules
 

@@ -418,20 +418,31 @@ grpc::ServerUnaryReactor* CovServiceImpl::FixRules(
     out->set_content(file.content());
     cov::v1::RuleFormat format = rules::FormatOf(file);
     if (format == cov::v1::RULE_FORMAT_UNSPECIFIED) continue;
-    auto parsed = parse_cache_.Parse(format, file.path(), file.content());
-    std::vector<cov::v1::Rule> resolved = parsed->rules;
-    for (auto& r : resolved) {
-      engine::ResolveRefs(*models->first, models->second, &r);
+    // Parsers keep one reference per ID and rule, so a rule spelling the
+    // same revoked ID twice needs a second round; three always suffice.
+    std::string content = file.content();
+    for (int round = 0; round < 3; ++round) {
+      ingest::SourceFile sf;
+      sf.path = file.path();
+      sf.content = content;
+      sf.source = "fix";
+      std::vector<cov::v1::Rule> resolved =
+          ingest::ParserFor(format)->Parse(sf).rules;
+      for (auto& r : resolved) {
+        engine::ResolveRefs(*models->first, models->second, &r);
+      }
+      check::FixResult fix = check::FixRevokedIds(content, format, resolved);
+      if (fix.changes.empty() || fix.content == content) break;
+      for (auto& c : fix.changes) {
+        c.set_path(file.path());
+        *response->add_changes() = std::move(c);
+      }
+      content = std::move(fix.content);
     }
-    check::FixResult fix = check::FixRevokedIds(file.content(), format, resolved);
-    if (fix.changes.empty()) continue;
-    out->set_changed(fix.content != file.content());
-    out->set_diff(check::UnifiedDiff(file.path(), file.content(), fix.content));
-    out->set_content(std::move(fix.content));
-    for (auto& c : fix.changes) {
-      c.set_path(file.path());
-      *response->add_changes() = std::move(c);
-    }
+    if (content == file.content()) continue;
+    out->set_changed(true);
+    out->set_diff(check::UnifiedDiff(file.path(), file.content(), content));
+    out->set_content(std::move(content));
   }
   return Finish(ctx, absl::OkStatus());
 }

@@ -79,7 +79,8 @@ bool VersionLess(absl::string_view a, absl::string_view b) {
 
 const char* const kAllColumnFamilies[] = {
     kCfReleases, kCfMeta,       kCfTactics,  kCfTechniques, kCfActors,
-    kCfComponents, kCfMitigations, kCfSources, kCfFiles,  kCfRules};
+    kCfComponents, kCfMitigations, kCfSources, kCfFiles,  kCfRules,
+    kCfLibrary,  kCfTests,  kCfPlans,  kCfExperiments};
 
 bool ValidSourceName(absl::string_view name) {
   if (name.empty() || name.size() > 128) return false;
@@ -614,6 +615,163 @@ int64_t RocksDbStore::RulesGeneration() const {
     (void)absl::SimpleAtoi(v, &n);
   }
   return n;
+}
+
+absl::Status RocksDbStore::PutLibrary(const LibraryUpdate& update) {
+  const std::string& name = update.source.name();
+  if (!ValidSourceName(name)) {
+    return absl::InvalidArgumentError(absl::StrCat(
+        "invalid source name '", name,
+        "': use letters, digits, '.', '_' or '-' (at most 128)"));
+  }
+  absl::MutexLock lock(&write_mu_);
+  rocksdb::WriteBatch batch;
+  std::string begin = absl::StrCat(name, absl::string_view("\0", 1));
+  std::string end = absl::StrCat(name, absl::string_view("\1", 1));
+  absl::Status st;
+  for (const char* family : {kCfTests, kCfPlans}) {
+    st = ToAbsl(batch.DeleteRange(cf(family), begin, end), "batch");
+    if (!st.ok()) return st;
+  }
+  std::string buf;
+  auto put = [&](const char* family, const std::string& key,
+                 const google::protobuf::MessageLite& m) -> absl::Status {
+    buf.clear();
+    if (!m.SerializeToString(&buf)) {
+      return absl::InternalError(absl::StrCat("cannot encode ", key));
+    }
+    return ToAbsl(batch.Put(cf(family), key, buf), "preparing batch");
+  };
+  for (const auto& [technique, test] : update.tests) {
+    st = put(kCfTests,
+             absl::StrCat(begin, technique, absl::string_view("\0", 1),
+                          test.guid()),
+             test);
+    if (!st.ok()) return st;
+  }
+  for (const auto& plan : update.plans) {
+    st = put(kCfPlans, absl::StrCat(begin, plan.subject()), plan);
+    if (!st.ok()) return st;
+  }
+  st = put(kCfLibrary, name, update.source);
+  if (!st.ok()) return st;
+  return WriteSynced(&batch, absl::StrCat("storing library ", name));
+}
+
+absl::StatusOr<std::vector<cov::v1::Source>> RocksDbStore::ListLibrarySources()
+    const {
+  ScopedSnapshot snap(db_);
+  std::vector<cov::v1::Source> out;
+  std::unique_ptr<rocksdb::Iterator> it(
+      db_->NewIterator(snap.options(), cf(kCfLibrary)));
+  for (it->SeekToFirst(); it->Valid(); it->Next()) {
+    cov::v1::Source s;
+    absl::Status st = Decode(it->value(), ToView(it->key()), &s);
+    if (!st.ok()) return st;
+    out.push_back(std::move(s));
+  }
+  if (!it->status().ok()) return ToAbsl(it->status(), "listing libraries");
+  return out;
+}
+
+absl::Status RocksDbStore::ForEachTest(
+    const std::function<bool(absl::string_view, const cov::v1::TestProcedure&)>&
+        fn) const {
+  ScopedSnapshot snap(db_);
+  std::unique_ptr<rocksdb::Iterator> it(
+      db_->NewIterator(snap.options(), cf(kCfTests)));
+  cov::v1::TestProcedure t;
+  for (it->SeekToFirst(); it->Valid(); it->Next()) {
+    absl::string_view key = ToView(it->key());
+    // <source>\0<technique>\0<guid>
+    size_t a = key.find('\0');
+    size_t b = key.find('\0', a + 1);
+    if (a == absl::string_view::npos || b == absl::string_view::npos) continue;
+    absl::Status st = Decode(it->value(), key, &t);
+    if (!st.ok()) return st;
+    if (!fn(key.substr(a + 1, b - a - 1), t)) break;
+  }
+  return ToAbsl(it->status(), "iterating tests");
+}
+
+absl::Status RocksDbStore::ForEachPlan(
+    const std::function<bool(const cov::v1::PlanResponse&)>& fn) const {
+  ScopedSnapshot snap(db_);
+  std::unique_ptr<rocksdb::Iterator> it(
+      db_->NewIterator(snap.options(), cf(kCfPlans)));
+  cov::v1::PlanResponse p;
+  for (it->SeekToFirst(); it->Valid(); it->Next()) {
+    absl::Status st = Decode(it->value(), ToView(it->key()), &p);
+    if (!st.ok()) return st;
+    if (!fn(p)) break;
+  }
+  return ToAbsl(it->status(), "iterating plans");
+}
+
+absl::StatusOr<std::string> RocksDbStore::NextExperimentId() {
+  absl::MutexLock lock(&write_mu_);
+  std::string v;
+  int64_t n = 0;
+  rocksdb::Status s =
+      db_->Get(rocksdb::ReadOptions(), cf(kCfMeta), kMetaExperimentSeq, &v);
+  if (s.ok()) {
+    (void)absl::SimpleAtoi(v, &n);
+  } else if (!s.IsNotFound()) {
+    return ToAbsl(s, "reading experiment sequence");
+  }
+  ++n;
+  rocksdb::WriteOptions wo;
+  wo.sync = true;
+  s = db_->Put(wo, cf(kCfMeta), kMetaExperimentSeq, std::to_string(n));
+  if (!s.ok()) return ToAbsl(s, "writing experiment sequence");
+  return absl::StrFormat("EXP-%06d", n);
+}
+
+absl::Status RocksDbStore::PutExperiment(const cov::v1::Experiment& e) {
+  if (e.id().empty()) return absl::InvalidArgumentError("experiment has no id");
+  std::string buf;
+  if (!e.SerializeToString(&buf)) {
+    return absl::InternalError("cannot encode experiment");
+  }
+  rocksdb::WriteOptions wo;
+  wo.sync = true;  // validation history must survive a crash
+  absl::Status st =
+      ToAbsl(db_->Put(wo, cf(kCfExperiments), e.id(), buf), "storing experiment");
+  if (st.ok()) ++evidence_generation_;
+  return st;
+}
+
+absl::StatusOr<cov::v1::Experiment> RocksDbStore::GetExperiment(
+    absl::string_view id) const {
+  std::string bytes;
+  rocksdb::Status s =
+      db_->Get(rocksdb::ReadOptions(), cf(kCfExperiments), ToSlice(id), &bytes);
+  if (s.IsNotFound()) {
+    return absl::NotFoundError(absl::StrCat("no experiment '", id, "'"));
+  }
+  if (!s.ok()) return ToAbsl(s, "reading experiment");
+  cov::v1::Experiment e;
+  absl::Status st = Decode(bytes, id, &e);
+  if (!st.ok()) return st;
+  return e;
+}
+
+absl::Status RocksDbStore::ForEachExperiment(
+    const std::function<bool(const cov::v1::Experiment&)>& fn) const {
+  ScopedSnapshot snap(db_);
+  std::unique_ptr<rocksdb::Iterator> it(
+      db_->NewIterator(snap.options(), cf(kCfExperiments)));
+  cov::v1::Experiment e;
+  for (it->SeekToFirst(); it->Valid(); it->Next()) {
+    absl::Status st = Decode(it->value(), ToView(it->key()), &e);
+    if (!st.ok()) return st;
+    if (!fn(e)) break;
+  }
+  return ToAbsl(it->status(), "iterating experiments");
+}
+
+int64_t RocksDbStore::EvidenceGeneration() const {
+  return evidence_generation_.load();
 }
 
 int64_t RocksDbStore::ApproximateSizeBytes() const {

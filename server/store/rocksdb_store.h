@@ -6,6 +6,7 @@
 #ifndef COV_SERVER_STORE_ROCKSDB_STORE_H_
 #define COV_SERVER_STORE_ROCKSDB_STORE_H_
 
+#include <atomic>
 #include <memory>
 #include <string>
 #include <vector>
@@ -68,6 +69,24 @@ class RocksDbStore final : public Store {
       absl::string_view source,
       const std::function<bool(const cov::v1::Rule&)>& fn) const override;
   int64_t RulesGeneration() const override;
+  absl::Status PutLibrary(const LibraryUpdate& update) override;
+  absl::StatusOr<std::vector<cov::v1::Source>> ListLibrarySources()
+      const override;
+  absl::Status ForEachTest(
+      const std::function<bool(absl::string_view technique,
+                               const cov::v1::TestProcedure&)>& fn)
+      const override;
+  absl::Status ForEachPlan(
+      const std::function<bool(const cov::v1::PlanResponse&)>& fn)
+      const override;
+  absl::StatusOr<std::string> NextExperimentId() override;
+  absl::Status PutExperiment(const cov::v1::Experiment& e) override;
+  absl::StatusOr<cov::v1::Experiment> GetExperiment(
+      absl::string_view id) const override;
+  absl::Status ForEachExperiment(
+      const std::function<bool(const cov::v1::Experiment&)>& fn)
+      const override;
+  int64_t EvidenceGeneration() const override;
   int64_t ApproximateSizeBytes() const override;
 
  private:
@@ -81,6 +100,7 @@ class RocksDbStore final : public Store {
   // Serialises rule-source writers: each computes its generation from the
   // stored one.
   absl::Mutex write_mu_;
+  std::atomic<int64_t> evidence_generation_{0};
 
   std::string dir_;
   rocksdb::DB* db_ = nullptr;

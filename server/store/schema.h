@@ -16,6 +16,11 @@
 // files          | <source> \0 <path>                | cov.v1.IngestedFile
 // rules          | <source> \0 <path> \0 <index:06> | cov.v1.Rule
 // meta           | "rules_generation"                | decimal, +1 per rule ingest
+// meta           | "experiment_seq"                  | decimal, last experiment number
+// library        | <source>                          | cov.v1.Source (atomics / CTID plans)
+// tests          | <source> \0 <T-id> \0 <guid>      | cov.v1.TestProcedure
+// plans          | <source> \0 <plan name>           | cov.v1.PlanResponse (a CTID plan's steps)
+// experiments    | <experiment id>                   | cov.v1.Experiment (with every result)
 //
 // <source> matches [A-Za-z0-9._-]+; <path> is relative to the source root
 // ("" holds source-level diagnostics such as cross-file duplicate IDs).
@@ -56,6 +61,11 @@ inline constexpr char kCfMitigations[] = "mitigations";
 inline constexpr char kCfSources[] = "sources";
 inline constexpr char kCfFiles[] = "files";
 inline constexpr char kCfRules[] = "rules";
+inline constexpr char kCfLibrary[] = "library";
+inline constexpr char kCfTests[] = "tests";
+inline constexpr char kCfPlans[] = "plans";
+inline constexpr char kCfExperiments[] = "experiments";
+inline constexpr char kMetaExperimentSeq[] = "experiment_seq";
 
 inline constexpr char kMetaDefault[] = "default";
 inline constexpr char kMetaRulesGeneration[] = "rules_generation";

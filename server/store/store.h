@@ -20,6 +20,7 @@
 #include "absl/status/statusor.h"
 #include "absl/strings/string_view.h"
 #include "cov/v1/attack.pb.h"
+#include "cov/v1/emulation.pb.h"
 #include "cov/v1/rules.pb.h"
 #include "ingest/attack/stix_bundle.h"
 
@@ -45,6 +46,14 @@ struct SourceUpdate {
   std::vector<ChangedFile> changed_files;
   // Files whose bytes did not change but whose size/mtime record did.
   std::vector<cov::v1::IngestedFile> touched_files;
+};
+
+// The whole content of one test-procedure source (Atomic Red Team atomics
+// or CTID plans), replaced atomically on each ingest.
+struct LibraryUpdate {
+  cov::v1::Source source;
+  std::vector<std::pair<std::string, cov::v1::TestProcedure>> tests;  // technique, test
+  std::vector<cov::v1::PlanResponse> plans;  // subject = plan name
 };
 
 class Store {
@@ -127,6 +136,31 @@ class Store {
   // Increases with every ApplySourceUpdate/DeleteSource; lets caches of rule
   // data know when to rebuild.
   virtual int64_t RulesGeneration() const = 0;
+
+  // Test procedures, plans, experiments ------------------------------------
+
+  // Replaces a library source and everything it held, atomically.
+  virtual absl::Status PutLibrary(const LibraryUpdate& update) = 0;
+  virtual absl::StatusOr<std::vector<cov::v1::Source>> ListLibrarySources()
+      const = 0;
+  // Every stored test, with the technique it tests (key order).
+  virtual absl::Status ForEachTest(
+      const std::function<bool(absl::string_view technique,
+                               const cov::v1::TestProcedure&)>& fn) const = 0;
+  virtual absl::Status ForEachPlan(
+      const std::function<bool(const cov::v1::PlanResponse&)>& fn) const = 0;
+
+  // A new experiment ID ("EXP-000001", ...), unique for the store's life.
+  virtual absl::StatusOr<std::string> NextExperimentId() = 0;
+  // Writes (creates or replaces) an experiment record, synced.
+  virtual absl::Status PutExperiment(const cov::v1::Experiment& e) = 0;
+  // kNotFound when absent.
+  virtual absl::StatusOr<cov::v1::Experiment> GetExperiment(
+      absl::string_view id) const = 0;
+  virtual absl::Status ForEachExperiment(
+      const std::function<bool(const cov::v1::Experiment&)>& fn) const = 0;
+  // Increases with every experiment write (for evidence caches).
+  virtual int64_t EvidenceGeneration() const = 0;
 
   // Approximate on-disk size, in bytes.
   virtual int64_t ApproximateSizeBytes() const = 0;
