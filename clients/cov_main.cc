@@ -30,7 +30,9 @@
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
+#include "absl/strings/str_replace.h"
 #include "absl/strings/str_split.h"
+#include "absl/time/time.h"
 #include "cov/v1/cov.grpc.pb.h"
 #include "google/protobuf/util/json_util.h"
 #include "grpcpp/grpcpp.h"
@@ -80,8 +82,8 @@ ABSL_FLAG(bool, tactic_context, false,
 ABSL_FLAG(bool, include_disabled, false,
           "coverage/gaps: count disabled (commented-out) rules too.");
 ABSL_FLAG(std::vector<std::string>, group, {},
-          "gaps: rank by these groups only (ID, name or alias; repeatable or "
-          "comma-separated).");
+          "gaps: rank by these groups only (ID, name or alias; "
+          "comma-separated); plan/experiment start: the group to emulate.");
 ABSL_FLAG(int, top, 20, "gaps: show the N best-ranked gaps (0 = all).");
 ABSL_FLAG(std::string, out, "",
           "layer/report/profile infer: write the result to this file "
@@ -106,6 +108,20 @@ ABSL_FLAG(std::string, covd, "",
           "$COV_COVD).");
 ABSL_FLAG(bool, revoked, false, "fix: rewrite revoked ATT&CK IDs.");
 ABSL_FLAG(bool, dry_run, false, "fix: print a unified diff, change nothing.");
+ABSL_FLAG(std::string, software, "", "plan/experiment start: a software (ID or name).");
+ABSL_FLAG(std::string, campaign, "", "plan/experiment start: a campaign (C####).");
+ABSL_FLAG(std::string, ctid_plan, "", "plan/experiment start: a stored CTID plan name.");
+ABSL_FLAG(std::string, platform, "", "plan: keep tests for this platform (windows, linux, macos).");
+ABSL_FLAG(bool, include_campaigns, false, "plan: add techniques of campaigns attributed to the group.");
+ABSL_FLAG(std::string, test, "", "experiment record: the test GUID.");
+ABSL_FLAG(std::string, outcome, "", "experiment record: detected, missed or partial.");
+ABSL_FLAG(std::vector<std::string>, rule, {}, "experiment record: rule uids that fired.");
+ABSL_FLAG(std::string, note, "", "experiment record: free text.");
+ABSL_FLAG(std::string, eve, "", "experiment import: Suricata EVE JSON file.");
+ABSL_FLAG(std::string, jsonl, "", "experiment import: JSON lines with a rule ID per alert.");
+ABSL_FLAG(std::string, since, "", "experiment start: window start (RFC 3339 or unix seconds; default now).");
+ABSL_FLAG(std::string, until, "", "experiment start: window end (default open).");
+ABSL_FLAG(std::string, evidence, "", "coverage/gaps/layer/report: minimum evidence: claimed or validated.");
 ABSL_FLAG(int, rules_per_technique, 0,
           "coverage: rules listed per technique in JSON (0 = 20, -1 = all).");
 ABSL_FLAG(std::string, page_token, "", "rules: page token from a previous call.");
@@ -154,6 +170,18 @@ CI:
                            lint rules, check ATT&CK tags, gate coverage regressions
   fix PATH... --revoked [--dry_run] [--attack BUNDLE]
                            rewrite revoked ATT&CK IDs to their replacements
+
+Emulation and validation:
+  ingest atomics|plans PATH [--source NAME]
+                           Atomic Red Team atomics / CTID emulation plans
+  plan --group G | --software S | --campaign C | --technique T,... |
+       --ctid_plan NAME [--platform P] [--format table|json|yaml|layer|markdown]
+                           steps in kill-chain order with tests and rules
+  experiment start (plan flags) --name N [--since T] [--until T]
+  experiment record EXP --technique T --outcome detected|missed|partial
+                    [--test GUID] [--rule UID,...] [--note TEXT]
+  experiment import EXP --eve FILE | --jsonl FILE
+  experiment show EXP | experiment list
 
 Rules:
   ingest sigma|suricata|yara PATH [--source NAME]
@@ -265,6 +293,31 @@ const std::map<std::string, std::string>& CommandHelp() {
        "  Suricata metadata and YARA meta/tags, touching nothing else in the\n"
        "  file (formatting, comments and line endings are kept), and prints\n"
        "  each change; --dry_run prints a unified diff instead of writing.\n"},
+      {"plan",
+       "cov plan --group G | --software S | --campaign C |\n"
+       "         --technique T1197,T1105 | --ctid_plan NAME\n"
+       "         [--platform windows] [--include_campaigns]\n"
+       "         [--format table|json|yaml|layer|markdown] [--out FILE]\n"
+       "  The techniques of the subject (a group's own, through its software,\n"
+       "  and with --include_campaigns through its campaigns) in kill-chain\n"
+       "  order (a CTID plan keeps its own order). Each step shows the ATT&CK\n"
+       "  procedure text, the test procedures for the platform (Atomic Red Team,\n"
+       "  or \"no test available\"), the rules expected to fire, the data\n"
+       "  components needed and the evidence tier (claimed, validated, failed,\n"
+       "  stale). yaml = CTID plan format; layer = ATT&CK Navigator layer;\n"
+       "  markdown = an operator runbook.\n"},
+      {"experiment",
+       "cov experiment start (plan flags) --name N [--since T] [--until T]\n"
+       "  Records the plan and a time window; prints the experiment ID.\n"
+       "cov experiment record EXP --technique T --outcome detected|missed|partial\n"
+       "                      [--test GUID] [--rule UID,...] [--note TEXT]\n"
+       "cov experiment import EXP --eve FILE | --jsonl FILE\n"
+       "  Maps each alert in the window to its rule (EVE: alert.signature_id ->\n"
+       "  Suricata sid; JSON lines: rule_id / sigma_id -> rule) and techniques:\n"
+       "  planned techniques that fired are detected, the others missed.\n"
+       "  Malformed lines are counted and listed; the rest is imported.\n"
+       "cov experiment show EXP | cov experiment list\n"
+       "  Exit 1 from show when a planned technique was missed.\n"},
       {"sources",
        "cov sources\n  Lists rule sources: format, rules, files, errors, git commit,\n"
        "  ingest time and path.\n"},
@@ -308,6 +361,15 @@ int Usage(const std::string& message) {
 // Rejects unknown flags with exit code 2 (absl would exit 1) and answers
 // --help itself, so usage errors are distinguishable from failed requests.
 int PreCheckArgs(int argc, char** argv, bool* help, std::string* command) {
+  // Accept --attack-version as well as --attack_version: rewrite the flag
+  // name in place (the name part is never longer than the argument).
+  for (int i = 1; i < argc; ++i) {
+    if (std::string(argv[i]) == "--") break;
+    if (argv[i][0] != '-' || argv[i][1] != '-') continue;
+    for (char* p = argv[i] + 2; *p != '\0' && *p != '='; ++p) {
+      if (*p == '-') *p = '_';
+    }
+  }
   for (int i = 1; i < argc; ++i) {
     absl::string_view a = argv[i];
     if (a == "--") break;
@@ -622,6 +684,7 @@ bool CoverageOptionsFromFlags(cov::v1::CoverageOptions* options) {
   options->set_rollup(absl::GetFlag(FLAGS_rollup));
   options->set_tactic_context(absl::GetFlag(FLAGS_tactic_context));
   options->set_include_disabled(absl::GetFlag(FLAGS_include_disabled));
+  options->set_evidence(absl::GetFlag(FLAGS_evidence));
   const std::string file = absl::GetFlag(FLAGS_profile);
   if (file.empty()) return true;
   std::string path = UserPath(file);
@@ -1185,6 +1248,410 @@ int CmdFix(Client& client, const std::vector<std::string>& args) {
   return 0;
 }
 
+// ---- emulation ------------------------------------------------------------
+
+bool PlanRequestFromFlags(cov::v1::PlanRequest* req) {
+  *req->mutable_release() = ReleaseFromFlags();
+  int subjects = 0;
+  if (!absl::GetFlag(FLAGS_group).empty()) {
+    req->set_group(absl::StrJoin(absl::GetFlag(FLAGS_group), ","));
+    ++subjects;
+  }
+  if (!absl::GetFlag(FLAGS_software).empty()) {
+    req->set_software(absl::GetFlag(FLAGS_software));
+    ++subjects;
+  }
+  if (!absl::GetFlag(FLAGS_campaign).empty()) {
+    req->set_campaign(absl::GetFlag(FLAGS_campaign));
+    ++subjects;
+  }
+  if (!absl::GetFlag(FLAGS_technique).empty()) {
+    for (absl::string_view t : absl::StrSplit(absl::GetFlag(FLAGS_technique), ',',
+                                              absl::SkipWhitespace())) {
+      req->mutable_techniques()->add_ids(std::string(t));
+    }
+    ++subjects;
+  }
+  if (!absl::GetFlag(FLAGS_ctid_plan).empty()) {
+    req->set_ctid_plan(absl::GetFlag(FLAGS_ctid_plan));
+    ++subjects;
+  }
+  req->set_platform(absl::GetFlag(FLAGS_platform));
+  req->set_include_campaigns(absl::GetFlag(FLAGS_include_campaigns));
+  return subjects == 1;
+}
+
+std::string YamlQuote(const std::string& s) {
+  std::string out = "\"";
+  for (char c : s) {
+    if (c == '"' || c == '\\') out += '\\';
+    if (c == '\n') {
+      out += "\\n";
+      continue;
+    }
+    out += c;
+  }
+  return out + "\"";
+}
+
+std::string PlanYaml(const cov::v1::PlanResponse& p) {
+  // The CTID adversary emulation plan layout (structure/format_dictionary.yaml).
+  std::string out = absl::StrCat(
+      "- emulation_plan_details:\n    id: ", YamlQuote(p.subject()),
+      "\n    adversary_name: ", YamlQuote(p.subject()),
+      "\n    attack_version: ", YamlQuote(p.release().version()),
+      "\n    format_version: 1.0\n\n");
+  for (const auto& s : p.steps()) {
+    absl::StrAppend(&out, "- id: ",
+                    YamlQuote(s.tests().empty() ? absl::StrCat("step-", s.order())
+                                                : s.tests(0).guid()),
+                    "\n  name: ", YamlQuote(s.technique_name()),
+                    "\n  description: ", YamlQuote(s.procedure()),
+                    "\n  tactic:\n    name: ", YamlQuote(s.tactic()),
+                    "\n  technique:\n    attack_id: ", s.technique_id(),
+                    "\n    name: ", YamlQuote(s.technique_name()),
+                    "\n  procedure_step: ", YamlQuote(s.step_id().empty()
+                                                          ? std::to_string(s.order())
+                                                          : s.step_id()),
+                    "\n");
+    if (!s.tests().empty()) {
+      absl::StrAppend(&out, "  executors:\n");
+      for (const auto& t : s.tests()) {
+        absl::StrAppend(&out, "    - name: ", YamlQuote(t.executor()),
+                        "\n      command: ", YamlQuote(t.command()),
+                        "\n      cleanup_command: ", YamlQuote(t.cleanup_command()),
+                        "\n      elevation_required: ",
+                        t.elevation_required() ? "true" : "false", "\n");
+      }
+    }
+    out += "\n";
+  }
+  return out;
+}
+
+std::string JsonQuote(const std::string& s) {
+  std::string out = "\"";
+  for (unsigned char c : s) {
+    if (c == '"' || c == '\\') {
+      out += '\\';
+      out += static_cast<char>(c);
+    } else if (c < 0x20) {
+      char buf[8];
+      snprintf(buf, sizeof(buf), "\\u%04x", c);
+      out += buf;
+    } else {
+      out += static_cast<char>(c);
+    }
+  }
+  return out + "\"";
+}
+
+std::string PlanLayer(const cov::v1::PlanResponse& p) {
+  std::string major = p.release().version().substr(0, p.release().version().find('.'));
+  std::string out = absl::StrCat(
+      "{\"name\":", JsonQuote("cov plan: " + p.subject()),
+      ",\"versions\":{\"attack\":", JsonQuote(major),
+      ",\"navigator\":\"5.2.0\",\"layer\":\"4.5\"},\"domain\":",
+      JsonQuote(p.release().domain().empty() ? "enterprise-attack"
+                                             : p.release().domain()),
+      ",\"description\":", JsonQuote("Emulation plan steps; score = step order"),
+      ",\"techniques\":[");
+  for (int i = 0; i < p.steps_size(); ++i) {
+    const auto& s = p.steps(i);
+    absl::StrAppend(&out, i ? "," : "", "{\"techniqueID\":",
+                    JsonQuote(s.technique_id()), ",\"tactic\":",
+                    JsonQuote(s.tactic()), ",\"score\":", s.order(),
+                    ",\"comment\":",
+                    JsonQuote(absl::StrCat(s.tests_size(), " tests, ",
+                                           s.expected_rules_size(),
+                                           " rules, evidence ",
+                                           s.evidence().empty() ? "none"
+                                                                : s.evidence())),
+                    ",\"enabled\":true}");
+  }
+  absl::StrAppend(&out, "],\"gradient\":{\"colors\":[\"#c6dbef\",\"#08519c\"],"
+                        "\"minValue\":1,\"maxValue\":",
+                  std::max(1, p.steps_size()), "}}\n");
+  return out;
+}
+
+std::string PlanMarkdown(const cov::v1::PlanResponse& p) {
+  std::string out = absl::StrCat("# Emulation runbook: ", p.subject(), "\n\n",
+                                 "ATT&CK ", p.release().domain(), " ",
+                                 p.release().version(), ", ", p.steps_size(),
+                                 " steps in kill-chain order.\n\n"
+                                 "For each step: run a test, note the time, "
+                                 "then record what fired with `cov experiment "
+                                 "record` or import the alerts with `cov "
+                                 "experiment import`.\n\n");
+  for (const auto& s : p.steps()) {
+    absl::StrAppend(&out, "## ", s.order(), ". ", s.technique_id(), " ",
+                    s.technique_name(), " (", s.tactic(), ")\n\n");
+    if (!s.procedure().empty()) absl::StrAppend(&out, "> ", s.procedure(), "\n\n");
+    absl::StrAppend(&out, "- Telemetry needed: ",
+                    s.data_components().empty()
+                        ? "none named by ATT&CK"
+                        : absl::StrJoin(s.data_components(), ", "),
+                    "\n- Evidence now: ",
+                    s.evidence().empty() ? "none" : s.evidence(), "\n");
+    if (s.expected_rules().empty()) {
+      absl::StrAppend(&out, "- Expected rules: **none** (a detection gap)\n");
+    } else {
+      absl::StrAppend(&out, "- Expected rules:\n");
+      for (const auto& r : s.expected_rules()) {
+        absl::StrAppend(&out, "  - `", r.uid(), "` ", r.title(), " (", r.source(),
+                        ")\n");
+      }
+    }
+    if (s.tests().empty()) {
+      absl::StrAppend(&out, "- Tests: no test available\n\n");
+      continue;
+    }
+    absl::StrAppend(&out, "- Tests:\n\n");
+    for (const auto& t : s.tests()) {
+      absl::StrAppend(&out, "  ### ", t.name(), " (`", t.guid(), "`)\n\n  ",
+                      absl::StrJoin(t.platforms(), ", "), ", executor ",
+                      t.executor(), t.elevation_required() ? ", elevated" : "",
+                      "\n\n  ```\n  ", absl::StrReplaceAll(t.command(), {{"\n", "\n  "}}),
+                      "\n  ```\n\n");
+      if (!t.cleanup_command().empty()) {
+        absl::StrAppend(&out, "  Cleanup:\n\n  ```\n  ",
+                        absl::StrReplaceAll(t.cleanup_command(), {{"\n", "\n  "}}),
+                        "\n  ```\n\n");
+      }
+      absl::StrAppend(&out, "  Record: `cov experiment record EXP --technique ",
+                      s.technique_id(), " --test ", t.guid(),
+                      " --outcome detected|missed|partial`\n\n");
+    }
+  }
+  return out;
+}
+
+void PrintPlanTable(const cov::v1::PlanResponse& p) {
+  std::printf("Emulation plan: %s (ATT&CK %s %s), %d steps\n\n",
+              p.subject().c_str(), p.release().domain().c_str(),
+              p.release().version().c_str(), p.steps_size());
+  for (const auto& s : p.steps()) {
+    std::printf("%3d. %-10s %-40s %-20s evidence: %s\n", s.order(),
+                s.technique_id().c_str(), Truncate(s.technique_name(), 40).c_str(),
+                s.tactic().c_str(), s.evidence().empty() ? "none" : s.evidence().c_str());
+    if (!s.procedure().empty()) {
+      std::printf("     why:   %s\n", Truncate(s.procedure(), 100).c_str());
+    }
+    if (s.tests().empty()) {
+      std::printf("     tests: no test available\n");
+    }
+    for (const auto& t : s.tests()) {
+      std::printf("     test:  %s %s [%s]\n", t.guid().c_str(),
+                  Truncate(t.name(), 60).c_str(), absl::StrJoin(t.platforms(), ",").c_str());
+    }
+    std::printf("     rules: %d expected%s\n", s.expected_rules_size(),
+                s.expected_rules().empty() ? " (gap)" : "");
+    for (int i = 0; i < s.expected_rules_size() && i < 3; ++i) {
+      std::printf("            %s %s\n", s.expected_rules(i).uid().c_str(),
+                  Truncate(s.expected_rules(i).title(), 60).c_str());
+    }
+  }
+}
+
+int CmdPlan(Client& client) {
+  cov::v1::PlanRequest req;
+  if (!PlanRequestFromFlags(&req)) {
+    return Usage("give exactly one of --group, --software, --campaign, "
+                 "--technique, --ctid_plan");
+  }
+  grpc::ClientContext ctx;
+  client.Prepare(&ctx);
+  cov::v1::PlanResponse resp;
+  grpc::Status s = client.stub()->GetPlan(&ctx, req, &resp);
+  if (!s.ok()) return client.Fail(s);
+  const std::string format = absl::GetFlag(FLAGS_format);
+  if (format == "json") {
+    PrintJson(resp);
+  } else if (format == "yaml") {
+    return WriteOut(PlanYaml(resp), "CTID-format plan");
+  } else if (format == "layer") {
+    return WriteOut(PlanLayer(resp), "Navigator layer");
+  } else if (format == "markdown") {
+    return WriteOut(PlanMarkdown(resp), "runbook");
+  } else {
+    PrintPlanTable(resp);
+  }
+  return 0;
+}
+
+bool ParseTime(const std::string& text, int64_t* out) {
+  if (text.empty()) return true;
+  if (absl::SimpleAtoi(text, out)) return true;
+  absl::Time t;
+  std::string err;
+  if (!absl::ParseTime(absl::RFC3339_full, text, &t, &err)) return false;
+  *out = absl::ToUnixSeconds(t);
+  return true;
+}
+
+void PrintExperiment(const cov::v1::Experiment& e) {
+  std::printf("%s  %s  (%s)\n  window: %s .. %s\n", e.id().c_str(),
+              e.name().c_str(), e.plan().subject().c_str(),
+              FormatTime(e.started_at_unix()).c_str(),
+              e.ended_at_unix() ? FormatTime(e.ended_at_unix()).c_str() : "open");
+  std::map<std::string, const cov::v1::ExperimentResult*> latest;
+  for (const auto& r : e.results()) latest[r.technique_id()] = &r;
+  for (const auto& s : e.plan().steps()) {
+    auto it = latest.find(s.technique_id());
+    std::printf("  %3d. %-10s %-36s %-9s evidence: %s\n", s.order(),
+                s.technique_id().c_str(), Truncate(s.technique_name(), 36).c_str(),
+                it == latest.end() ? "untested" : it->second->outcome().c_str(),
+                s.evidence().empty() ? "none" : s.evidence().c_str());
+    if (it != latest.end() && !it->second->rule_uids().empty()) {
+      std::printf("        fired: %s\n",
+                  absl::StrJoin(it->second->rule_uids(), ", ").c_str());
+    }
+  }
+  std::printf("  %d results recorded\n", e.results_size());
+}
+
+int CmdExperiment(Client& client, const std::vector<std::string>& args) {
+  if (args.empty()) return Usage("usage: cov experiment start|record|import|show|list");
+  const std::string& sub = args[0];
+  grpc::ClientContext ctx;
+  client.Prepare(&ctx);
+  if (sub == "start") {
+    cov::v1::StartExperimentRequest req;
+    if (!PlanRequestFromFlags(req.mutable_plan())) {
+      return Usage("experiment start needs one plan subject (see cov plan --help)");
+    }
+    req.set_name(absl::GetFlag(FLAGS_name));
+    if (req.name().empty()) return Usage("experiment start needs --name");
+    int64_t since = 0, until = 0;
+    if (!ParseTime(absl::GetFlag(FLAGS_since), &since) ||
+        !ParseTime(absl::GetFlag(FLAGS_until), &until)) {
+      return Usage("--since/--until take RFC 3339 times or unix seconds");
+    }
+    req.set_started_at_unix(since);
+    req.set_ended_at_unix(until);
+    cov::v1::Experiment e;
+    grpc::Status s = client.stub()->StartExperiment(&ctx, req, &e);
+    if (!s.ok()) return client.Fail(s);
+    if (JsonOutput()) {
+      PrintJson(e);
+    } else {
+      std::printf("%s\n", e.id().c_str());
+      std::fprintf(stderr, "started %s: %d steps\n", e.name().c_str(),
+                   e.plan().steps_size());
+    }
+    return 0;
+  }
+  if (sub == "record") {
+    if (args.size() != 2) return Usage("usage: cov experiment record EXP --technique T --outcome O");
+    cov::v1::RecordResultRequest req;
+    req.set_experiment_id(args[1]);
+    auto* r = req.mutable_result();
+    r->set_technique_id(absl::GetFlag(FLAGS_technique));
+    r->set_test_guid(absl::GetFlag(FLAGS_test));
+    r->set_outcome(absl::GetFlag(FLAGS_outcome));
+    for (const auto& u : absl::GetFlag(FLAGS_rule)) r->add_rule_uids(u);
+    r->set_note(absl::GetFlag(FLAGS_note));
+    if (r->technique_id().empty() || r->outcome().empty()) {
+      return Usage("experiment record needs --technique and --outcome");
+    }
+    cov::v1::Experiment e;
+    grpc::Status s = client.stub()->RecordResult(&ctx, req, &e);
+    if (!s.ok()) return client.Fail(s);
+    if (JsonOutput()) PrintJson(e); else std::printf("recorded; %d results\n", e.results_size());
+    return 0;
+  }
+  if (sub == "import") {
+    if (args.size() != 2) return Usage("usage: cov experiment import EXP --eve FILE|--jsonl FILE");
+    cov::v1::ImportAlertsRequest req;
+    req.set_experiment_id(args[1]);
+    std::string file = absl::GetFlag(FLAGS_eve);
+    req.set_format("eve");
+    if (file.empty()) {
+      file = absl::GetFlag(FLAGS_jsonl);
+      req.set_format("jsonl");
+    }
+    if (file.empty()) return Usage("experiment import needs --eve FILE or --jsonl FILE");
+    if (!ReadWhole(UserPath(file), req.mutable_content())) {
+      std::fprintf(stderr, "cov: cannot read %s\n", file.c_str());
+      return 1;
+    }
+    req.set_file_name(file);
+    cov::v1::ImportAlertsResponse resp;
+    grpc::Status s = client.stub()->ImportAlerts(&ctx, req, &resp);
+    if (!s.ok()) return client.Fail(s);
+    if (JsonOutput()) {
+      PrintJson(resp);
+      return 0;
+    }
+    std::printf("%d alerts: %d matched a rule, %d unknown rule, %d outside the "
+                "window; %d malformed lines, %d other events\n",
+                resp.alerts(), resp.matched(), resp.unmatched(),
+                resp.outside_window(), resp.malformed(), resp.skipped());
+    for (const auto& e : resp.errors()) std::printf("  %s\n", e.c_str());
+    for (const auto& r : resp.results()) {
+      std::printf("  %-10s %-9s %s\n", r.technique_id().c_str(),
+                  r.outcome().c_str(), absl::StrJoin(r.rule_uids(), ", ").c_str());
+    }
+    return 0;
+  }
+  if (sub == "show") {
+    if (args.size() != 2) return Usage("usage: cov experiment show EXP");
+    cov::v1::GetExperimentRequest req;
+    req.set_id(args[1]);
+    cov::v1::Experiment e;
+    grpc::Status s = client.stub()->GetExperiment(&ctx, req, &e);
+    if (!s.ok()) return client.Fail(s);
+    if (JsonOutput()) PrintJson(e); else PrintExperiment(e);
+    return 0;
+  }
+  if (sub == "list") {
+    cov::v1::ListExperimentsResponse resp;
+    grpc::Status s = client.stub()->ListExperiments(&ctx, {}, &resp);
+    if (!s.ok()) return client.Fail(s);
+    if (JsonOutput()) {
+      PrintJson(resp);
+      return 0;
+    }
+    for (const auto& e : resp.experiments()) {
+      std::printf("%s  %-30s %-30s %s\n", e.id().c_str(), e.name().c_str(),
+                  e.plan().subject().c_str(), FormatTime(e.started_at_unix()).c_str());
+    }
+    return 0;
+  }
+  return Usage(absl::StrCat("unknown experiment command '", sub, "'"));
+}
+
+int CmdIngestLibrary(Client& client, const std::string& kind,
+                     const std::string& arg) {
+  cov::v1::IngestLibraryRequest req;
+  req.set_kind(kind);
+  std::string path = UserPath(arg);
+  char buf[4096];
+  req.set_path(realpath(path.c_str(), buf) ? std::string(buf) : path);
+  req.set_source(absl::GetFlag(FLAGS_source));
+  grpc::ClientContext ctx;
+  client.Prepare(&ctx);
+  cov::v1::IngestLibraryResponse resp;
+  grpc::Status s = client.stub()->IngestLibrary(&ctx, req, &resp);
+  if (!s.ok()) return client.Fail(s);
+  if (JsonOutput()) {
+    PrintJson(resp);
+    return 0;
+  }
+  std::printf("source %s: %d files, %d tests, %d plans, %d techniques in %.0f ms\n",
+              resp.source().c_str(), resp.files(), resp.tests(), resp.plans(),
+              resp.techniques(), resp.elapsed_ms());
+  int shown = 0;
+  for (const auto& d : resp.diagnostics()) {
+    if (shown++ < 15) std::printf("  %s\n", FormatDiag(d).c_str());
+  }
+  if (resp.diagnostics_size() > 15) {
+    std::printf("  ... %d more\n", resp.diagnostics_size() - 15);
+  }
+  return 0;
+}
+
 int CmdIngest(Client& client, const std::vector<std::string>& args) {
   if (args.size() != 2) {
     return Usage("usage: cov ingest attack|sigma|suricata|yara PATH");
@@ -1197,6 +1664,9 @@ int CmdIngest(Client& client, const std::vector<std::string>& args) {
   }
   if (args[0] == "yara") {
     return CmdIngestRules(client, cov::v1::RULE_FORMAT_YARA, args[1]);
+  }
+  if (args[0] == "atomics" || args[0] == "plans") {
+    return CmdIngestLibrary(client, args[0], args[1]);
   }
   if (args[0] != "attack") {
     return Usage(absl::StrCat("cannot ingest '", args[0],
@@ -1459,10 +1929,13 @@ int main(int argc, char** argv) {
     return 2;
   }
   const std::string format = absl::GetFlag(FLAGS_format);
+  const bool plan_format = args[0] == "plan" &&
+                           (format == "yaml" || format == "layer" ||
+                            format == "markdown");
   const bool check_format = args[0] == "check" &&
                             (format == "text" || format == "sarif" ||
                              format == "junit" || format == "github");
-  if (format != "table" && format != "json" && !check_format &&
+  if (format != "table" && format != "json" && !check_format && !plan_format &&
       !(format == "csv" && args[0] == "layer")) {
     return Usage(absl::StrCat("--format must be table or json (csv for "
                               "`layer`), not '",
@@ -1506,6 +1979,8 @@ int main(int argc, char** argv) {
   if (cmd == "layer") return CmdLayer(client, args, /*report=*/false);
   if (cmd == "report") return CmdLayer(client, args, /*report=*/true);
   if (cmd == "profile") return CmdProfile(client, args);
+  if (cmd == "plan") return CmdPlan(client);
+  if (cmd == "experiment") return CmdExperiment(client, args);
   if (cmd == "errors") return CmdErrors(client, args);
   if (cmd == "rules") return CmdRules(client);
   return Usage(absl::StrCat("unknown command '", cmd, "'"));

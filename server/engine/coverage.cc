@@ -98,6 +98,12 @@ Evaluation Evaluate(const KnowledgeBase& kb, const RuleIndex& rules,
         for (const auto& tac : t.tactics()) s.covered_tactics.insert(tac);
       }
     }
+    if (q.min_evidence == "validated" &&
+        (q.evidence == nullptr ||
+         q.evidence->Tier(t.id(), s.direct, rules) != "validated")) {
+      s.direct = false;
+      s.covered_tactics.clear();
+    }
     ev.index[t.id()] = static_cast<int>(ev.states.size());
     ev.states.push_back(std::move(s));
   }
@@ -219,7 +225,9 @@ cov::v1::CoverageResponse ComputeCoverage(const KnowledgeBase& kb,
     tc->set_potential(s.potential);
     tc->set_rule_count(static_cast<int>(s.rules.size()));
     tc->set_covered_by_rollup(s.rollup);
-    tc->set_evidence(Covered(s) ? "claimed" : "");
+    tc->set_evidence(q.evidence != nullptr
+                         ? q.evidence->Tier(t.id(), !s.rules.empty(), rules)
+                         : (s.rules.empty() && !s.rollup ? "" : "claimed"));
     *tc->mutable_data_components() = t.data_components();
     *tc->mutable_platforms() = t.platforms();
     tc->set_user_count(UserCount(t));

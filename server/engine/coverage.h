@@ -31,6 +31,7 @@
 #include "absl/container/flat_hash_set.h"
 #include "absl/status/statusor.h"
 #include "cov/v1/coverage.pb.h"
+#include "server/engine/evidence.h"
 #include "server/engine/knowledge_base.h"
 #include "server/engine/rule_index.h"
 
@@ -67,6 +68,13 @@ struct CoverageQuery {
   std::string by;
   // Rules listed per technique: 0 -> 20, negative -> all.
   int rules_per_technique = 0;
+  // Recorded validation results; null: every covered technique is
+  // "claimed". Not owned.
+  const EvidenceIndex* evidence = nullptr;
+  // "" or "claimed": a counting rule covers; "validated": only techniques
+  // whose latest validation detected them with their current rules count
+  // as covered (coverage of proven detections).
+  std::string min_evidence;
 };
 
 cov::v1::CoverageResponse ComputeCoverage(const KnowledgeBase& kb,

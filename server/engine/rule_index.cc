@@ -19,6 +19,8 @@ RuleIndex::RuleIndex(const KnowledgeBase& kb, const OtherDomains& others,
     f.format = rule.format();
     f.enabled = rule.enabled();
     f.is_correlation = rule.is_correlation();
+    f.content_hash = rule.content_hash();
+    if (rule.format() == cov::v1::RULE_FORMAT_SURICATA) f.sid = rule.sid();
     for (const cov::v1::AttackRef& ref : rule.attack_refs()) {
       bool counts = ref.status() == cov::v1::REF_STATUS_VALID ||
                     (ref.status() == cov::v1::REF_STATUS_REVOKED &&
@@ -46,7 +48,20 @@ RuleIndex::RuleIndex(const KnowledgeBase& kb, const OtherDomains& others,
     for (const std::string& t : rules_[i].techniques) {
       by_technique_[t].push_back(i);
     }
+    by_uid_.emplace(rules_[i].uid, i);
+    if (rules_[i].sid != 0) by_sid_[rules_[i].sid].push_back(i);
   }
+}
+
+int RuleIndex::FindUid(const std::string& uid) const {
+  auto it = by_uid_.find(uid);
+  return it == by_uid_.end() ? -1 : it->second;
+}
+
+const std::vector<int>& RuleIndex::FindSid(int64_t sid) const {
+  static const std::vector<int>* kEmpty = new std::vector<int>();
+  auto it = by_sid_.find(sid);
+  return it == by_sid_.end() ? *kEmpty : it->second;
 }
 
 const std::vector<int>& RuleIndex::RulesFor(const std::string& id) const {

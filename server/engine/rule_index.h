@@ -26,6 +26,8 @@ struct RuleFacts {
   cov::v1::RuleFormat format = cov::v1::RULE_FORMAT_UNSPECIFIED;
   bool enabled = true;
   bool is_correlation = false;
+  std::string content_hash;  // revision identity, for evidence staleness
+  int64_t sid = 0;           // Suricata sid (0 for other formats)
   // Technique IDs the rule counts for: valid references and revoked ones
   // through their replacement. Sorted, unique.
   std::vector<std::string> techniques;
@@ -45,9 +47,16 @@ class RuleIndex {
   // (directly, not through sub-techniques). Empty when none.
   const std::vector<int>& RulesFor(const std::string& id) const;
 
+  // Index of the rule with this uid, or -1.
+  int FindUid(const std::string& uid) const;
+  // Indexes of the Suricata rules with this sid (any source).
+  const std::vector<int>& FindSid(int64_t sid) const;
+
  private:
   std::vector<RuleFacts> rules_;
   absl::flat_hash_map<std::string, std::vector<int>> by_technique_;
+  absl::flat_hash_map<std::string, int> by_uid_;
+  absl::flat_hash_map<int64_t, std::vector<int>> by_sid_;
 };
 
 }  // namespace cov::server::engine

@@ -10,6 +10,9 @@
 #include "server/engine/search.h"
 #include "server/kb/attack_ingest.h"
 #include "server/rules/rule_ingest.h"
+#include "server/engine/alert_match.h"
+#include "server/engine/plan.h"
+#include "server/library/library_ingest.h"
 #include "ingest/profile/profile_infer.h"
 #include "ingest/profile/profile_parser.h"
 #include "absl/time/clock.h"
@@ -76,6 +79,17 @@ absl::StatusOr<CovServiceImpl::QueryContext> CovServiceImpl::PrepareQuery(
   auto resolved = engine::ResolveProfile(*qc.kb, profile);
   if (!resolved.ok()) return resolved.status();
   qc.query.profile = *std::move(resolved);
+  auto evidence = GetEvidence();
+  if (!evidence.ok()) return evidence.status();
+  qc.evidence = *evidence;
+  qc.query.evidence = qc.evidence.get();
+  qc.query.min_evidence = options.evidence();
+  if (!qc.query.min_evidence.empty() && qc.query.min_evidence != "claimed" &&
+      qc.query.min_evidence != "validated") {
+    return absl::InvalidArgumentError(absl::StrCat(
+        "evidence must be claimed or validated, not '", qc.query.min_evidence,
+        "'"));
+  }
   qc.query.rollup = options.rollup();
   qc.query.tactic_context = options.tactic_context();
   qc.query.include_disabled = options.include_disabled();
@@ -445,6 +459,217 @@ grpc::ServerUnaryReactor* CovServiceImpl::FixRules(
     out->set_content(std::move(content));
   }
   return Finish(ctx, absl::OkStatus());
+}
+
+absl::StatusOr<std::shared_ptr<const CovServiceImpl::Library>>
+CovServiceImpl::GetLibrary() {
+  absl::MutexLock lock(&library_mu_);
+  const int64_t gen = store_->LibraryGeneration();
+  if (library_ != nullptr && library_->generation == gen) return library_;
+  auto lib = std::make_shared<Library>();
+  lib->generation = gen;
+  absl::Status st = store_->ForEachTest(
+      [&](absl::string_view technique, const cov::v1::TestProcedure& t) {
+        lib->tests[std::string(technique)].push_back(t);
+        return true;
+      });
+  if (!st.ok()) return st;
+  st = store_->ForEachPlan([&](const cov::v1::PlanResponse& p) {
+    lib->plans.push_back(p);
+    return true;
+  });
+  if (!st.ok()) return st;
+  library_ = lib;
+  return library_;
+}
+
+absl::StatusOr<std::shared_ptr<const engine::EvidenceIndex>>
+CovServiceImpl::GetEvidence() {
+  absl::MutexLock lock(&evidence_mu_);
+  const int64_t gen = store_->EvidenceGeneration();
+  if (evidence_ != nullptr && evidence_generation_ == gen) return evidence_;
+  std::vector<cov::v1::Experiment> all;
+  absl::Status st = store_->ForEachExperiment([&](const cov::v1::Experiment& e) {
+    all.push_back(e);
+    return true;
+  });
+  if (!st.ok()) return st;
+  evidence_ = std::make_shared<const engine::EvidenceIndex>(all);
+  evidence_generation_ = gen;
+  return evidence_;
+}
+
+absl::StatusOr<cov::v1::PlanResponse> CovServiceImpl::Plan(
+    const cov::v1::PlanRequest& request) {
+  auto qc = PrepareQuery(request.release(), cov::v1::CoverageOptions());
+  if (!qc.ok()) return qc.status();
+  auto lib = GetLibrary();
+  if (!lib.ok()) return lib.status();
+  auto evidence = GetEvidence();
+  if (!evidence.ok()) return evidence.status();
+  engine::PlanInputs in;
+  in.kb = qc->kb.get();
+  in.rules = qc->rules.get();
+  in.tests = &(*lib)->tests;
+  in.ctid_plans = &(*lib)->plans;
+  in.evidence = evidence->get();
+  return engine::BuildPlan(in, request);
+}
+
+grpc::ServerUnaryReactor* CovServiceImpl::IngestLibrary(
+    grpc::CallbackServerContext* ctx,
+    const cov::v1::IngestLibraryRequest* request,
+    cov::v1::IngestLibraryResponse* response) {
+  auto r = library::IngestLibrary(*store_, *request);
+  if (!r.ok()) return Finish(ctx, r.status());
+  std::fprintf(stderr,
+               "covd: ingest %s %s -> source %s: %d files, %d tests, %d plans, "
+               "%d techniques, %d diagnostics in %.0f ms\n",
+               request->kind().c_str(), request->path().c_str(),
+               r->source().c_str(), r->files(), r->tests(), r->plans(),
+               r->techniques(), r->diagnostics_size(), r->elapsed_ms());
+  *response = *std::move(r);
+  return Finish(ctx, absl::OkStatus());
+}
+
+grpc::ServerUnaryReactor* CovServiceImpl::GetPlan(
+    grpc::CallbackServerContext* ctx, const cov::v1::PlanRequest* request,
+    cov::v1::PlanResponse* response) {
+  auto plan = Plan(*request);
+  if (!plan.ok()) return Finish(ctx, plan.status());
+  *response = *std::move(plan);
+  return Finish(ctx, absl::OkStatus());
+}
+
+grpc::ServerUnaryReactor* CovServiceImpl::StartExperiment(
+    grpc::CallbackServerContext* ctx,
+    const cov::v1::StartExperimentRequest* request,
+    cov::v1::Experiment* response) {
+  if (request->name().empty()) {
+    return Finish(ctx, absl::InvalidArgumentError("an experiment needs a name"));
+  }
+  auto plan = Plan(request->plan());
+  if (!plan.ok()) return Finish(ctx, plan.status());
+  auto id = store_->NextExperimentId();
+  if (!id.ok()) return Finish(ctx, id.status());
+  cov::v1::Experiment e;
+  e.set_id(*id);
+  e.set_name(request->name());
+  e.set_started_at_unix(request->started_at_unix() > 0
+                            ? request->started_at_unix()
+                            : absl::ToUnixSeconds(absl::Now()));
+  e.set_ended_at_unix(request->ended_at_unix());
+  *e.mutable_plan() = *std::move(plan);
+  *e.mutable_plan_request() = request->plan();
+  absl::Status st = store_->PutExperiment(e);
+  if (!st.ok()) return Finish(ctx, st);
+  *response = std::move(e);
+  return Finish(ctx, absl::OkStatus());
+}
+
+grpc::ServerUnaryReactor* CovServiceImpl::RecordResult(
+    grpc::CallbackServerContext* ctx,
+    const cov::v1::RecordResultRequest* request,
+    cov::v1::Experiment* response) {
+  const cov::v1::ExperimentResult& in = request->result();
+  if (in.outcome() != "detected" && in.outcome() != "missed" &&
+      in.outcome() != "partial") {
+    return Finish(ctx, absl::InvalidArgumentError(absl::StrCat(
+                           "outcome must be detected, missed or partial, not '",
+                           in.outcome(), "'")));
+  }
+  auto qc = PrepareQuery(cov::v1::ReleaseRef(), cov::v1::CoverageOptions());
+  if (!qc.ok()) return Finish(ctx, qc.status());
+  const cov::v1::Technique* t = qc->kb->FindTechnique(in.technique_id());
+  if (t == nullptr) {
+    return Finish(ctx, absl::NotFoundError(absl::StrCat(
+                           "technique ", in.technique_id(), " is not in ATT&CK ",
+                           qc->kb->release_key())));
+  }
+  cov::v1::ExperimentResult result = in;
+  result.set_technique_id(t->id());
+  result.clear_rule_hashes();
+  for (const auto& uid : in.rule_uids()) {
+    int idx = qc->rules->FindUid(uid);
+    if (idx < 0) {
+      return Finish(ctx, absl::NotFoundError(absl::StrCat(
+                             "rule ", uid, " is not in the store")));
+    }
+    result.add_rule_hashes(qc->rules->rules()[idx].content_hash);
+  }
+  result.set_recorded_at_unix(absl::ToUnixSeconds(absl::Now()));
+  result.set_recorded_by("manual");
+  absl::MutexLock lock(&experiment_mu_);
+  auto e = store_->GetExperiment(request->experiment_id());
+  if (!e.ok()) return Finish(ctx, e.status());
+  *e->add_results() = std::move(result);
+  absl::Status st = store_->PutExperiment(*e);
+  if (!st.ok()) return Finish(ctx, st);
+  *response = *std::move(e);
+  return Finish(ctx, absl::OkStatus());
+}
+
+grpc::ServerUnaryReactor* CovServiceImpl::ImportAlerts(
+    grpc::CallbackServerContext* ctx,
+    const cov::v1::ImportAlertsRequest* request,
+    cov::v1::ImportAlertsResponse* response) {
+  auto qc = PrepareQuery(cov::v1::ReleaseRef(), cov::v1::CoverageOptions());
+  if (!qc.ok()) return Finish(ctx, qc.status());
+  absl::MutexLock lock(&experiment_mu_);
+  auto e = store_->GetExperiment(request->experiment_id());
+  if (!e.ok()) return Finish(ctx, e.status());
+  auto imported = engine::MatchAlerts(
+      *e, *qc->rules, request->format(), request->content(),
+      request->file_name().empty() ? "<alerts>" : request->file_name(),
+      absl::ToUnixSeconds(absl::Now()));
+  if (!imported.ok()) return Finish(ctx, imported.status());
+  for (const auto& r : imported->response.results()) *e->add_results() = r;
+  absl::Status st = store_->PutExperiment(*e);
+  if (!st.ok()) return Finish(ctx, st);
+  std::fprintf(stderr,
+               "covd: import %s into %s: %d alerts, %d matched, %d malformed, "
+               "%d results\n",
+               request->format().c_str(), e->id().c_str(),
+               imported->response.alerts(), imported->response.matched(),
+               imported->response.malformed(),
+               imported->response.results_size());
+  *response = std::move(imported->response);
+  return Finish(ctx, absl::OkStatus());
+}
+
+grpc::ServerUnaryReactor* CovServiceImpl::GetExperiment(
+    grpc::CallbackServerContext* ctx,
+    const cov::v1::GetExperimentRequest* request,
+    cov::v1::Experiment* response) {
+  auto e = store_->GetExperiment(request->id());
+  if (!e.ok()) return Finish(ctx, e.status());
+  *response = *std::move(e);
+  // Refresh the plan's evidence tiers to the current state.
+  auto qc = PrepareQuery(cov::v1::ReleaseRef(), cov::v1::CoverageOptions());
+  auto evidence = GetEvidence();
+  if (qc.ok() && evidence.ok()) {
+    for (auto& step : *response->mutable_plan()->mutable_steps()) {
+      bool claimed = !qc->rules->RulesFor(step.technique_id()).empty();
+      step.set_evidence(
+          (*evidence)->Tier(step.technique_id(), claimed, *qc->rules));
+    }
+  }
+  return Finish(ctx, absl::OkStatus());
+}
+
+grpc::ServerUnaryReactor* CovServiceImpl::ListExperiments(
+    grpc::CallbackServerContext* ctx, const cov::v1::ListExperimentsRequest*,
+    cov::v1::ListExperimentsResponse* response) {
+  absl::Status st = store_->ForEachExperiment([&](const cov::v1::Experiment& e) {
+    cov::v1::Experiment* out = response->add_experiments();
+    out->set_id(e.id());
+    out->set_name(e.name());
+    out->set_started_at_unix(e.started_at_unix());
+    out->set_ended_at_unix(e.ended_at_unix());
+    out->mutable_plan()->set_subject(e.plan().subject());
+    return true;
+  });
+  return Finish(ctx, st);
 }
 
 grpc::ServerUnaryReactor* CovServiceImpl::IngestRules(

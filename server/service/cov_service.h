@@ -10,6 +10,7 @@
 #include "cov/v1/cov.grpc.pb.h"
 #include "server/engine/ref_resolver.h"
 #include "server/engine/coverage.h"
+#include "server/engine/evidence.h"
 #include "server/kb/kb_cache.h"
 #include "server/kb/rule_index_cache.h"
 #include "server/rules/rule_check.h"
@@ -66,6 +67,33 @@ class CovServiceImpl final : public cov::v1::CovService::CallbackService {
   grpc::ServerUnaryReactor* FixRules(grpc::CallbackServerContext* ctx,
                                      const cov::v1::FixRequest* request,
                                      cov::v1::FixResponse* response) override;
+  grpc::ServerUnaryReactor* IngestLibrary(
+      grpc::CallbackServerContext* ctx,
+      const cov::v1::IngestLibraryRequest* request,
+      cov::v1::IngestLibraryResponse* response) override;
+  grpc::ServerUnaryReactor* GetPlan(grpc::CallbackServerContext* ctx,
+                                    const cov::v1::PlanRequest* request,
+                                    cov::v1::PlanResponse* response) override;
+  grpc::ServerUnaryReactor* StartExperiment(
+      grpc::CallbackServerContext* ctx,
+      const cov::v1::StartExperimentRequest* request,
+      cov::v1::Experiment* response) override;
+  grpc::ServerUnaryReactor* RecordResult(
+      grpc::CallbackServerContext* ctx,
+      const cov::v1::RecordResultRequest* request,
+      cov::v1::Experiment* response) override;
+  grpc::ServerUnaryReactor* ImportAlerts(
+      grpc::CallbackServerContext* ctx,
+      const cov::v1::ImportAlertsRequest* request,
+      cov::v1::ImportAlertsResponse* response) override;
+  grpc::ServerUnaryReactor* GetExperiment(
+      grpc::CallbackServerContext* ctx,
+      const cov::v1::GetExperimentRequest* request,
+      cov::v1::Experiment* response) override;
+  grpc::ServerUnaryReactor* ListExperiments(
+      grpc::CallbackServerContext* ctx,
+      const cov::v1::ListExperimentsRequest* request,
+      cov::v1::ListExperimentsResponse* response) override;
   grpc::ServerUnaryReactor* IngestRules(
       grpc::CallbackServerContext* ctx,
       const cov::v1::IngestRulesRequest* request,
@@ -95,11 +123,34 @@ class CovServiceImpl final : public cov::v1::CovService::CallbackService {
   struct QueryContext {
     std::shared_ptr<const engine::KnowledgeBase> kb;
     std::shared_ptr<const engine::RuleIndex> rules;
+    std::shared_ptr<const engine::EvidenceIndex> evidence;
     engine::CoverageQuery query;
   };
   absl::StatusOr<QueryContext> PrepareQuery(
       const cov::v1::ReleaseRef& release,
       const cov::v1::CoverageOptions& options);
+
+  // Tests by technique and CTID plans, reloaded when a library changes.
+  struct Library {
+    int64_t generation = -1;
+    absl::flat_hash_map<std::string, std::vector<cov::v1::TestProcedure>>
+        tests;
+    std::vector<cov::v1::PlanResponse> plans;
+  };
+  absl::StatusOr<std::shared_ptr<const Library>> GetLibrary();
+  // Evidence from every experiment, reloaded after each write.
+  absl::StatusOr<std::shared_ptr<const engine::EvidenceIndex>> GetEvidence();
+  // Plan inputs for a request's release.
+  absl::StatusOr<cov::v1::PlanResponse> Plan(const cov::v1::PlanRequest& r);
+
+  absl::Mutex library_mu_;
+  std::shared_ptr<const Library> library_ ABSL_GUARDED_BY(library_mu_);
+  absl::Mutex evidence_mu_;
+  int64_t evidence_generation_ ABSL_GUARDED_BY(evidence_mu_) = -1;
+  std::shared_ptr<const engine::EvidenceIndex> evidence_
+      ABSL_GUARDED_BY(evidence_mu_);
+  // Serialises read-modify-write of experiment records.
+  absl::Mutex experiment_mu_;
 
   store::Store* store_;
   kb::KbCache cache_;

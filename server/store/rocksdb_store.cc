@@ -655,7 +655,9 @@ absl::Status RocksDbStore::PutLibrary(const LibraryUpdate& update) {
   }
   st = put(kCfLibrary, name, update.source);
   if (!st.ok()) return st;
-  return WriteSynced(&batch, absl::StrCat("storing library ", name));
+  st = WriteSynced(&batch, absl::StrCat("storing library ", name));
+  if (st.ok()) ++library_generation_;
+  return st;
 }
 
 absl::StatusOr<std::vector<cov::v1::Source>> RocksDbStore::ListLibrarySources()
@@ -768,6 +770,10 @@ absl::Status RocksDbStore::ForEachExperiment(
     if (!fn(e)) break;
   }
   return ToAbsl(it->status(), "iterating experiments");
+}
+
+int64_t RocksDbStore::LibraryGeneration() const {
+  return library_generation_.load();
 }
 
 int64_t RocksDbStore::EvidenceGeneration() const {

@@ -87,6 +87,7 @@ class RocksDbStore final : public Store {
       const std::function<bool(const cov::v1::Experiment&)>& fn)
       const override;
   int64_t EvidenceGeneration() const override;
+  int64_t LibraryGeneration() const override;
   int64_t ApproximateSizeBytes() const override;
 
  private:
@@ -101,6 +102,7 @@ class RocksDbStore final : public Store {
   // stored one.
   absl::Mutex write_mu_;
   std::atomic<int64_t> evidence_generation_{0};
+  std::atomic<int64_t> library_generation_{0};
 
   std::string dir_;
   rocksdb::DB* db_ = nullptr;

@@ -161,6 +161,8 @@ class Store {
       const std::function<bool(const cov::v1::Experiment&)>& fn) const = 0;
   // Increases with every experiment write (for evidence caches).
   virtual int64_t EvidenceGeneration() const = 0;
+  // Increases with every PutLibrary (for test/plan caches).
+  virtual int64_t LibraryGeneration() const = 0;
 
   // Approximate on-disk size, in bytes.
   virtual int64_t ApproximateSizeBytes() const = 0;

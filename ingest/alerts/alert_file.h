@@ -1,0 +1,66 @@
+// Options, counters and line kinds shared by the alert-file readers
+// (eve.h: Suricata EVE JSON lines; jsonl.h: generic JSON lines with a rule
+// ID). Alert files are imported to record which rules fired during an
+// emulation experiment.
+//
+// Both readers take one JSON document per line ('\n'; a '\r' before it and
+// a UTF-8 byte order mark at the start are dropped). Blank lines are
+// counted and ignored. Lines that are not a JSON object, or alerts lacking
+// their rule ID, are malformed: counted exactly, reported as Diagnostics
+// with their 1-based line number up to a cap, and skipped; every other line
+// is still read. Partial success is not an error.
+#ifndef COV_INGEST_ALERTS_ALERT_FILE_H_
+#define COV_INGEST_ALERTS_ALERT_FILE_H_
+
+#include <cstddef>
+#include <cstdint>
+#include <functional>
+#include <map>
+#include <string>
+#include <vector>
+
+#include "cov/v1/rules.pb.h"
+
+namespace cov::ingest::alerts {
+
+struct AlertReaderOptions {
+  // Diagnostics kept per file; later ones are only counted in
+  // AlertStats::diagnostics_dropped. Default: 100.
+  size_t max_diagnostics = 100;
+  // Longer lines are malformed (alerts-line-too-long) and never buffered
+  // whole, which bounds memory on hostile input. Default: 4 MiB.
+  size_t max_line_bytes = 4u << 20;
+};
+
+// What a file held. Counts are exact whatever the diagnostics cap.
+struct AlertStats {
+  int64_t lines = 0;      // lines read, blank ones included
+  int64_t blank = 0;      // empty or white space only
+  int64_t alerts = 0;     // alerts returned
+  int64_t skipped = 0;    // valid JSON objects that are not alerts
+  int64_t malformed = 0;  // not a JSON object, or an alert without rule ID
+  // Alerts returned without a usable timestamp (each also has an
+  // alerts-bad-timestamp warning).
+  int64_t without_timestamp = 0;
+  // EVE only: event_type -> count of skipped lines; at most 64 distinct
+  // types, the rest are counted under "(other)".
+  std::map<std::string, int64_t, std::less<>> skipped_event_types;
+  // Problems in line order, the first max_diagnostics of them. Codes:
+  //   alerts-invalid-json (E)         not JSON (simdjson's reason given)
+  //   alerts-not-an-object (E)        JSON, but not an object
+  //   alerts-line-too-long (E)        over max_line_bytes
+  //   alerts-missing-event-type (E)   EVE line without event_type
+  //   alerts-missing-signature-id (E) EVE alert without alert.signature_id
+  //   alerts-missing-rule-id (W)      JSON-lines object without a rule ID
+  //                                   (counted as skipped)
+  //   alerts-bad-timestamp (W)        alert kept without timestamp
+  std::vector<cov::v1::Diagnostic> diagnostics;
+  int64_t diagnostics_dropped = 0;
+};
+
+// How one line was read.
+enum class LineKind { kAlert, kSkipped, kBlank, kMalformed };
+
+}  // namespace cov::ingest::alerts
+
+#endif  // COV_INGEST_ALERTS_ALERT_FILE_H_

@@ -1,0 +1,232 @@
+#include "ingest/alerts/jsonl.h"
+
+#include <string_view>
+#include <utility>
+
+#include "absl/strings/numbers.h"
+#include "absl/strings/str_cat.h"
+#include "ingest/alerts/internal/json_lines.h"
+#include "ingest/alerts/timestamp.h"
+#include "simdjson.h"
+
+namespace cov::ingest::alerts {
+namespace {
+
+using internal::AV;
+using simdjson::dom::element;
+using simdjson::dom::element_type;
+
+struct LineOutcome {
+  LineKind kind = LineKind::kBlank;
+  absl::string_view code;
+  std::string error;
+};
+
+// A non-empty string or an integer, as text.
+bool IdText(simdjson::simdjson_result<element> v, std::string* out) {
+  element e;
+  if (v.get(e) != simdjson::SUCCESS) return false;
+  switch (e.type()) {
+    case element_type::STRING: {
+      std::string_view s = e.get_string().value_unsafe();
+      if (s.empty()) return false;
+      out->assign(s.data(), s.size());
+      return true;
+    }
+    case element_type::INT64:
+      *out = absl::StrCat(e.get_int64().value_unsafe());
+      return true;
+    case element_type::UINT64:
+      *out = absl::StrCat(e.get_uint64().value_unsafe());
+      return true;
+    default:
+      return false;
+  }
+}
+
+// Fills *micros from a timestamp value; false with *error on failure.
+bool Timestamp(const element& e, int64_t* micros, std::string* error) {
+  absl::StatusOr<int64_t> t;
+  switch (e.type()) {
+    case element_type::STRING: {
+      const absl::string_view s = AV(e.get_string().value_unsafe());
+      double seconds;
+      // A string of Unix seconds, or else RFC 3339.
+      if (!s.empty() &&
+          s.find_first_not_of("0123456789.-") == absl::string_view::npos &&
+          absl::SimpleAtod(s, &seconds)) {
+        t = UnixSecondsToMicros(seconds);
+      } else {
+        t = ParseTimestampMicros(s);
+      }
+      break;
+    }
+    case element_type::INT64:
+      t = UnixSecondsToMicros(
+          static_cast<double>(e.get_int64().value_unsafe()));
+      break;
+    case element_type::UINT64:
+      t = UnixSecondsToMicros(
+          static_cast<double>(e.get_uint64().value_unsafe()));
+      break;
+    case element_type::DOUBLE:
+      t = UnixSecondsToMicros(e.get_double().value_unsafe());
+      break;
+    default:
+      *error = "timestamp is neither a string nor a number";
+      return false;
+  }
+  if (!t.ok()) {
+    *error = std::string(t.status().message());
+    return false;
+  }
+  *micros = *t;
+  return true;
+}
+
+LineOutcome ReadLine(internal::JsonLineParser& parser, absl::string_view line,
+                     RuleAlert* alert) {
+  LineOutcome out;
+  if (internal::IsBlank(line)) return out;
+  out.kind = LineKind::kMalformed;
+  element root;
+  if (simdjson::error_code e = parser.Parse(line, &root);
+      e != simdjson::SUCCESS) {
+    out.code = "alerts-invalid-json";
+    out.error = absl::StrCat("invalid JSON: ", simdjson::error_message(e));
+    return out;
+  }
+  simdjson::dom::object obj;
+  if (root.get_object().get(obj) != simdjson::SUCCESS) {
+    out.code = "alerts-not-an-object";
+    out.error = "JSON value is not an object";
+    return out;
+  }
+  if (!IdText(obj["rule_id"], &alert->rule_id) &&
+      !IdText(obj["ruleId"], &alert->rule_id) &&
+      !IdText(obj["sigma_id"], &alert->rule_id) &&
+      !IdText(obj["rule.id"], &alert->rule_id) &&
+      !IdText(obj["rule"]["id"], &alert->rule_id) &&
+      !IdText(obj["signature_id"], &alert->rule_id)) {
+    out.kind = LineKind::kSkipped;
+    out.code = "alerts-missing-rule-id";
+    out.error =
+        "no rule ID (rule_id, ruleId, sigma_id, rule.id or signature_id)";
+    return out;
+  }
+  out.kind = LineKind::kAlert;
+  element ts;
+  if (obj["timestamp"].get(ts) != simdjson::SUCCESS &&
+      obj["@timestamp"].get(ts) != simdjson::SUCCESS &&
+      obj["time"].get(ts) != simdjson::SUCCESS) {
+    out.error = "alert without timestamp, @timestamp or time";
+    return out;
+  }
+  if (Timestamp(ts, &alert->timestamp_micros, &out.error)) {
+    alert->has_timestamp = true;
+  }
+  return out;
+}
+
+}  // namespace
+
+class JsonlReader::Impl {
+ public:
+  Impl(absl::string_view path, Sink sink, const AlertReaderOptions& options)
+      : path_(path),
+        sink_(std::move(sink)),
+        options_(options),
+        splitter_(options.max_line_bytes) {}
+
+  void Feed(absl::string_view chunk) {
+    splitter_.Feed(chunk, [this](int64_t n, absl::string_view line,
+                                 bool too_long) { Line(n, line, too_long); });
+  }
+  void Finish() {
+    splitter_.Finish([this](int64_t n, absl::string_view line, bool too_long) {
+      Line(n, line, too_long);
+    });
+  }
+  const AlertStats& stats() const { return stats_; }
+
+ private:
+  void Line(int64_t n, absl::string_view line, bool too_long) {
+    ++stats_.lines;
+    if (too_long) {
+      ++stats_.malformed;
+      internal::AddDiagnostic(
+          options_, path_, cov::v1::SEVERITY_ERROR, n, "alerts-line-too-long",
+          absl::StrCat("line longer than ", options_.max_line_bytes, " bytes"),
+          &stats_);
+      return;
+    }
+    RuleAlert alert;
+    LineOutcome o = ReadLine(parser_, line, &alert);
+    switch (o.kind) {
+      case LineKind::kBlank:
+        ++stats_.blank;
+        return;
+      case LineKind::kMalformed:
+        ++stats_.malformed;
+        internal::AddDiagnostic(options_, path_, cov::v1::SEVERITY_ERROR, n,
+                                o.code, o.error, &stats_);
+        return;
+      case LineKind::kSkipped:
+        ++stats_.skipped;
+        internal::AddDiagnostic(options_, path_, cov::v1::SEVERITY_WARNING, n,
+                                o.code, o.error, &stats_);
+        return;
+      case LineKind::kAlert:
+        ++stats_.alerts;
+        if (!alert.has_timestamp) {
+          ++stats_.without_timestamp;
+          internal::AddDiagnostic(options_, path_, cov::v1::SEVERITY_WARNING, n,
+                                  "alerts-bad-timestamp",
+                                  absl::StrCat(o.error, " (alert kept)"),
+                                  &stats_);
+        }
+        alert.line = n;
+        sink_(std::move(alert));
+        return;
+    }
+  }
+
+  std::string path_;
+  Sink sink_;
+  AlertReaderOptions options_;
+  internal::LineSplitter splitter_;
+  internal::JsonLineParser parser_;
+  AlertStats stats_;
+};
+
+JsonlReader::JsonlReader(absl::string_view path, Sink sink,
+                         const AlertReaderOptions& options)
+    : impl_(std::make_unique<Impl>(path, std::move(sink), options)) {}
+JsonlReader::~JsonlReader() = default;
+void JsonlReader::Feed(absl::string_view chunk) { impl_->Feed(chunk); }
+void JsonlReader::Finish() { impl_->Finish(); }
+const AlertStats& JsonlReader::stats() const { return impl_->stats(); }
+
+JsonlFile ParseAlertJsonl(absl::string_view content, absl::string_view path,
+                          const AlertReaderOptions& options) {
+  JsonlFile file;
+  JsonlReader reader(
+      path, [&file](RuleAlert&& a) { file.alerts.push_back(std::move(a)); },
+      options);
+  reader.Feed(content);
+  reader.Finish();
+  file.stats = reader.stats();
+  return file;
+}
+
+LineKind ParseAlertJsonlLine(absl::string_view line, RuleAlert* alert,
+                             std::string* error) {
+  thread_local internal::JsonLineParser parser;
+  RuleAlert a;
+  LineOutcome o = ReadLine(parser, line, &a);
+  if (error != nullptr) *error = o.error;
+  if (o.kind == LineKind::kAlert) *alert = std::move(a);
+  return o.kind;
+}
+
+}  // namespace cov::ingest::alerts

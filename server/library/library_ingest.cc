@@ -1,0 +1,155 @@
+#include "server/library/library_ingest.h"
+
+#include <algorithm>
+#include <chrono>
+#include <filesystem>
+#include <fstream>
+#include <set>
+#include <sstream>
+
+#include "absl/strings/ascii.h"
+#include "absl/strings/match.h"
+#include "absl/strings/str_cat.h"
+#include "absl/time/clock.h"
+#include "absl/time/time.h"
+#include "ingest/atomics/atomics_parser.h"
+#include "ingest/base/diagnostics.h"
+#include "ingest/ctid/ctid_parser.h"
+
+namespace cov::server::library {
+namespace {
+
+namespace fs = std::filesystem;
+
+bool ReadAll(const std::string& path, std::string* out) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in) return false;
+  std::ostringstream ss;
+  ss << in.rdbuf();
+  *out = ss.str();
+  return true;
+}
+
+}  // namespace
+
+absl::StatusOr<cov::v1::IngestLibraryResponse> IngestLibrary(
+    store::Store& store, const cov::v1::IngestLibraryRequest& request) {
+  auto t0 = std::chrono::steady_clock::now();
+  const std::string& kind = request.kind();
+  if (kind != "atomics" && kind != "plans") {
+    return absl::InvalidArgumentError(absl::StrCat(
+        "library kind must be atomics or plans, not '", kind, "'"));
+  }
+  std::error_code ec;
+  fs::path root = fs::canonical(request.path(), ec);
+  if (ec) {
+    return absl::NotFoundError(
+        absl::StrCat("cannot ingest ", request.path(), ": ", ec.message()));
+  }
+  std::vector<std::string> files;
+  if (fs::is_regular_file(root, ec)) {
+    files.push_back(root.string());
+  } else {
+    for (fs::recursive_directory_iterator it(
+             root, fs::directory_options::skip_permission_denied, ec),
+         end;
+         it != end; it.increment(ec)) {
+      if (ec) break;
+      std::string name = it->path().filename().string();
+      if (it->is_directory(ec)) {
+        if (!name.empty() && name[0] == '.') it.disable_recursion_pending();
+        continue;
+      }
+      if (it->is_symlink(ec) || !it->is_regular_file(ec)) continue;
+      if (!absl::EndsWith(name, ".yaml") && !absl::EndsWith(name, ".yml")) {
+        continue;
+      }
+      // atomics/T1197/T1197.yaml; the folders also hold src/ and bin/.
+      if (kind == "atomics" && !(name[0] == 'T' && absl::ascii_isdigit(name[1]))) {
+        continue;
+      }
+      // The CTID format dictionary describes the format; it is no plan.
+      if (kind == "plans" && name == "format_dictionary.yaml") continue;
+      files.push_back(it->path().string());
+    }
+  }
+  std::sort(files.begin(), files.end());
+
+  store::LibraryUpdate update;
+  cov::v1::IngestLibraryResponse response;
+  std::set<std::string> techniques;
+  for (const std::string& path : files) {
+    std::string rel = fs::relative(path, fs::is_directory(root) ? root
+                                                                 : root.parent_path(),
+                                   ec)
+                          .generic_string();
+    std::string bytes;
+    if (!ReadAll(path, &bytes)) {
+      *response.add_diagnostics() =
+          ingest::Error(rel, 0, 0, "io-error", "cannot read the file");
+      continue;
+    }
+    response.set_files(response.files() + 1);
+    if (kind == "atomics") {
+      absl::StatusOr<ingest::atomics::AtomicsFile> f =
+          ingest::atomics::ParseAtomics(bytes, rel);
+      if (!f.ok()) {
+        *response.add_diagnostics() = ingest::Error(
+            rel, 0, 0, "atomics-invalid", f.status().message());
+        continue;
+      }
+      for (auto& d : f->diagnostics) *response.add_diagnostics() = d;
+      for (const auto& t : f->tests) {
+        cov::v1::TestProcedure proc = t.procedure;
+        proc.set_origin(absl::StrCat("atomics:", request.source().empty()
+                                                     ? "atomics"
+                                                     : request.source()));
+        update.tests.emplace_back(f->technique_id, std::move(proc));
+        techniques.insert(f->technique_id);
+      }
+    } else {
+      absl::StatusOr<ingest::ctid::CtidPlan> plan =
+          ingest::ctid::ParseCtidPlan(bytes, rel);
+      if (!plan.ok()) {
+        *response.add_diagnostics() =
+            ingest::Error(rel, 0, 0, "ctid-invalid", plan.status().message());
+        continue;
+      }
+      for (auto& d : plan->diagnostics) *response.add_diagnostics() = d;
+      if (plan->steps.empty()) continue;
+      cov::v1::PlanResponse p;
+      p.set_subject(plan->name);
+      for (const auto& step : plan->steps) {
+        *p.add_steps() = ingest::ctid::ToPlanStep(step, plan->name);
+        if (!step.technique_id.empty()) techniques.insert(step.technique_id);
+      }
+      update.plans.push_back(std::move(p));
+    }
+  }
+  std::string name = request.source();
+  if (name.empty()) name = root.filename().string();
+  cov::v1::Source& source = update.source;
+  source.set_name(name);
+  source.set_path(root.string());
+  source.set_file_count(response.files());
+  source.set_rule_count(static_cast<int>(
+      kind == "atomics" ? update.tests.size() : update.plans.size()));
+  int errors = 0;
+  for (const auto& d : response.diagnostics()) {
+    errors += d.severity() == cov::v1::SEVERITY_ERROR;
+  }
+  source.set_error_count(errors);
+  source.set_ingested_at_unix(absl::ToUnixSeconds(absl::Now()));
+  absl::Status st = store.PutLibrary(update);
+  if (!st.ok()) return st;
+  response.set_source(name);
+  response.set_tests(static_cast<int>(update.tests.size()));
+  response.set_plans(static_cast<int>(update.plans.size()));
+  response.set_techniques(static_cast<int>(techniques.size()));
+  response.set_elapsed_ms(std::chrono::duration<double, std::milli>(
+                              std::chrono::steady_clock::now() - t0)
+                              .count());
+  return response;
+}
+
+}  // namespace cov::server::library

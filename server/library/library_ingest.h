@@ -1,0 +1,21 @@
+// Ingests test procedures: Atomic Red Team atomics (atomics/T*/T*.yaml) or
+// CTID adversary-emulation plans (YAML), as one named source, replacing what
+// the source held before in one atomic store write. Files that do not parse
+// become diagnostics; the rest is kept.
+#ifndef COV_SERVER_LIBRARY_LIBRARY_INGEST_H_
+#define COV_SERVER_LIBRARY_LIBRARY_INGEST_H_
+
+#include "absl/status/statusor.h"
+#include "cov/v1/emulation.pb.h"
+#include "server/store/store.h"
+
+namespace cov::server::library {
+
+// Errors: kInvalidArgument (kind not "atomics"/"plans", bad source name),
+// kNotFound (path), store errors.
+absl::StatusOr<cov::v1::IngestLibraryResponse> IngestLibrary(
+    store::Store& store, const cov::v1::IngestLibraryRequest& request);
+
+}  // namespace cov::server::library
+
+#endif  // COV_SERVER_LIBRARY_LIBRARY_INGEST_H_
