@@ -9,7 +9,7 @@ PACKAGES=(
   bazel-bootstrap pkg-config g++ git
   # RPC, serialisation and the Python client runtime.
   libgrpc++-dev protobuf-compiler-grpc protobuf-compiler libprotobuf-dev
-  python3 python3-grpcio python3-protobuf
+  python3 python3-grpcio python3-protobuf python3-yaml
   # Storage, parsing, utilities.
   librocksdb-dev libyaml-cpp-dev libabsl-dev libsimdjson-dev libssl-dev
   # Tests.

@@ -72,7 +72,8 @@ bool StatFile(const std::string& path, int64_t* size, int64_t* mtime_ns) {
 
 // Lists the files the parser accepts under root (or root itself if a file).
 absl::StatusOr<std::vector<FoundFile>> Walk(const fs::path& root,
-                                            const ingest::RuleParser& parser) {
+                                            const ingest::RuleParser& parser,
+                                            std::vector<std::string>* symlinks) {
   std::vector<FoundFile> out;
   std::error_code ec;
   auto add = [&](const fs::path& p, const std::string& rel) {
@@ -96,8 +97,12 @@ absl::StatusOr<std::vector<FoundFile>> Walk(const fs::path& root,
     const fs::directory_entry& e = *it;
     std::string name = e.path().filename().string();
     if (e.is_symlink(ec)) {
-      // Never follow links out of the source root.
+      // Never follow links: they could lead out of the source root.
       if (e.is_directory(ec)) it.disable_recursion_pending();
+      std::string rel = fs::relative(e.path(), root, ec).generic_string();
+      if (!ec && (e.is_directory(ec) || parser.Accepts(rel))) {
+        symlinks->push_back(rel);
+      }
       continue;
     }
     if (e.is_directory(ec)) {
@@ -211,7 +216,8 @@ absl::StatusOr<cov::v1::IngestRulesResponse> IngestRules(
     return existing.status();
   }
 
-  absl::StatusOr<std::vector<FoundFile>> found = Walk(root, *parser);
+  std::vector<std::string> symlinks;
+  absl::StatusOr<std::vector<FoundFile>> found = Walk(root, *parser, &symlinks);
   if (!found.ok()) return found.status();
 
   // Decide per file: unchanged, touched (same bytes) or changed.
@@ -316,6 +322,12 @@ absl::StatusOr<cov::v1::IngestRulesResponse> IngestRules(
   // Source-wide duplicate IDs (first file in path order keeps it).
   store::SourceUpdate::ChangedFile source_level;
   source_level.file.set_path("");
+  for (const std::string& link : symlinks) {
+    *source_level.file.add_diagnostics() = ingest::Warning(
+        link, 0, 0, "source-symlink-skipped",
+        "symbolic link not followed (it could lead out of the source); "
+        "copy the file or ingest the link's target");
+  }
   absl::string_view dup_code = DuplicateCode(request.format());
   if (!dup_code.empty()) {
     absl::flat_hash_map<std::string, std::string> first_file;
@@ -339,7 +351,9 @@ absl::StatusOr<cov::v1::IngestRulesResponse> IngestRules(
       error_count += d.severity() == cov::v1::SEVERITY_ERROR;
     }
   }
-  error_count += source_level.file.diagnostics_size();
+  for (const auto& d : source_level.file.diagnostics()) {
+    error_count += d.severity() == cov::v1::SEVERITY_ERROR;
+  }
 
   cov::v1::Source& source = update.source;
   source.set_name(name);

@@ -25,6 +25,7 @@ from google.protobuf import json_format
 from cov.v1 import attack_pb2
 from cov.v1 import check_pb2
 from cov.v1 import coverage_pb2
+from cov.v1 import emulation_pb2
 from cov.v1 import cov_pb2
 from cov.v1 import cov_pb2_grpc
 from cov.v1 import rules_pb2
@@ -254,6 +255,75 @@ class Client:
         return self._call(self._stub.InferProfile, coverage_pb2.InferProfileRequest(
             sources=list(sources or []), name=name,
             release=self._release(attack_version, None)))
+
+    # -- emulation and validation ------------------------------------------------
+
+    def ingest_library(self, kind, path, source=None):
+        """Ingests Atomic Red Team atomics (kind "atomics") or CTID plans
+        ("plans") from a folder covd can read (IngestLibrary)."""
+        return self._call(self._stub.IngestLibrary, emulation_pb2.IngestLibraryRequest(
+            kind=kind, path=os.path.abspath(path), source=source or ""),
+            timeout=max(self.timeout, 300))
+
+    @staticmethod
+    def plan_request(group=None, software=None, campaign=None, techniques=None,
+                     ctid_plan=None, platform="", include_campaigns=False,
+                     attack_version=None):
+        """A PlanRequest with exactly one subject."""
+        req = emulation_pb2.PlanRequest(platform=platform or "",
+                                        include_campaigns=include_campaigns,
+                                        release=Client._release(attack_version, None))
+        given = [x for x in (group, software, campaign, techniques, ctid_plan) if x]
+        if len(given) != 1:
+            raise ValueError("give exactly one of group, software, campaign, "
+                             "techniques, ctid_plan")
+        if group:
+            req.group = group
+        elif software:
+            req.software = software
+        elif campaign:
+            req.campaign = campaign
+        elif techniques:
+            req.techniques.ids.extend(techniques)
+        else:
+            req.ctid_plan = ctid_plan
+        return req
+
+    def plan(self, **subject):
+        """An emulation plan (GetPlan); keywords as in plan_request()."""
+        return self._call(self._stub.GetPlan, self.plan_request(**subject))
+
+    def start_experiment(self, name, since=0, until=0, **subject):
+        """Starts an experiment (StartExperiment); since/until are unix
+        seconds bounding the alert window (default: now, open)."""
+        return self._call(self._stub.StartExperiment, emulation_pb2.StartExperimentRequest(
+            plan=self.plan_request(**subject), name=name,
+            started_at_unix=int(since), ended_at_unix=int(until)))
+
+    def record(self, experiment_id, technique, outcome, test_guid="", rules=(), note=""):
+        """Records one result by hand (RecordResult)."""
+        return self._call(self._stub.RecordResult, emulation_pb2.RecordResultRequest(
+            experiment_id=experiment_id,
+            result=emulation_pb2.ExperimentResult(
+                technique_id=technique, outcome=outcome, test_guid=test_guid,
+                rule_uids=list(rules), note=note)))
+
+    def import_alerts(self, experiment_id, path, fmt="eve"):
+        """Imports an alert file: fmt "eve" (Suricata EVE JSON) or "jsonl"."""
+        with open(path, "rb") as f:
+            content = f.read()
+        return self._call(self._stub.ImportAlerts, emulation_pb2.ImportAlertsRequest(
+            experiment_id=experiment_id, format=fmt, content=content,
+            file_name=os.path.basename(path)), timeout=max(self.timeout, 300))
+
+    def experiment(self, experiment_id):
+        """One experiment with its plan, results and current evidence."""
+        return self._call(self._stub.GetExperiment,
+                          emulation_pb2.GetExperimentRequest(id=experiment_id))
+
+    def experiments(self):
+        """All experiments, without plans and results (ListExperiments)."""
+        return self._call(self._stub.ListExperiments, emulation_pb2.ListExperimentsRequest())
 
     # -- CI checks ----------------------------------------------------------------
 
