@@ -93,11 +93,14 @@ class CovdEndToEndTest(unittest.TestCase):
         self.assertEqual(g.name, "APT28")
         self.assertGreater(len(g.techniques), 50)
 
-    def test_unimplemented_rpcs_say_so(self):
-        from cov.v1 import emulation_pb2
+    def test_unbuilt_features_say_unimplemented(self):
+        # Stored profiles are part of the API but not built yet: they must
+        # answer UNIMPLEMENTED, never fake data.
+        from cov.v1 import coverage_pb2
         stub = self.client._stub  # pylint: disable=protected-access
         with self.assertRaises(grpc.RpcError) as e:
-            stub.GetPlan(emulation_pb2.PlanRequest(group="G0007"), timeout=10)
+            stub.GetCoverage(coverage_pb2.CoverageRequest(
+                options=coverage_pb2.CoverageOptions(profile_name="stored")), timeout=10)
         self.assertEqual(e.exception.code(), grpc.StatusCode.UNIMPLEMENTED)
 
     def test_health_and_reflection(self):
