@@ -1445,8 +1445,8 @@ void PrintPlanTable(const cov::v1::PlanResponse& p) {
       std::printf("     test:  %s %s [%s]\n", t.guid().c_str(),
                   Truncate(t.name(), 60).c_str(), absl::StrJoin(t.platforms(), ",").c_str());
     }
-    std::printf("     rules: %d expected%s\n", s.expected_rules_size(),
-                s.expected_rules().empty() ? " (gap)" : "");
+    std::printf("     rules: %d expected%s\n", s.expected_rule_count(),
+                s.expected_rule_count() == 0 ? " (gap)" : "");
     for (int i = 0; i < s.expected_rules_size() && i < 3; ++i) {
       std::printf("            %s %s\n", s.expected_rules(i).uid().c_str(),
                   Truncate(s.expected_rules(i).title(), 60).c_str());

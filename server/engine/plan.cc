@@ -11,6 +11,8 @@
 namespace cov::server::engine {
 namespace {
 
+constexpr int kListedRules = 20;
+
 bool PlatformMatches(const cov::v1::TestProcedure& t,
                      const std::string& platform) {
   if (platform.empty()) return true;
@@ -52,11 +54,14 @@ void Enrich(const PlanInputs& in, const std::string& platform,
                  tests->end());
   }
   bool claimed = false;
+  int count = 0;
   if (in.rules != nullptr) {
     for (int r : in.rules->RulesFor(step->technique_id())) {
       const RuleFacts& f = in.rules->rules()[r];
       if (!f.enabled || f.is_correlation) continue;
       claimed = true;
+      // ET alone has thousands of rules for some techniques; list a few.
+      if (++count > kListedRules) continue;
       cov::v1::RuleRef* ref = step->add_expected_rules();
       ref->set_uid(f.uid);
       ref->set_source(f.source);
@@ -64,6 +69,7 @@ void Enrich(const PlanInputs& in, const std::string& platform,
       ref->set_status(f.status);
     }
   }
+  step->set_expected_rule_count(count);
   if (in.evidence != nullptr && in.rules != nullptr) {
     step->set_evidence(in.evidence->Tier(step->technique_id(), claimed,
                                          *in.rules));

@@ -5,45 +5,58 @@
 
 namespace cov::server::engine {
 
+RuleFacts RuleIndex::FactsOf(const KnowledgeBase& kb,
+                             const cov::v1::Rule& rule) {
+  RuleFacts f;
+  f.uid = rule.uid();
+  f.source = rule.source();
+  f.title = rule.title();
+  f.status = rule.status();
+  f.level = rule.level();
+  f.format = rule.format();
+  f.enabled = rule.enabled();
+  f.is_correlation = rule.is_correlation();
+  f.content_hash = rule.content_hash();
+  if (rule.format() == cov::v1::RULE_FORMAT_SURICATA) f.sid = rule.sid();
+  for (const cov::v1::AttackRef& ref : rule.attack_refs()) {
+    bool counts = ref.status() == cov::v1::REF_STATUS_VALID ||
+                  (ref.status() == cov::v1::REF_STATUS_REVOKED &&
+                   !ref.resolved_id().empty());
+    if (!counts) continue;
+    if (ref.kind() == "technique") {
+      // A revoked ID may be replaced by a deprecated or revoked object;
+      // only active techniques carry coverage.
+      const cov::v1::Technique* t = kb.FindTechnique(ref.resolved_id());
+      if (t == nullptr || t->revoked() || t->deprecated()) continue;
+      f.techniques.push_back(t->id());
+    } else if (ref.kind() == "tactic") {
+      f.tactics.push_back(ref.resolved_id());
+    }
+  }
+  std::sort(f.techniques.begin(), f.techniques.end());
+  f.techniques.erase(std::unique(f.techniques.begin(), f.techniques.end()),
+                     f.techniques.end());
+  std::sort(f.tactics.begin(), f.tactics.end());
+  f.tactics.erase(std::unique(f.tactics.begin(), f.tactics.end()),
+                  f.tactics.end());
+  return f;
+}
+
 RuleIndex::RuleIndex(const KnowledgeBase& kb, const OtherDomains& others,
                      std::vector<cov::v1::Rule> rules) {
   rules_.reserve(rules.size());
   for (cov::v1::Rule& rule : rules) {
     ResolveRefs(kb, others, &rule);
-    RuleFacts f;
-    f.uid = rule.uid();
-    f.source = rule.source();
-    f.title = rule.title();
-    f.status = rule.status();
-    f.level = rule.level();
-    f.format = rule.format();
-    f.enabled = rule.enabled();
-    f.is_correlation = rule.is_correlation();
-    f.content_hash = rule.content_hash();
-    if (rule.format() == cov::v1::RULE_FORMAT_SURICATA) f.sid = rule.sid();
-    for (const cov::v1::AttackRef& ref : rule.attack_refs()) {
-      bool counts = ref.status() == cov::v1::REF_STATUS_VALID ||
-                    (ref.status() == cov::v1::REF_STATUS_REVOKED &&
-                     !ref.resolved_id().empty());
-      if (!counts) continue;
-      if (ref.kind() == "technique") {
-        // A revoked ID may be replaced by a deprecated or revoked object;
-        // only active techniques carry coverage.
-        const cov::v1::Technique* t = kb.FindTechnique(ref.resolved_id());
-        if (t == nullptr || t->revoked() || t->deprecated()) continue;
-        f.techniques.push_back(t->id());
-      } else if (ref.kind() == "tactic") {
-        f.tactics.push_back(ref.resolved_id());
-      }
-    }
-    std::sort(f.techniques.begin(), f.techniques.end());
-    f.techniques.erase(std::unique(f.techniques.begin(), f.techniques.end()),
-                       f.techniques.end());
-    std::sort(f.tactics.begin(), f.tactics.end());
-    f.tactics.erase(std::unique(f.tactics.begin(), f.tactics.end()),
-                    f.tactics.end());
-    rules_.push_back(std::move(f));
+    rules_.push_back(FactsOf(kb, rule));
   }
+  BuildIndexes();
+}
+
+RuleIndex::RuleIndex(std::vector<RuleFacts> facts) : rules_(std::move(facts)) {
+  BuildIndexes();
+}
+
+void RuleIndex::BuildIndexes() {
   for (int i = 0; i < static_cast<int>(rules_.size()); ++i) {
     for (const std::string& t : rules_[i].techniques) {
       by_technique_[t].push_back(i);
@@ -51,6 +64,12 @@ RuleIndex::RuleIndex(const KnowledgeBase& kb, const OtherDomains& others,
     by_uid_.emplace(rules_[i].uid, i);
     if (rules_[i].sid != 0) by_sid_[rules_[i].sid].push_back(i);
   }
+}
+
+const std::vector<int>& RuleIndex::RulesFor(const std::string& id) const {
+  static const std::vector<int>* kEmpty = new std::vector<int>();
+  auto it = by_technique_.find(id);
+  return it == by_technique_.end() ? *kEmpty : it->second;
 }
 
 int RuleIndex::FindUid(const std::string& uid) const {
@@ -64,10 +83,5 @@ const std::vector<int>& RuleIndex::FindSid(int64_t sid) const {
   return it == by_sid_.end() ? *kEmpty : it->second;
 }
 
-const std::vector<int>& RuleIndex::RulesFor(const std::string& id) const {
-  static const std::vector<int>* kEmpty = new std::vector<int>();
-  auto it = by_technique_.find(id);
-  return it == by_technique_.end() ? *kEmpty : it->second;
-}
 
 }  // namespace cov::server::engine

@@ -41,6 +41,13 @@ class RuleIndex {
   RuleIndex(const KnowledgeBase& kb, const OtherDomains& others,
             std::vector<cov::v1::Rule> rules);
 
+  // From facts already resolved against the release (see FactsOf).
+  explicit RuleIndex(std::vector<RuleFacts> facts);
+
+  // The facts of one rule whose references are already resolved against
+  // `kb` (ResolveRefs).
+  static RuleFacts FactsOf(const KnowledgeBase& kb, const cov::v1::Rule& rule);
+
   const std::vector<RuleFacts>& rules() const { return rules_; }
 
   // Indexes into rules() of the rules that count for technique `id`
@@ -54,6 +61,8 @@ class RuleIndex {
 
  private:
   std::vector<RuleFacts> rules_;
+  void BuildIndexes();
+
   absl::flat_hash_map<std::string, std::vector<int>> by_technique_;
   absl::flat_hash_map<std::string, int> by_uid_;
   absl::flat_hash_map<int64_t, std::vector<int>> by_sid_;

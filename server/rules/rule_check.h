@@ -27,24 +27,39 @@
 #include "server/engine/coverage.h"
 #include "server/engine/knowledge_base.h"
 #include "server/engine/ref_resolver.h"
+#include "server/engine/rule_index.h"
 
 namespace cov::server::rules {
 
-// Caches parse results by (format, path, content hash), so re-checking a
-// repository where few files changed only parses those. Thread-safe.
+// What checking one file yields, independent of the other files: cached
+// by the file's bytes, so re-checking a repository where few files changed
+// only parses and resolves those.
+struct CheckedFile {
+  std::vector<cov::v1::Diagnostic> findings;  // parser and ATT&CK findings
+  std::vector<engine::RuleFacts> facts;       // for coverage
+  struct Id {
+    std::string uid;
+    int line = 0;
+    cov::v1::RuleFormat format = cov::v1::RULE_FORMAT_UNSPECIFIED;
+  };
+  std::vector<Id> ids;  // for duplicate checks
+  // First line naming each resolved technique (for regression locations).
+  std::vector<std::pair<std::string, int>> technique_lines;
+};
+
+// Thread-safe cache of CheckedFile by (format, path, bytes, release,
+// options). Bounded: cleared when it reaches max_entries.
 class ParseCache {
  public:
   explicit ParseCache(size_t max_entries = 200000) : max_entries_(max_entries) {}
 
-  // Parses `file` with the parser of `format`, or returns the cached result.
-  std::shared_ptr<const ingest::ParsedFile> Parse(cov::v1::RuleFormat format,
-                                                  const std::string& path,
-                                                  absl::string_view content);
+  std::shared_ptr<const CheckedFile> Get(const std::string& key);
+  void Put(const std::string& key, std::shared_ptr<const CheckedFile> value);
 
  private:
   size_t max_entries_;
   absl::Mutex mu_;
-  absl::flat_hash_map<std::string, std::shared_ptr<const ingest::ParsedFile>>
+  absl::flat_hash_map<std::string, std::shared_ptr<const CheckedFile>>
       entries_ ABSL_GUARDED_BY(mu_);
 };
 

@@ -1,0 +1,61 @@
+#include "server/auth/method_roles.h"
+
+#include "absl/container/flat_hash_map.h"
+#include "absl/strings/match.h"
+#include "absl/strings/str_cat.h"
+#include "absl/strings/strip.h"
+
+namespace cov::server::auth {
+namespace {
+
+const absl::flat_hash_map<std::string, Role>& RoleByMethod() {
+  static const auto* kMap = [] {
+    auto* m = new absl::flat_hash_map<std::string, Role>();
+    for (const MethodRole& row : MethodRoles())
+      m->emplace(row.method, row.role);
+    return m;
+  }();
+  return *kMap;
+}
+
+}  // namespace
+
+absl::string_view RoleName(Role role) {
+  switch (role) {
+    case Role::kRead:
+      return "read";
+    case Role::kWrite:
+      return "write";
+    case Role::kAdmin:
+      return "admin";
+  }
+  return "unknown";
+}
+
+absl::StatusOr<Role> ParseRole(absl::string_view name) {
+  if (name == "read") return Role::kRead;
+  if (name == "write") return Role::kWrite;
+  if (name == "admin") return Role::kAdmin;
+  return absl::InvalidArgumentError(
+      absl::StrCat("unknown role '", name, "' (read, write or admin)"));
+}
+
+Role RequiredRole(absl::string_view method) {
+  const std::string prefix = absl::StrCat("/", kCovServiceName, "/");
+  if (absl::StartsWith(method, "/")) {
+    if (!absl::ConsumePrefix(&method, prefix)) return Role::kAdmin;
+  }
+  auto it = RoleByMethod().find(std::string(method));
+  return it == RoleByMethod().end() ? Role::kAdmin : it->second;
+}
+
+const std::vector<MethodRole>& MethodRoles() {
+  static const auto* kRows = new std::vector<MethodRole>{
+#define COV_AUTH_ROW(method, request, response, role) {#method, Role::role},
+      COV_AUTH_COVSERVICE_METHODS(COV_AUTH_ROW)
+#undef COV_AUTH_ROW
+  };
+  return *kRows;
+}
+
+}  // namespace cov::server::auth

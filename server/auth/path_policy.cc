@@ -1,0 +1,96 @@
+#include "server/auth/path_policy.h"
+
+#include <sys/stat.h>
+
+#include <atomic>
+#include <filesystem>
+
+#include "absl/strings/match.h"
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_join.h"
+
+namespace cov::server::auth {
+namespace {
+
+namespace fs = std::filesystem;
+
+std::atomic<const PathPolicy*> g_policy{nullptr};
+
+bool Inside(const std::string& path, const std::string& root) {
+  if (root == "/") return true;
+  return path == root ||
+         (absl::StartsWith(path, root) && path.size() > root.size() &&
+          path[root.size()] == '/');
+}
+
+}  // namespace
+
+absl::StatusOr<PathPolicy> PathPolicy::Create(
+    const std::vector<std::string>& roots) {
+  PathPolicy policy;
+  for (const std::string& root : roots) {
+    if (root.empty()) {
+      return absl::InvalidArgumentError("empty ingest root");
+    }
+    std::error_code ec;
+    fs::path resolved = fs::canonical(root, ec);
+    if (ec) {
+      return absl::InvalidArgumentError(absl::StrCat(
+          "ingest root ", root, " cannot be resolved: ", ec.message()));
+    }
+    if (!fs::is_directory(resolved, ec)) {
+      return absl::InvalidArgumentError(
+          absl::StrCat("ingest root ", root, " is not a directory"));
+    }
+    policy.roots_.push_back(resolved.string());
+  }
+  return policy;
+}
+
+absl::Status PathPolicy::Check(absl::string_view path) const {
+  if (roots_.empty()) return absl::OkStatus();
+  const std::string roots = absl::StrJoin(roots_, ", ");
+  if (path.empty()) {
+    return absl::PermissionDeniedError(
+        absl::StrCat("empty path; server-side paths must be inside the "
+                     "ingest roots (",
+                     roots, ")"));
+  }
+  std::error_code ec;
+  // weakly_canonical follows every symlink of the part that exists and
+  // removes `.` and `..`, so neither can lead out of a root unnoticed.
+  fs::path resolved = fs::weakly_canonical(fs::absolute(std::string(path)), ec);
+  if (ec) {
+    return absl::PermissionDeniedError(absl::StrCat(
+        "cannot resolve ", path, " (", ec.message(),
+        "); server-side paths must be inside the ingest roots (", roots, ")"));
+  }
+  const std::string r = resolved.string();
+  bool inside = false;
+  for (const std::string& root : roots_) inside = inside || Inside(r, root);
+  if (!inside) {
+    return absl::PermissionDeniedError(
+        absl::StrCat("path ", path,
+                     (r == path ? "" : absl::StrCat(" (resolves to ", r, ")")),
+                     " is outside the ingest roots (", roots, ")"));
+  }
+  struct stat st;
+  if (stat(r.c_str(), &st) != 0) return absl::OkStatus();  // ingest: NotFound
+  if (!S_ISREG(st.st_mode) && !S_ISDIR(st.st_mode)) {
+    return absl::PermissionDeniedError(absl::StrCat(
+        "path ", path, " is not a regular file or a directory; ingest roots (",
+        roots, ") only serve files and folders"));
+  }
+  return absl::OkStatus();
+}
+
+void SetServerPathPolicy(const PathPolicy* policy) {
+  g_policy.store(policy, std::memory_order_release);
+}
+
+absl::Status CheckServerPath(absl::string_view path) {
+  const PathPolicy* policy = g_policy.load(std::memory_order_acquire);
+  return policy == nullptr ? absl::OkStatus() : policy->Check(path);
+}
+
+}  // namespace cov::server::auth

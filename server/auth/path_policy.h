@@ -1,0 +1,61 @@
+// Which server-side paths ingest RPCs may read (covd --ingest_root DIR,...).
+//
+// With roots, a path is allowed only when it resolves (symlinks and `..`
+// followed, like realpath) to one of the roots or below it, and what it names
+// is a regular file or a directory (no devices, FIFOs or sockets). Without
+// roots every path is allowed: the development default, unsafe when clients
+// are not trusted with the server's file system.
+//
+//   absl::StatusOr<PathPolicy> policy = PathPolicy::Create({"/srv/cov"});
+//   SetServerPathPolicy(&*policy);              // once, before serving
+//   ...
+//   absl::Status s = CheckServerPath(request.path());  // in an ingest
+//
+// The check happens before the ingest opens the path; a client that can also
+// write inside a root could swap a symlink in between (time-of-check to
+// time-of-use). The ingests themselves never follow symlinks found while
+// walking a folder.
+#ifndef COV_SERVER_AUTH_PATH_POLICY_H_
+#define COV_SERVER_AUTH_PATH_POLICY_H_
+
+#include <string>
+#include <vector>
+
+#include "absl/status/status.h"
+#include "absl/status/statusor.h"
+#include "absl/strings/string_view.h"
+
+namespace cov::server::auth {
+
+class PathPolicy {
+ public:
+  // Resolves every root with realpath. kInvalidArgument when a root is empty,
+  // cannot be resolved or is not a directory. An empty list allows all paths.
+  static absl::StatusOr<PathPolicy> Create(
+      const std::vector<std::string>& roots);
+
+  // OK when there are no roots, or `path` resolves inside a root and names a
+  // regular file or a directory, or does not exist at all (the ingest then
+  // reports kNotFound itself). kPermissionDenied otherwise, naming the path,
+  // what it resolves to and the roots. A relative path is taken relative to
+  // the server's working directory. Thread-safe (const).
+  absl::Status Check(absl::string_view path) const;
+
+  // The resolved roots; empty: unrestricted.
+  const std::vector<std::string>& roots() const { return roots_; }
+
+ private:
+  std::vector<std::string> roots_;
+};
+
+// Installs the process-wide policy used by CheckServerPath. `policy` (may be
+// null: unrestricted) must outlive every later call. Call once at startup,
+// before serving; thread-safe.
+void SetServerPathPolicy(const PathPolicy* policy);
+
+// PathPolicy::Check with the process-wide policy; OK when none is installed.
+absl::Status CheckServerPath(absl::string_view path);
+
+}  // namespace cov::server::auth
+
+#endif  // COV_SERVER_AUTH_PATH_POLICY_H_
