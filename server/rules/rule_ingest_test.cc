@@ -163,6 +163,33 @@ TEST_F(RuleIngestTest, BadFilesAndDuplicatesAreDiagnosticsNotFailures) {
   EXPECT_GE(stored, 2);
 }
 
+TEST_F(RuleIngestTest, RecordsTheGitCommitOfTheSource) {
+  std::string dir = TempDir("src-git");
+  Write(dir + "/a.yml", SigmaRule(kIdA, "attack.t1197"));
+  std::string git = "cd '" + dir +
+                    "' && git -c init.defaultBranch=main init -q && git add -A &&"
+                    " git -c user.email=t@example.test -c user.name=t commit -qm "
+                    "rules";
+  ASSERT_EQ(std::system(git.c_str()), 0);
+  std::string head;
+  {
+    FILE* p = popen(("git -C '" + dir + "' rev-parse HEAD").c_str(), "r");
+    ASSERT_NE(p, nullptr);
+    char buf[64] = {0};
+    ASSERT_NE(fgets(buf, sizeof(buf), p), nullptr);
+    pclose(p);
+    head = std::string(buf, 40);
+  }
+  auto r = Ingest(dir, "gitsrc");
+  ASSERT_TRUE(r.ok()) << r.status();
+  EXPECT_EQ(r->source().commit(), head);
+  EXPECT_EQ(store_->GetSource("gitsrc")->commit(), head);
+  // Not a work tree: no commit.
+  std::string plain = TempDir("src-plain");
+  Write(plain + "/a.yml", SigmaRule(kIdA, "attack.t1197"));
+  EXPECT_EQ(GitCommit(plain), "");
+}
+
 TEST_F(RuleIngestTest, UsageErrors) {
   std::string dir = TempDir("src-usage");
   Write(dir + "/a.yml", SigmaRule(kIdA, "attack.t1197"));
