@@ -25,6 +25,7 @@
 #include "absl/flags/flag.h"
 #include "absl/flags/parse.h"
 #include "absl/flags/reflection.h"
+#include "absl/status/statusor.h"
 #include "absl/strings/ascii.h"
 #include "absl/strings/match.h"
 #include "absl/strings/numbers.h"
@@ -32,10 +33,13 @@
 #include "absl/strings/str_join.h"
 #include "absl/strings/str_replace.h"
 #include "absl/strings/str_split.h"
+#include "absl/strings/strip.h"
 #include "absl/time/time.h"
 #include "cov/v1/cov.grpc.pb.h"
 #include "google/protobuf/util/json_util.h"
 #include "grpcpp/grpcpp.h"
+#include "grpcpp/security/credentials.h"
+#include "grpcpp/support/client_interceptor.h"
 
 ABSL_FLAG(std::string, server, "",
           "covd address host:port. Default: $COV_SERVER, else 127.0.0.1:8470.");
@@ -62,6 +66,20 @@ ABSL_FLAG(std::vector<std::string>, kind, {},
 ABSL_FLAG(int, limit, 20, "search: maximum hits.");
 ABSL_FLAG(bool, all, false, "search: include revoked and deprecated objects.");
 ABSL_FLAG(double, timeout, 60, "RPC deadline in seconds.");
+ABSL_FLAG(std::string, token, "",
+          "Bearer token for a covd with --tokens (visible in `ps`: prefer "
+          "--token_file or $COV_TOKEN).");
+ABSL_FLAG(std::string, token_file, "",
+          "File holding the bearer token (surrounding whitespace ignored).");
+ABSL_FLAG(std::string, tls_ca, "",
+          "PEM CA bundle that signed covd's certificate: connect with TLS.");
+ABSL_FLAG(std::string, tls_cert, "",
+          "PEM client certificate for a covd with --tls_client_ca "
+          "(with --tls_key).");
+ABSL_FLAG(std::string, tls_key, "", "PEM private key of --tls_cert.");
+ABSL_FLAG(std::string, tls_server_name, "",
+          "Name to verify covd's certificate against (default: the host of "
+          "--server).");
 ABSL_FLAG(std::string, source, "",
           "ingest sigma|suricata|yara: rule source name (default: the "
           "folder's base name); rules: only this source.");
@@ -197,6 +215,10 @@ Global flags:
   --format table|json      output format (json = proto3 JSON of the response)
   --attack_version V       query release V (e.g. 17.1); --domain D likewise
   --timeout SECONDS        RPC deadline (default 60)
+  --token_file FILE        bearer token for a covd with --tokens (also
+                           $COV_TOKEN, or --token TOKEN)
+  --tls_ca FILE            connect with TLS, trusting this CA; --tls_cert and
+                           --tls_key add a client certificate
 
 Exit codes: 0 success, 1 request failed or not found, 2 usage error.
 Run `cov COMMAND --help` for a command's details.
@@ -396,14 +418,127 @@ int PreCheckArgs(int argc, char** argv, bool* help, std::string* command) {
   return 0;
 }
 
+// How to authenticate to covd: a bearer token and/or TLS.
+struct ClientSecurity {
+  std::string token;  // empty: no authorization metadata
+  bool tls = false;
+  grpc::SslCredentialsOptions ssl;  // PEM contents, used when tls
+  std::string tls_server_name;
+};
+
+bool ReadWholeFile(const std::string& path, std::string* out) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in) return false;
+  std::ostringstream ss;
+  ss << in.rdbuf();
+  *out = ss.str();
+  return true;
+}
+
+// The token from --token, --token_file or $COV_TOKEN (in that order) and the
+// TLS files of --tls_ca/--tls_cert/--tls_key. Errors are usage errors.
+absl::StatusOr<ClientSecurity> SecurityFromFlags() {
+  ClientSecurity sec;
+  const std::string token_file = absl::GetFlag(FLAGS_token_file);
+  if (!absl::GetFlag(FLAGS_token).empty() && !token_file.empty()) {
+    return absl::InvalidArgumentError("give --token or --token_file, not both");
+  }
+  sec.token = absl::GetFlag(FLAGS_token);
+  if (sec.token.empty() && !token_file.empty()) {
+    if (!ReadWholeFile(token_file, &sec.token)) {
+      return absl::InvalidArgumentError(
+          absl::StrCat("cannot read --token_file ", token_file));
+    }
+    sec.token = std::string(absl::StripAsciiWhitespace(sec.token));
+    if (sec.token.empty()) {
+      return absl::InvalidArgumentError(
+          absl::StrCat("--token_file ", token_file, " is empty"));
+    }
+  }
+  if (sec.token.empty() && std::getenv("COV_TOKEN") != nullptr) {
+    sec.token =
+        std::string(absl::StripAsciiWhitespace(std::getenv("COV_TOKEN")));
+  }
+  for (char c : sec.token) {
+    if (c < 0x21 || c > 0x7e) {
+      return absl::InvalidArgumentError(
+          "the token must be printable ASCII without spaces");
+    }
+  }
+  const std::string ca = absl::GetFlag(FLAGS_tls_ca);
+  const std::string cert = absl::GetFlag(FLAGS_tls_cert);
+  const std::string key = absl::GetFlag(FLAGS_tls_key);
+  if (cert.empty() != key.empty()) {
+    return absl::InvalidArgumentError("--tls_cert and --tls_key go together");
+  }
+  sec.tls = !ca.empty() || !cert.empty();
+  const std::pair<const std::string*, std::string*> files[] = {
+      {&ca, &sec.ssl.pem_root_certs},
+      {&cert, &sec.ssl.pem_cert_chain},
+      {&key, &sec.ssl.pem_private_key}};
+  for (const auto& [path, pem] : files) {
+    if (!path->empty() && !ReadWholeFile(*path, pem)) {
+      return absl::InvalidArgumentError(absl::StrCat("cannot read ", *path));
+    }
+  }
+  sec.tls_server_name = absl::GetFlag(FLAGS_tls_server_name);
+  return sec;
+}
+
+// Adds `authorization: Bearer <token>` to every call of a channel.
+class BearerInterceptor : public grpc::experimental::Interceptor {
+ public:
+  explicit BearerInterceptor(const std::string& value) : value_(value) {}
+  void Intercept(
+      grpc::experimental::InterceptorBatchMethods* methods) override {
+    if (methods->QueryInterceptionHookPoint(
+            grpc::experimental::InterceptionHookPoints::
+                PRE_SEND_INITIAL_METADATA)) {
+      methods->GetSendInitialMetadata()->insert({"authorization", value_});
+    }
+    methods->Proceed();
+  }
+
+ private:
+  std::string value_;
+};
+
+class BearerInterceptorFactory
+    : public grpc::experimental::ClientInterceptorFactoryInterface {
+ public:
+  explicit BearerInterceptorFactory(const std::string& token)
+      : value_("Bearer " + token) {}
+  grpc::experimental::Interceptor* CreateClientInterceptor(
+      grpc::experimental::ClientRpcInfo*) override {
+    return new BearerInterceptor(value_);
+  }
+
+ private:
+  std::string value_;
+};
+
 class Client {
  public:
-  explicit Client(const std::string& address) {
+  Client(const std::string& address, const ClientSecurity& security) {
     grpc::ChannelArguments args;
     args.SetMaxReceiveMessageSize(512 * 1024 * 1024);
     args.SetMaxSendMessageSize(512 * 1024 * 1024);
-    stub_ = cov::v1::CovService::NewStub(grpc::CreateCustomChannel(
-        address, grpc::InsecureChannelCredentials(), args));
+    if (!security.tls_server_name.empty()) {
+      args.SetSslTargetNameOverride(security.tls_server_name);
+    }
+    std::shared_ptr<grpc::ChannelCredentials> creds =
+        security.tls ? grpc::SslCredentials(security.ssl)
+                     : grpc::InsecureChannelCredentials();
+    std::vector<
+        std::unique_ptr<grpc::experimental::ClientInterceptorFactoryInterface>>
+        interceptors;
+    if (!security.token.empty()) {
+      interceptors.push_back(
+          std::make_unique<BearerInterceptorFactory>(security.token));
+    }
+    stub_ = cov::v1::CovService::NewStub(
+        grpc::experimental::CreateCustomChannelWithInterceptors(
+            address, creds, args, std::move(interceptors)));
     address_ = address;
   }
 
@@ -420,6 +555,11 @@ class Client {
                    "cov: cannot reach covd at %s (%s). Start it with "
                    "`covd --db DIR` or set --server / COV_SERVER.\n",
                    address_.c_str(), s.error_message().c_str());
+    } else if (s.error_code() == grpc::StatusCode::UNAUTHENTICATED) {
+      std::fprintf(stderr,
+                   "cov: %s (covd wants a token: --token_file FILE or "
+                   "$COV_TOKEN)\n",
+                   s.error_message().c_str());
     } else {
       std::fprintf(stderr, "cov: %s\n", s.error_message().c_str());
     }
@@ -1960,7 +2100,14 @@ int main(int argc, char** argv) {
       return 2;
     }
   }
-  Client client(server);
+  // The private covd of --attack is plain loopback without tokens.
+  ClientSecurity security;
+  if (absl::GetFlag(FLAGS_attack).empty()) {
+    absl::StatusOr<ClientSecurity> flags = SecurityFromFlags();
+    if (!flags.ok()) return Usage(std::string(flags.status().message()));
+    security = *std::move(flags);
+  }
+  Client client(server, security);
   if (!absl::GetFlag(FLAGS_attack).empty()) {
     if (int rc = PrepareOneCommand(client); rc != 0) return rc;
   }

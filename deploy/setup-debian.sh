@@ -11,7 +11,7 @@ PACKAGES=(
   libgrpc++-dev protobuf-compiler-grpc protobuf-compiler libprotobuf-dev
   python3 python3-grpcio python3-protobuf python3-yaml
   # Storage, parsing, utilities.
-  librocksdb-dev libyaml-cpp-dev libabsl-dev libsimdjson-dev libssl-dev
+  librocksdb-dev libyaml-cpp-dev libabsl-dev libsimdjson-dev libssl-dev openssl
   # Tests.
   libgtest-dev libgmock-dev
   # Headless browser for the HTML report test (tests/chromium).

@@ -1,45 +1,102 @@
 // covd: the cov gRPC server.
 //
 //   covd --db /var/lib/cov --listen 127.0.0.1:8470
+//   covd --db /var/lib/cov --listen 0.0.0.0:8470 --tls_cert server.pem
+//        --tls_key server.key --tokens /etc/cov/tokens --ingest_root /srv/cov
 //
 // Listens on loopback unless told otherwise, serves cov.v1.CovService, the
 // standard grpc.health.v1 health service and server reflection, and stops
 // cleanly on SIGTERM or SIGINT (in-flight RPCs get a grace period).
+//
+// Security (server/auth): --tokens turns on bearer-token authentication with
+// roles (health and reflection stay open); --tls_cert/--tls_key serve TLS,
+// --tls_client_ca requires client certificates signed by that CA; a
+// non-loopback --listen needs TLS and tokens unless --insecure is given;
+// --ingest_root confines the server-side paths of ingest RPCs.
 #include <signal.h>
 
 #include <chrono>
 #include <cstdio>
 #include <fstream>
+#include <iostream>
+#include <iterator>
 #include <memory>
+#include <optional>
 #include <string>
 #include <thread>
+#include <vector>
 
 #include "absl/flags/flag.h"
 #include "absl/flags/parse.h"
 #include "absl/flags/usage.h"
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
+#include "absl/strings/str_join.h"
 #include "grpcpp/ext/proto_server_reflection_plugin.h"
 #include "grpcpp/health_check_service_interface.h"
 #include "grpcpp/server.h"
 #include "grpcpp/server_builder.h"
+#include "server/auth/authorizing_service.h"
+#include "server/auth/path_policy.h"
+#include "server/auth/server_security.h"
+#include "server/auth/token_store.h"
 #include "server/service/cov_service.h"
 #include "server/store/rocksdb_store.h"
 
-ABSL_FLAG(std::string, db, "", "Store directory (created when missing). Required.");
+ABSL_FLAG(std::string, db, "",
+          "Store directory (created when missing). Required.");
 ABSL_FLAG(std::string, listen, "127.0.0.1:8470",
           "Address to listen on, host:port. Port 0 picks a free port. "
-          "Default: loopback only.");
-ABSL_FLAG(std::string, port_file, "",
-          "Write the bound port to this file once serving (for scripts/tests).");
-ABSL_FLAG(int, max_message_mb, 512,
-          "Largest request/response in MiB (bundles are sent whole).");
+          "Default: loopback only. A non-loopback address needs --tls_cert/"
+          "--tls_key and --tokens, or --insecure.");
+ABSL_FLAG(
+    std::string, port_file, "",
+    "Write the bound port to this file once serving (for scripts/tests).");
+ABSL_FLAG(int, max_message_mb, 256,
+          "Largest request/response in MiB (bundles are sent whole); a larger "
+          "request is refused with RESOURCE_EXHAUSTED. Default 256.");
+ABSL_FLAG(std::string, tls_cert, "",
+          "PEM certificate chain: serve TLS (with --tls_key).");
+ABSL_FLAG(std::string, tls_key, "", "PEM private key of --tls_cert.");
+ABSL_FLAG(std::string, tls_client_ca, "",
+          "PEM CA bundle: require client certificates signed by it (mutual "
+          "TLS). Needs --tls_cert/--tls_key.");
+ABSL_FLAG(std::string, tokens, "",
+          "Token file: lines `<role> <sha256 hex of the token> <name>` with "
+          "role read, write or admin; # starts a comment. Clients send "
+          "`authorization: Bearer <token>`. Unset: no authentication "
+          "(loopback development mode).");
+ABSL_FLAG(bool, hash_token, false,
+          "Read a token from stdin (one trailing newline is dropped), print "
+          "its SHA-256 for the --tokens file, and exit.");
+ABSL_FLAG(bool, insecure, false,
+          "Allow a non-loopback --listen without TLS and tokens.");
+ABSL_FLAG(std::vector<std::string>, ingest_root, {},
+          "Comma-separated folders: server-side paths of IngestAttack, "
+          "IngestRules and IngestLibrary must resolve (symlinks and .. "
+          "followed) inside one of them and name a regular file or folder, "
+          "else PERMISSION_DENIED. Unset: any path the server can read.");
 
 namespace {
 
-bool IsLoopback(const std::string& addr) {
-  return absl::StartsWith(addr, "127.") || absl::StartsWith(addr, "localhost:") ||
-         absl::StartsWith(addr, "[::1]:") || absl::StartsWith(addr, "unix:");
+// covd --hash_token: the SHA-256 of stdin for a --tokens line.
+int HashToken() {
+  std::string token((std::istreambuf_iterator<char>(std::cin)),
+                    std::istreambuf_iterator<char>());
+  if (absl::EndsWith(token, "\n")) token.pop_back();
+  if (absl::EndsWith(token, "\r")) token.pop_back();
+  if (token.empty()) {
+    std::fprintf(stderr, "covd: --hash_token: no token on stdin\n");
+    return 2;
+  }
+  if (token.size() < 16) {
+    std::fprintf(stderr,
+                 "covd: warning: a %zu-character token is easy to guess; "
+                 "use e.g. `openssl rand -hex 32`\n",
+                 token.size());
+  }
+  std::printf("%s\n", cov::server::auth::Sha256Hex(token).c_str());
+  return 0;
 }
 
 }  // namespace
@@ -50,19 +107,67 @@ int main(int argc, char** argv) {
       "Serves cov.v1.CovService, grpc.health.v1.Health and server "
       "reflection. Stops on SIGTERM/SIGINT.");
   absl::ParseCommandLine(argc, argv);
+  if (absl::GetFlag(FLAGS_hash_token)) return HashToken();
   const std::string db = absl::GetFlag(FLAGS_db);
   if (db.empty()) {
     std::fprintf(stderr, "covd: --db DIR is required (see covd --help)\n");
     return 2;
   }
-  const std::string listen = absl::GetFlag(FLAGS_listen);
-
-  // Block the stop signals in every thread; one thread waits for them.
+  // Block the stop signals in every thread; one thread waits for them. This
+  // comes before any gRPC call: gRPC starts threads that would inherit an
+  // unblocked mask (and SIGTERM would kill the process).
   sigset_t stop_signals;
   sigemptyset(&stop_signals);
   sigaddset(&stop_signals, SIGTERM);
   sigaddset(&stop_signals, SIGINT);
   pthread_sigmask(SIG_BLOCK, &stop_signals, nullptr);
+
+  const std::string listen = absl::GetFlag(FLAGS_listen);
+  const int max_mb = absl::GetFlag(FLAGS_max_message_mb);
+  if (max_mb < 1 || max_mb > 2047) {
+    std::fprintf(stderr, "covd: --max_message_mb must be 1..2047\n");
+    return 2;
+  }
+
+  // Security settings are all checked before the store is opened.
+  namespace auth = cov::server::auth;
+  auth::TlsFiles tls{absl::GetFlag(FLAGS_tls_cert),
+                     absl::GetFlag(FLAGS_tls_key),
+                     absl::GetFlag(FLAGS_tls_client_ca)};
+  auto credentials = auth::MakeServerCredentials(tls);
+  if (!credentials.ok()) {
+    std::fprintf(stderr, "covd: %s\n",
+                 std::string(credentials.status().message()).c_str());
+    return 2;
+  }
+  const bool tls_on = !tls.cert.empty();
+  std::optional<auth::TokenStore> tokens;
+  if (!absl::GetFlag(FLAGS_tokens).empty()) {
+    auto loaded = auth::TokenStore::Load(absl::GetFlag(FLAGS_tokens));
+    if (!loaded.ok()) {
+      std::fprintf(stderr, "covd: --tokens: %s\n",
+                   std::string(loaded.status().message()).c_str());
+      return 2;
+    }
+    tokens = *std::move(loaded);
+  }
+  if (absl::Status exposed = auth::CheckExposure(
+          listen, tls_on, tokens.has_value(), absl::GetFlag(FLAGS_insecure));
+      !exposed.ok()) {
+    std::fprintf(stderr, "covd: %s\n", std::string(exposed.message()).c_str());
+    return 2;
+  }
+  std::vector<std::string> roots;
+  for (const std::string& r : absl::GetFlag(FLAGS_ingest_root)) {
+    if (!r.empty()) roots.push_back(r);
+  }
+  auto path_policy = auth::PathPolicy::Create(roots);
+  if (!path_policy.ok()) {
+    std::fprintf(stderr, "covd: --ingest_root: %s\n",
+                 std::string(path_policy.status().message()).c_str());
+    return 2;
+  }
+  auth::SetServerPathPolicy(&*path_policy);
 
   auto t0 = std::chrono::steady_clock::now();
   auto store = cov::server::store::RocksDbStore::Open(db);
@@ -70,20 +175,22 @@ int main(int argc, char** argv) {
     std::fprintf(stderr, "covd: %s\n", store.status().ToString().c_str());
     return 1;
   }
-  cov::server::service::CovServiceImpl service(store->get());
+  cov::server::service::CovServiceImpl impl(store->get());
+  auth::AuthorizingCovService service(&impl, tokens ? &*tokens : nullptr);
 
   grpc::EnableDefaultHealthCheckService(true);
   grpc::reflection::InitProtoReflectionServerBuilderPlugin();
   grpc::ServerBuilder builder;
   int port = 0;
-  builder.AddListeningPort(listen, grpc::InsecureServerCredentials(), &port);
-  const int max_bytes = absl::GetFlag(FLAGS_max_message_mb) * 1024 * 1024;
+  builder.AddListeningPort(listen, *credentials, &port);
+  const int max_bytes = max_mb * 1024 * 1024;
   builder.SetMaxReceiveMessageSize(max_bytes);
   builder.SetMaxSendMessageSize(max_bytes);
   builder.RegisterService(&service);
   std::unique_ptr<grpc::Server> server = builder.BuildAndStart();
   if (server == nullptr || port == 0) {
-    std::fprintf(stderr, "covd: cannot listen on %s\n", listen.c_str());
+    std::fprintf(stderr, "covd: cannot listen on %s%s\n", listen.c_str(),
+                 tls_on ? " (or the TLS certificate/key are unusable)" : "");
     return 1;
   }
   server->GetHealthCheckService()->SetServingStatus(true);
@@ -91,9 +198,25 @@ int main(int argc, char** argv) {
                   std::chrono::steady_clock::now() - t0)
                   .count();
   std::string host = listen.substr(0, listen.rfind(':'));
-  std::fprintf(stderr, "covd: serving %s on %s:%d (ready in %.0f ms)%s\n",
-               db.c_str(), host.c_str(), port, ms,
-               IsLoopback(listen) ? "" : " WARNING: not loopback");
+  const bool loopback = auth::IsLoopbackAddress(listen);
+  std::fprintf(
+      stderr, "covd: serving %s on %s:%d (ready in %.0f ms)%s\n", db.c_str(),
+      host.c_str(), port, ms,
+      loopback || (tls_on && tokens) ? "" : " WARNING: --insecure exposure");
+  std::string tls_text = !tls_on ? "off"
+                         : tls.client_ca.empty()
+                             ? "on"
+                             : "on (client certificates required)";
+  std::string auth_text =
+      tokens ? absl::StrCat("on (", tokens->Count(auth::Role::kRead), " read, ",
+                            tokens->Count(auth::Role::kWrite), " write, ",
+                            tokens->Count(auth::Role::kAdmin), " admin tokens)")
+             : "off (no --tokens)";
+  std::string roots_text = roots.empty()
+                               ? "unrestricted (no --ingest_root)"
+                               : absl::StrJoin(path_policy->roots(), ",");
+  std::fprintf(stderr, "covd: tls %s; auth %s; ingest roots %s\n",
+               tls_text.c_str(), auth_text.c_str(), roots_text.c_str());
   if (!absl::GetFlag(FLAGS_port_file).empty()) {
     std::string tmp = absl::GetFlag(FLAGS_port_file) + ".tmp";
     std::ofstream(tmp) << port << "\n";

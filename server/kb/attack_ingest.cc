@@ -10,6 +10,7 @@
 #include "absl/time/clock.h"
 #include "absl/time/time.h"
 #include "ingest/attack/stix_bundle.h"
+#include "server/auth/path_policy.h"
 
 namespace cov::server::kb {
 namespace {
@@ -62,6 +63,10 @@ absl::StatusOr<cov::v1::IngestAttackResponse> IngestAttack(
   absl::string_view bytes;
   std::string file_name = request.file_name();
   if (request.has_path()) {
+    // covd --ingest_root confines server-side paths.
+    if (absl::Status s = auth::CheckServerPath(request.path()); !s.ok()) {
+      return s;
+    }
     size_t size = 0;
     absl::StatusOr<std::string> read = ReadFilePadded(request.path(), &size);
     if (!read.ok()) return read.status();

@@ -15,6 +15,7 @@
 #include "ingest/atomics/atomics_parser.h"
 #include "ingest/base/diagnostics.h"
 #include "ingest/ctid/ctid_parser.h"
+#include "server/auth/path_policy.h"
 
 namespace cov::server::library {
 namespace {
@@ -39,6 +40,10 @@ absl::StatusOr<cov::v1::IngestLibraryResponse> IngestLibrary(
   if (kind != "atomics" && kind != "plans") {
     return absl::InvalidArgumentError(absl::StrCat(
         "library kind must be atomics or plans, not '", kind, "'"));
+  }
+  // covd --ingest_root confines server-side paths.
+  if (absl::Status s = auth::CheckServerPath(request.path()); !s.ok()) {
+    return s;
   }
   std::error_code ec;
   fs::path root = fs::canonical(request.path(), ec);

@@ -24,6 +24,7 @@
 #include "absl/time/time.h"
 #include "ingest/base/diagnostics.h"
 #include "ingest/registry/parsers.h"
+#include "server/auth/path_policy.h"
 
 namespace cov::server::rules {
 namespace {
@@ -182,6 +183,10 @@ absl::StatusOr<cov::v1::IngestRulesResponse> IngestRules(
   }
   if (request.path().empty()) {
     return absl::InvalidArgumentError("IngestRules needs a path");
+  }
+  // covd --ingest_root confines server-side paths.
+  if (absl::Status s = auth::CheckServerPath(request.path()); !s.ok()) {
+    return s;
   }
   std::error_code ec;
   fs::path root = fs::canonical(request.path(), ec);

@@ -14,9 +14,13 @@ into the proto3 JSON mapping (lowerCamelCase keys, defaults included), the
 same shape `cov --format json` prints. Failed requests raise CovError with the
 gRPC status code name ("NOT_FOUND", ...) and the server's message.
 
-The address defaults to $COV_SERVER, else 127.0.0.1:8470.
+The address defaults to $COV_SERVER, else 127.0.0.1:8470. Against a covd with
+--tokens, pass token= or token_file= (else $COV_TOKEN is used); against a covd
+with TLS, pass tls_ca= (and cert=/key= when it requires client certificates).
+Every call has a deadline (timeout=, default 60 s).
 """
 
+import collections
 import os
 
 import grpc
@@ -40,7 +44,7 @@ FORMATS = {
 DEFAULT_SERVER = "127.0.0.1:8470"
 _MAX_MESSAGE = 512 * 1024 * 1024
 
-__all__ = ["Client", "CovError", "DEFAULT_SERVER"]
+__all__ = ["Client", "CovError", "DEFAULT_SERVER", "credentials"]
 
 
 class CovError(Exception):
@@ -52,20 +56,89 @@ class CovError(Exception):
         self.message = message
 
 
+def _read_bytes(path):
+    with open(path, "rb") as f:
+        return f.read()
+
+
+def credentials(token=None, token_file=None, tls_ca=None, cert=None, key=None):
+    """(bearer token or None, grpc.ChannelCredentials or None) for a Client.
+
+    The token is `token`, else the stripped contents of `token_file`, else
+    $COV_TOKEN. TLS is used when `tls_ca` (PEM file of the CA that signed
+    covd's certificate) or `cert`/`key` (PEM client certificate and key, for
+    a covd with --tls_client_ca) are given. Raises ValueError on bad input.
+    """
+    if token and token_file:
+        raise ValueError("give token or token_file, not both")
+    if not token and token_file:
+        with open(token_file, encoding="ascii") as f:
+            token = f.read().strip()
+        if not token:
+            raise ValueError(f"token file {token_file} is empty")
+    if not token:
+        token = os.environ.get("COV_TOKEN", "").strip() or None
+    if token and not all(0x21 <= ord(c) <= 0x7E for c in token):
+        raise ValueError("the token must be printable ASCII without spaces")
+    if bool(cert) != bool(key):
+        raise ValueError("cert and key go together")
+    creds = None
+    if tls_ca or cert:
+        creds = grpc.ssl_channel_credentials(
+            root_certificates=_read_bytes(tls_ca) if tls_ca else None,
+            private_key=_read_bytes(key) if key else None,
+            certificate_chain=_read_bytes(cert) if cert else None,
+        )
+    return token, creds
+
+
+class _CallDetails(
+        collections.namedtuple(
+            "_CallDetails",
+            ("method", "timeout", "metadata", "credentials", "wait_for_ready",
+             "compression")),
+        grpc.ClientCallDetails):
+    pass
+
+
+class _BearerInterceptor(grpc.UnaryUnaryClientInterceptor):
+    """Adds `authorization: Bearer <token>` to every call."""
+
+    def __init__(self, token):
+        self._md = ("authorization", "Bearer " + token)
+
+    def intercept_unary_unary(self, continuation, details, request):
+        details = _CallDetails(
+            details.method, details.timeout,
+            list(details.metadata or []) + [self._md], details.credentials,
+            getattr(details, "wait_for_ready", None),
+            getattr(details, "compression", None))
+        return continuation(details, request)
+
+
 class Client:
     """Connection to one covd. Thread-safe (gRPC channels are)."""
 
-    def __init__(self, address=None, timeout=60.0):
+    def __init__(self, address=None, timeout=60.0, token=None, token_file=None,
+                 tls_ca=None, cert=None, key=None, tls_server_name=None):
         self.address = address or os.environ.get("COV_SERVER") or DEFAULT_SERVER
-        self.timeout = timeout
-        self._channel = grpc.insecure_channel(
-            self.address,
-            options=[
-                ("grpc.max_receive_message_length", _MAX_MESSAGE),
-                ("grpc.max_send_message_length", _MAX_MESSAGE),
-            ],
-        )
-        self._stub = cov_pb2_grpc.CovServiceStub(self._channel)
+        # Every RPC gets a deadline; None or 0 would mean none.
+        self.timeout = timeout if timeout else 60.0
+        bearer, creds = credentials(token, token_file, tls_ca, cert, key)
+        options = [
+            ("grpc.max_receive_message_length", _MAX_MESSAGE),
+            ("grpc.max_send_message_length", _MAX_MESSAGE),
+        ]
+        if tls_server_name:
+            options.append(("grpc.ssl_target_name_override", tls_server_name))
+        if creds is not None:
+            self._channel = grpc.secure_channel(self.address, creds, options=options)
+        else:
+            self._channel = grpc.insecure_channel(self.address, options=options)
+        channel = self._channel
+        if bearer:
+            channel = grpc.intercept_channel(channel, _BearerInterceptor(bearer))
+        self._stub = cov_pb2_grpc.CovServiceStub(channel)
 
     def close(self):
         self._channel.close()
