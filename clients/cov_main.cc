@@ -858,6 +858,8 @@ int CmdCoverage(Client& client) {
   if (!CoverageOptionsFromFlags(req.mutable_options())) return 1;
   req.set_by(absl::GetFlag(FLAGS_by));
   req.set_rules_per_technique(absl::GetFlag(FLAGS_rules_per_technique));
+  // The table needs totals only, unless it lists techniques.
+  req.set_summary(!JsonOutput() && absl::GetFlag(FLAGS_by) != "technique");
   grpc::ClientContext ctx;
   client.Prepare(&ctx);
   cov::v1::CoverageResponse resp;

@@ -80,6 +80,7 @@ Evaluation Evaluate(const KnowledgeBase& kb, const RuleIndex& rules,
     TechState s;
     s.technique = &t;
     s.potential = InReach(t, q.profile);
+    bool all_tactics = false;  // every tactic already inserted
     for (int r : rules.RulesFor(t.id())) {
       if (!ev.counting[r]) continue;
       s.direct = true;
@@ -94,8 +95,9 @@ Evaluation Evaluate(const KnowledgeBase& kb, const RuleIndex& rules,
           }
         }
       }
-      if (!applied) {
+      if (!applied && !all_tactics) {
         for (const auto& tac : t.tactics()) s.covered_tactics.insert(tac);
+        all_tactics = true;
       }
     }
     if (q.min_evidence == "validated" &&
@@ -129,11 +131,6 @@ Evaluation Evaluate(const KnowledgeBase& kb, const RuleIndex& rules,
 
 bool Covered(const TechState& s) { return s.direct || s.rollup; }
 
-int UserCount(const cov::v1::Technique& t) {
-  absl::flat_hash_set<std::string> ids;
-  for (const auto& p : t.procedures()) ids.insert(p.id());
-  return static_cast<int>(ids.size());
-}
 
 }  // namespace
 
@@ -217,6 +214,19 @@ cov::v1::CoverageResponse ComputeCoverage(const KnowledgeBase& kb,
   int potential = 0, covered = 0;
   for (const TechState& s : ev.states) {
     const cov::v1::Technique& t = *s.technique;
+    if (q.summary) {
+      // Per-tactic totals only: a full reply lists ~700 techniques
+      // (555 KB); the summary is under 1 KB.
+      if (!s.potential) continue;
+      ++potential;
+      covered += Covered(s);
+      for (const auto& tac : t.tactics()) {
+        auto& pc = per_tactic[tac];
+        ++pc.first;
+        pc.second += s.covered_tactics.contains(tac);
+      }
+      continue;
+    }
     cov::v1::TechniqueCoverage* tc = out.add_techniques();
     tc->set_technique_id(t.id());
     tc->set_name(t.name());
@@ -230,10 +240,9 @@ cov::v1::CoverageResponse ComputeCoverage(const KnowledgeBase& kb,
                          : (s.rules.empty() && !s.rollup ? "" : "claimed"));
     *tc->mutable_data_components() = t.data_components();
     *tc->mutable_platforms() = t.platforms();
-    tc->set_user_count(UserCount(t));
-    for (const auto& p : t.procedures()) {
-      if (p.kind() == "group") tc->add_used_by(absl::StrCat(p.id(), " ", p.name()));
-    }
+    const size_t ti = kb.IndexOf(&t);
+    tc->set_user_count(kb.UserCount(ti));
+    for (const auto& u : kb.UsedBy(ti)) tc->add_used_by(u);
     for (size_t i = 0; i < s.rules.size() &&
                        (limit < 0 || static_cast<int>(i) < limit);
          ++i) {
@@ -367,7 +376,7 @@ absl::StatusOr<cov::v1::GapsResponse> ComputeGaps(const KnowledgeBase& kb,
     }
     double score;
     if (ranking_ids.empty()) {
-      score = UserCount(*s.technique);
+      score = kb.UserCount(kb.IndexOf(s.technique));
     } else {
       absl::flat_hash_set<std::string> users;
       for (const auto& p : s.technique->procedures()) {

@@ -68,6 +68,8 @@ struct CoverageQuery {
   std::string by;
   // Rules listed per technique: 0 -> 20, negative -> all.
   int rules_per_technique = 0;
+  // Totals only: no per-technique list in the response.
+  bool summary = false;
   // Recorded validation results; null: every covered technique is
   // "claimed". Not owned.
   const EvidenceIndex* evidence = nullptr;

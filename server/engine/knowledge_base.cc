@@ -3,7 +3,9 @@
 #include <algorithm>
 #include <utility>
 
+#include "absl/container/flat_hash_set.h"
 #include "absl/strings/ascii.h"
+#include "absl/strings/str_cat.h"
 
 namespace cov::server::engine {
 
@@ -26,6 +28,18 @@ KnowledgeBase::KnowledgeBase(std::string release_key, cov::v1::Release release,
             [](const auto& a, const auto& b) { return a.id() < b.id(); });
   for (size_t i = 0; i < techniques_.size(); ++i) {
     technique_index_[absl::AsciiStrToUpper(techniques_[i].id())] = i;
+  }
+  user_counts_.resize(techniques_.size());
+  used_by_.resize(techniques_.size());
+  for (size_t i = 0; i < techniques_.size(); ++i) {
+    absl::flat_hash_set<std::string> ids;
+    for (const auto& p : techniques_[i].procedures()) {
+      ids.insert(p.id());
+      if (p.kind() == "group") {
+        used_by_[i].push_back(absl::StrCat(p.id(), " ", p.name()));
+      }
+    }
+    user_counts_[i] = static_cast<int>(ids.size());
   }
   for (size_t i = 0; i < tactics_.size(); ++i) {
     tactic_index_[absl::AsciiStrToLower(tactics_[i].shortname())] = i;

@@ -45,6 +45,18 @@ class KnowledgeBase {
     return mitigations_;
   }
 
+  // Per technique (parallel to techniques()): distinct groups, software and
+  // campaigns using it, and its groups as "G0007 APT28". Release constants,
+  // computed once here rather than on every coverage query.
+  int UserCount(size_t technique) const { return user_counts_[technique]; }
+  const std::vector<std::string>& UsedBy(size_t technique) const {
+    return used_by_[technique];
+  }
+  // Index of `t` in techniques() (t must point into it).
+  size_t IndexOf(const cov::v1::Technique* t) const {
+    return static_cast<size_t>(t - techniques_.data());
+  }
+
   // By ID, case-insensitive. nullptr when absent.
   const cov::v1::Technique* FindTechnique(absl::string_view id) const;
   // By ID, name or alias, case-insensitive; active actors win over revoked
@@ -61,6 +73,8 @@ class KnowledgeBase {
   std::vector<cov::v1::Actor> actors_;
   std::vector<cov::v1::DataComponent> components_;
   std::vector<cov::v1::MitigationRef> mitigations_;
+  std::vector<int> user_counts_;
+  std::vector<std::vector<std::string>> used_by_;
   absl::flat_hash_map<std::string, size_t> technique_index_;
   absl::flat_hash_map<std::string, size_t> actor_index_;
   absl::flat_hash_map<std::string, size_t> tactic_index_;

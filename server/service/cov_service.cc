@@ -111,7 +111,29 @@ grpc::ServerUnaryReactor* CovServiceImpl::GetCoverage(
   if (!qc.ok()) return Finish(ctx, qc.status());
   qc->query.by = by;
   qc->query.rules_per_technique = request->rules_per_technique();
-  *response = engine::ComputeCoverage(*qc->kb, *qc->rules, qc->query);
+  qc->query.summary = request->summary();
+  // Answers depend only on (release model, rule index, evidence, request):
+  // identical requests between two ingests are served from a small cache.
+  std::string key = absl::StrCat(
+      absl::Hex(reinterpret_cast<uintptr_t>(qc->kb.get())), "/",
+      absl::Hex(reinterpret_cast<uintptr_t>(qc->rules.get())), "/",
+      absl::Hex(reinterpret_cast<uintptr_t>(qc->evidence.get())), "/",
+      request->SerializeAsString());
+  {
+    absl::MutexLock lock(&answer_mu_);
+    auto it = answers_.find(key);
+    if (it != answers_.end()) {
+      *response = *it->second.response;
+      return Finish(ctx, absl::OkStatus());
+    }
+  }
+  auto computed = std::make_shared<cov::v1::CoverageResponse>(
+      engine::ComputeCoverage(*qc->kb, *qc->rules, qc->query));
+  *response = *computed;
+  absl::MutexLock lock(&answer_mu_);
+  if (answers_.size() >= 64) answers_.clear();
+  // The entry keeps the models alive, so their addresses stay unique.
+  answers_[key] = CachedAnswer{qc->kb, qc->rules, qc->evidence, computed};
   return Finish(ctx, absl::OkStatus());
 }
 

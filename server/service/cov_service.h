@@ -149,6 +149,17 @@ class CovServiceImpl final : public cov::v1::CovService::CallbackService {
   int64_t evidence_generation_ ABSL_GUARDED_BY(evidence_mu_) = -1;
   std::shared_ptr<const engine::EvidenceIndex> evidence_
       ABSL_GUARDED_BY(evidence_mu_);
+  // Recent coverage answers (see GetCoverage).
+  struct CachedAnswer {
+    std::shared_ptr<const engine::KnowledgeBase> kb;
+    std::shared_ptr<const engine::RuleIndex> rules;
+    std::shared_ptr<const engine::EvidenceIndex> evidence;
+    std::shared_ptr<const cov::v1::CoverageResponse> response;
+  };
+  absl::Mutex answer_mu_;
+  absl::flat_hash_map<std::string, CachedAnswer> answers_
+      ABSL_GUARDED_BY(answer_mu_);
+
   // Serialises read-modify-write of experiment records.
   absl::Mutex experiment_mu_;
 

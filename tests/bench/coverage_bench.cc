@@ -579,6 +579,10 @@ int main(int argc, char** argv) {
   // Requests.
   cov::v1::CoverageRequest cov_all;
   cov_all.set_by("tactic");
+  // Coverage by tactic as `cov coverage` asks for it: totals per tactic,
+  // no technique list (CoverageRequest.summary). The second load pass below
+  // measures full responses.
+  cov_all.set_summary(true);
   cov::v1::CoverageRequest cov_net = cov_all;
   cov_net.mutable_options()->set_profile_yaml(profile_yaml);
   cov_net.mutable_options()->set_profile_file_name("network-sensors.yaml");
@@ -732,6 +736,7 @@ int main(int argc, char** argv) {
   LoadResult trimmed;
   if (trimmed_s > 0) {
     cov::v1::CoverageRequest req = cov_all;
+    req.set_summary(false);  // full technique list, 1 rule per technique
     req.set_rules_per_technique(1);
     double covd_cpu0 = CpuSeconds(covd.pid());
     double self_cpu0 = SelfCpuSeconds();

@@ -298,12 +298,15 @@ class Client:
 
     def coverage(self, profile=None, by="tactic", rollup=False, tactic_context=False,
                  include_disabled=False, rules_per_technique=0,
-                 attack_version=None, domain=None):
-        """Per-tactic and per-technique coverage (GetCoverage)."""
+                 attack_version=None, domain=None, summary=False, evidence=""):
+        """Per-tactic and per-technique coverage (GetCoverage); summary=True
+        returns the per-tactic totals only; evidence="validated" counts only
+        proven detections."""
+        opts = self._options(profile, rollup, tactic_context, include_disabled)
+        opts.evidence = evidence
         return self._call(self._stub.GetCoverage, coverage_pb2.CoverageRequest(
-            release=self._release(attack_version, domain),
-            options=self._options(profile, rollup, tactic_context, include_disabled),
-            by=by, rules_per_technique=rules_per_technique))
+            release=self._release(attack_version, domain), options=opts,
+            by=by, rules_per_technique=rules_per_technique, summary=summary))
 
     def layer(self, kind="coverage", fmt="json", profile=None, rollup=False,
               tactic_context=False, include_unreachable=False, name="",
