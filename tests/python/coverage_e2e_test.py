@@ -84,6 +84,16 @@ class CoverageEndToEndTest(unittest.TestCase):
         self.assertEqual(got, expected)
         self.assertEqual(got["T1197"], 16)
 
+    def test_summary_has_the_same_totals_without_techniques(self):
+        full = self.c.coverage(NETWORK_PROFILE)
+        summary = self.c.coverage(NETWORK_PROFILE, summary=True)
+        self.assertEqual(len(summary.techniques), 0)
+        self.assertEqual(list(summary.tactics), list(full.tactics))
+        self.assertEqual((summary.potential, summary.covered), (full.potential, full.covered))
+        # Served twice (cache): identical.
+        self.assertEqual(self.c.coverage(NETWORK_PROFILE, summary=True), summary)
+        self.assertLess(summary.ByteSize(), 2000)
+
     def test_rollup_never_lowers_coverage(self):
         plain = self.c.coverage()
         rolled = self.c.coverage(rollup=True)
