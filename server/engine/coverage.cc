@@ -29,7 +29,7 @@ struct TechState {
   bool potential = false;
   bool direct = false;  // a counting rule names it
   bool rollup = false;  // covered only through a sub-technique
-  absl::flat_hash_set<std::string> covered_tactics;
+  uint32_t covered_tactics = 0;  // bits as KnowledgeBase::TacticMask
   std::vector<int> rules;  // counting rules naming it directly
 };
 
@@ -52,17 +52,15 @@ bool RuleCounts(const RuleFacts& r, const CoverageQuery& q) {
   return true;
 }
 
-bool InReach(const cov::v1::Technique& t, const ResolvedProfile& p) {
+bool InReach(const KnowledgeBase& kb, size_t ti, const ResolvedProfile& p) {
   if (!p.platforms.empty()) {
     bool any = false;
-    for (const auto& pl : t.platforms()) {
-      any |= p.platforms.contains(absl::AsciiStrToLower(pl));
-    }
+    for (const auto& pl : kb.LowerPlatforms(ti)) any |= p.platforms.contains(pl);
     if (!any) return false;
   }
   if (p.components.empty()) return true;
-  for (const auto& c : t.data_components()) {
-    if (p.components.contains(absl::AsciiStrToLower(c))) return true;
+  for (const auto& c : kb.LowerComponents(ti)) {
+    if (p.components.contains(c)) return true;
   }
   return false;
 }
@@ -79,7 +77,9 @@ Evaluation Evaluate(const KnowledgeBase& kb, const RuleIndex& rules,
     if (!IsActive(t)) continue;
     TechState s;
     s.technique = &t;
-    s.potential = InReach(t, q.profile);
+    const size_t ti = kb.IndexOf(&t);
+    const uint32_t mask = kb.TacticMask(ti);
+    s.potential = InReach(kb, ti, q.profile);
     bool all_tactics = false;  // every tactic already inserted
     for (int r : rules.RulesFor(t.id())) {
       if (!ev.counting[r]) continue;
@@ -88,15 +88,15 @@ Evaluation Evaluate(const KnowledgeBase& kb, const RuleIndex& rules,
       const RuleFacts& rf = rules.rules()[r];
       bool applied = false;
       if (q.tactic_context && !rf.tactics.empty()) {
-        for (const auto& tac : t.tactics()) {
-          if (std::binary_search(rf.tactics.begin(), rf.tactics.end(), tac)) {
-            s.covered_tactics.insert(tac);
-            applied = true;
-          }
+        uint32_t named = 0;
+        for (const auto& tac : rf.tactics) named |= kb.TacticBit(tac);
+        if ((named & mask) != 0) {
+          s.covered_tactics |= named & mask;
+          applied = true;
         }
       }
       if (!applied && !all_tactics) {
-        for (const auto& tac : t.tactics()) s.covered_tactics.insert(tac);
+        s.covered_tactics |= mask;
         all_tactics = true;
       }
     }
@@ -104,7 +104,7 @@ Evaluation Evaluate(const KnowledgeBase& kb, const RuleIndex& rules,
         (q.evidence == nullptr ||
          q.evidence->Tier(t.id(), s.direct, rules) != "validated")) {
       s.direct = false;
-      s.covered_tactics.clear();
+      s.covered_tactics = 0;
     }
     ev.index[t.id()] = static_cast<int>(ev.states.size());
     ev.states.push_back(std::move(s));
@@ -118,11 +118,8 @@ Evaluation Evaluate(const KnowledgeBase& kb, const RuleIndex& rules,
         const TechState& sub = ev.states[it->second];
         if (!sub.direct) continue;
         if (!parent.direct) parent.rollup = true;
-        for (const auto& tac : parent.technique->tactics()) {
-          if (sub.covered_tactics.contains(tac)) {
-            parent.covered_tactics.insert(tac);
-          }
-        }
+        parent.covered_tactics |=
+            sub.covered_tactics & kb.TacticMask(kb.IndexOf(parent.technique));
       }
     }
   }
@@ -130,6 +127,18 @@ Evaluation Evaluate(const KnowledgeBase& kb, const RuleIndex& rules,
 }
 
 bool Covered(const TechState& s) { return s.direct || s.rollup; }
+
+// Counts a unit in reach under each of its tactics (potential, covered).
+void AddTactics(const KnowledgeBase& kb, const cov::v1::Technique& t,
+                const TechState& s,
+                std::vector<std::pair<int, int>>* per_tactic) {
+  uint32_t mask = kb.TacticMask(kb.IndexOf(&t));
+  for (size_t k = 0; k < per_tactic->size(); ++k) {
+    if ((mask & (1u << k)) == 0) continue;
+    ++(*per_tactic)[k].first;
+    (*per_tactic)[k].second += (s.covered_tactics & (1u << k)) != 0;
+  }
+}
 
 
 }  // namespace
@@ -210,7 +219,9 @@ cov::v1::CoverageResponse ComputeCoverage(const KnowledgeBase& kb,
   const int limit = q.rules_per_technique == 0 ? kDefaultRulesPerTechnique
                                                : q.rules_per_technique;
 
-  std::map<std::string, std::pair<int, int>> per_tactic;  // potential, covered
+  // Per tactic (by kill-chain index): potential, covered.
+  std::vector<std::pair<int, int>> per_tactic(
+      std::min<size_t>(kb.tactics().size(), 32));
   int potential = 0, covered = 0;
   for (const TechState& s : ev.states) {
     const cov::v1::Technique& t = *s.technique;
@@ -220,11 +231,7 @@ cov::v1::CoverageResponse ComputeCoverage(const KnowledgeBase& kb,
       if (!s.potential) continue;
       ++potential;
       covered += Covered(s);
-      for (const auto& tac : t.tactics()) {
-        auto& pc = per_tactic[tac];
-        ++pc.first;
-        pc.second += s.covered_tactics.contains(tac);
-      }
+      AddTactics(kb, t, s, &per_tactic);
       continue;
     }
     cov::v1::TechniqueCoverage* tc = out.add_techniques();
@@ -256,20 +263,16 @@ cov::v1::CoverageResponse ComputeCoverage(const KnowledgeBase& kb,
     if (!s.potential) continue;
     ++potential;
     covered += Covered(s);
-    for (const auto& tac : t.tactics()) {
-      auto& pc = per_tactic[tac];
-      ++pc.first;
-      pc.second += s.covered_tactics.contains(tac);
-    }
+    AddTactics(kb, t, s, &per_tactic);
   }
-  for (const cov::v1::Tactic& tactic : kb.tactics()) {
+  for (size_t k = 0; k < kb.tactics().size(); ++k) {
+    const cov::v1::Tactic& tactic = kb.tactics()[k];
     cov::v1::TacticCoverage* tc = out.add_tactics();
     tc->set_tactic(tactic.shortname());
     tc->set_tactic_id(tactic.id());
     tc->set_name(tactic.name());
-    auto it = per_tactic.find(tactic.shortname());
-    int p = it == per_tactic.end() ? 0 : it->second.first;
-    int c = it == per_tactic.end() ? 0 : it->second.second;
+    int p = k < per_tactic.size() ? per_tactic[k].first : 0;
+    int c = k < per_tactic.size() ? per_tactic[k].second : 0;
     tc->set_potential(p);
     tc->set_covered(c);
     tc->set_ratio(Ratio(c, p));

@@ -41,6 +41,22 @@ KnowledgeBase::KnowledgeBase(std::string release_key, cov::v1::Release release,
     }
     user_counts_[i] = static_cast<int>(ids.size());
   }
+  tactic_masks_.resize(techniques_.size());
+  lower_components_.resize(techniques_.size());
+  lower_platforms_.resize(techniques_.size());
+  for (size_t i = 0; i < techniques_.size(); ++i) {
+    for (const auto& tac : techniques_[i].tactics()) {
+      for (size_t k = 0; k < tactics_.size() && k < 32; ++k) {
+        if (tactics_[k].shortname() == tac) tactic_masks_[i] |= 1u << k;
+      }
+    }
+    for (const auto& c : techniques_[i].data_components()) {
+      lower_components_[i].push_back(absl::AsciiStrToLower(c));
+    }
+    for (const auto& p : techniques_[i].platforms()) {
+      lower_platforms_[i].push_back(absl::AsciiStrToLower(p));
+    }
+  }
   for (size_t i = 0; i < tactics_.size(); ++i) {
     tactic_index_[absl::AsciiStrToLower(tactics_[i].shortname())] = i;
     tactic_index_[absl::AsciiStrToLower(tactics_[i].id())] = i;
@@ -79,6 +95,13 @@ const cov::v1::Actor* KnowledgeBase::FindActor(absl::string_view query) const {
   auto it = actor_index_.find(
       absl::AsciiStrToLower(absl::StripAsciiWhitespace(query)));
   return it == actor_index_.end() ? nullptr : &actors_[it->second];
+}
+
+uint32_t KnowledgeBase::TacticBit(absl::string_view shortname) const {
+  for (size_t k = 0; k < tactics_.size() && k < 32; ++k) {
+    if (tactics_[k].shortname() == shortname) return 1u << k;
+  }
+  return 0;
 }
 
 const cov::v1::Tactic* KnowledgeBase::FindTactic(

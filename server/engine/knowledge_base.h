@@ -52,6 +52,20 @@ class KnowledgeBase {
   const std::vector<std::string>& UsedBy(size_t technique) const {
     return used_by_[technique];
   }
+  // Per technique: bit i set when it sits under tactics()[i] (at most 32
+  // tactics per domain); lower-case data component names and platforms.
+  uint32_t TacticMask(size_t technique) const {
+    return tactic_masks_[technique];
+  }
+  const std::vector<std::string>& LowerComponents(size_t technique) const {
+    return lower_components_[technique];
+  }
+  const std::vector<std::string>& LowerPlatforms(size_t technique) const {
+    return lower_platforms_[technique];
+  }
+  // Bit of a tactic shortname in TacticMask, or 0 when unknown.
+  uint32_t TacticBit(absl::string_view shortname) const;
+
   // Index of `t` in techniques() (t must point into it).
   size_t IndexOf(const cov::v1::Technique* t) const {
     return static_cast<size_t>(t - techniques_.data());
@@ -74,6 +88,9 @@ class KnowledgeBase {
   std::vector<cov::v1::DataComponent> components_;
   std::vector<cov::v1::MitigationRef> mitigations_;
   std::vector<int> user_counts_;
+  std::vector<uint32_t> tactic_masks_;
+  std::vector<std::vector<std::string>> lower_components_;
+  std::vector<std::vector<std::string>> lower_platforms_;
   std::vector<std::vector<std::string>> used_by_;
   absl::flat_hash_map<std::string, size_t> technique_index_;
   absl::flat_hash_map<std::string, size_t> actor_index_;
