@@ -12,12 +12,14 @@
 #include <filesystem>
 #include <fstream>
 #include <map>
+#include <optional>
 #include <thread>
 #include <utility>
 #include <vector>
 
 #include "absl/container/flat_hash_map.h"
 #include "absl/strings/ascii.h"
+#include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
 #include "absl/time/clock.h"
@@ -93,6 +95,8 @@ absl::StatusOr<std::vector<FoundFile>> Walk(const fs::path& root,
     return absl::UnavailableError(
         absl::StrCat("cannot list ", root.string(), ": ", ec.message()));
   }
+  const size_t prefix_len =
+      root.native().size() + (root.native().back() == '/' ? 0 : 1);
   for (; it != fs::recursive_directory_iterator(); it.increment(ec)) {
     if (ec) break;
     const fs::directory_entry& e = *it;
@@ -111,8 +115,11 @@ absl::StatusOr<std::vector<FoundFile>> Walk(const fs::path& root,
       continue;
     }
     if (!e.is_regular_file(ec)) continue;  // devices, fifos, sockets
-    std::string rel = fs::relative(e.path(), root, ec).generic_string();
-    if (ec || !parser.Accepts(rel)) continue;
+    // The iterator yields root/<rel>; strip the prefix instead of
+    // fs::relative, which canonicalises both paths (realpath per file).
+    const std::string& full = e.path().native();
+    std::string rel = full.size() > prefix_len ? full.substr(prefix_len) : "";
+    if (rel.empty() || !parser.Accepts(rel)) continue;
     add(e.path(), rel);
   }
   if (ec) {
@@ -138,10 +145,59 @@ absl::string_view DuplicateCode(cov::v1::RuleFormat format) {
 
 }  // namespace
 
+namespace {
+bool IsSha(absl::string_view s) {
+  if (s.size() != 40) return false;
+  for (char c : s) {
+    if (!absl::ascii_isxdigit(c)) return false;
+  }
+  return true;
+}
+std::string FirstLine(const fs::path& p) {
+  std::ifstream in(p);
+  std::string line;
+  std::getline(in, line);
+  return std::string(absl::StripAsciiWhitespace(line));
+}
+// HEAD's commit read from the files of the .git folder above `dir`;
+// nullopt when the layout needs git itself (worktrees, odd refs); "" when
+// there is no .git at all.
+std::optional<std::string> ReadHead(fs::path dir) {
+  std::error_code ec;
+  for (;;) {
+    fs::path git = dir / ".git";
+    if (fs::is_directory(git, ec)) {
+      std::string head = FirstLine(git / "HEAD");
+      if (IsSha(head)) return head;
+      if (!absl::StartsWith(head, "ref: ")) return std::nullopt;
+      std::string ref = head.substr(5);
+      std::string loose = FirstLine(git / ref);
+      if (IsSha(loose)) return loose;
+      std::ifstream packed(git / "packed-refs");
+      std::string line;
+      while (std::getline(packed, line)) {
+        if (line.size() > 41 && line[40] == ' ' &&
+            absl::StripAsciiWhitespace(line.substr(41)) == ref &&
+            IsSha(line.substr(0, 40))) {
+          return line.substr(0, 40);
+        }
+      }
+      return std::nullopt;
+    }
+    if (fs::exists(git, ec)) return std::nullopt;  // a worktree's .git file
+    if (!dir.has_parent_path() || dir.parent_path() == dir) return "";
+    dir = dir.parent_path();
+  }
+}
+}  // namespace
+
 std::string GitCommit(const std::string& path) {
   std::error_code ec;
   fs::path dir = fs::is_directory(path, ec) ? fs::path(path)
                                             : fs::path(path).parent_path();
+  if (std::optional<std::string> head = ReadHead(fs::absolute(dir, ec))) {
+    return *head;
+  }
   int fds[2];
   if (pipe(fds) != 0) return "";
   pid_t pid = fork();
