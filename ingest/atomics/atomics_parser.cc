@@ -1,5 +1,7 @@
 #include "ingest/atomics/atomics_parser.h"
 
+#include "ingest/base/utf8.h"
+
 #include <algorithm>
 #include <set>
 #include <string>
@@ -368,6 +370,10 @@ absl::StatusOr<AtomicsFile> ParseAtomics(absl::string_view yaml,
                                                    ":", e.mark.column + 1,
                                                    ": invalid YAML: ", e.msg));
   }
+  // yaml-cpp decodes escapes such as "\N" into raw single bytes; protobuf
+  // strings must be UTF-8.
+  for (AtomicTest& t : file.tests) SanitizeUtf8(&t.procedure);
+  for (cov::v1::Diagnostic& d : file.diagnostics) SanitizeUtf8(&d);
   return file;
 }
 

@@ -1,5 +1,7 @@
 #include "ingest/sigma/sigma_parser.h"
 
+#include "ingest/base/utf8.h"
+
 #include <algorithm>
 #include <cstdint>
 #include <cstring>
@@ -90,37 +92,6 @@ bool IsSearchIdentifierChar(char c) {
          c == '-';
 }
 
-// Replaces invalid UTF-8 in every string field of `msg` (recursively):
-// protobuf string fields must hold UTF-8, and a non-UTF-8 file's text ends
-// up in titles, tags and diagnostic messages.
-void SanitizeUtf8(google::protobuf::Message* msg) {
-  const google::protobuf::Reflection* refl = msg->GetReflection();
-  std::vector<const google::protobuf::FieldDescriptor*> fields;
-  refl->ListFields(*msg, &fields);
-  for (const google::protobuf::FieldDescriptor* f : fields) {
-    if (f->type() == google::protobuf::FieldDescriptor::TYPE_STRING) {
-      if (f->is_repeated()) {
-        for (int i = 0; i < refl->FieldSize(*msg, f); ++i) {
-          refl->SetRepeatedString(
-              msg, f, i,
-              internal::ToValidUtf8(refl->GetRepeatedString(*msg, f, i)));
-        }
-      } else {
-        refl->SetString(msg, f,
-                        internal::ToValidUtf8(refl->GetString(*msg, f)));
-      }
-    } else if (f->type() == google::protobuf::FieldDescriptor::TYPE_MESSAGE) {
-      if (f->is_repeated()) {
-        for (int i = 0; i < refl->FieldSize(*msg, f); ++i) {
-          SanitizeUtf8(refl->MutableRepeatedMessage(msg, f, i));
-        }
-      } else {
-        SanitizeUtf8(refl->MutableMessage(msg, f));
-      }
-    }
-  }
-}
-
 // One YAML document of the file.
 struct Doc {
   const Node* root = nullptr;  // unresolved root; nullptr when empty
@@ -166,10 +137,10 @@ class FileParser {
       return;
     }
     ParseChunks(text, scan);
-    if (scan.invalid_utf8_line != 0) {
-      for (cov::v1::Rule& r : out_->rules) SanitizeUtf8(&r);
-      for (cov::v1::Diagnostic& d : out_->diagnostics) SanitizeUtf8(&d);
-    }
+    // Also for valid input: yaml-cpp decodes escapes such as "\N" into
+    // single raw bytes, which are not UTF-8.
+    for (cov::v1::Rule& r : out_->rules) ingest::SanitizeUtf8(&r);
+    for (cov::v1::Diagnostic& d : out_->diagnostics) ingest::SanitizeUtf8(&d);
   }
 
  private:

@@ -14,6 +14,7 @@
 #include "absl/time/time.h"
 #include "ingest/atomics/atomics_parser.h"
 #include "ingest/base/diagnostics.h"
+#include "ingest/base/utf8.h"
 #include "ingest/ctid/ctid_parser.h"
 #include "server/auth/path_policy.h"
 
@@ -125,7 +126,9 @@ absl::StatusOr<cov::v1::IngestLibraryResponse> IngestLibrary(
       cov::v1::PlanResponse p;
       p.set_subject(plan->name);
       for (const auto& step : plan->steps) {
-        *p.add_steps() = ingest::ctid::ToPlanStep(step, plan->name);
+        cov::v1::PlanStep* ps = p.add_steps();
+        *ps = ingest::ctid::ToPlanStep(step, plan->name);
+        ingest::SanitizeUtf8(ps);
         if (!step.technique_id.empty()) techniques.insert(step.technique_id);
       }
       update.plans.push_back(std::move(p));
