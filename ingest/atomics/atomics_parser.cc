@@ -1,6 +1,5 @@
 #include "ingest/atomics/atomics_parser.h"
 
-#include "ingest/base/utf8.h"
 
 #include <algorithm>
 #include <set>
@@ -12,6 +11,7 @@
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
+#include "ingest/base/utf8.h"
 #include "ingest/atomics/render.h"
 #include "ingest/atomics/yaml_fields.h"
 #include "ingest/base/text_position.h"
@@ -301,7 +301,7 @@ absl::StatusOr<AtomicsFile> ParseAtomics(absl::string_view yaml,
         absl::StrCat(path, ": file is ", yaml.size(), " bytes; the limit is ",
                      kMaxAtomicsBytes));
   }
-  if (const size_t bad = FindInvalidUtf8(yaml);
+  if (const size_t bad = FirstInvalidUtf8(yaml);
       bad != absl::string_view::npos) {
     const LineCol lc = TextPosition(yaml).At(bad);
     return absl::InvalidArgumentError(absl::StrCat(

@@ -86,11 +86,6 @@ void ReadDependencies(
     const YAML::Node& n, YamlDiagnostics& diags,
     google::protobuf::RepeatedPtrField<cov::v1::TestDependency>* out);
 
-// Byte offset of the first byte of `s` that is not part of a valid UTF-8
-// sequence (overlong forms, surrogates and code points past U+10FFFF are
-// invalid), or absl::string_view::npos when all of `s` is valid. The
-// parsers refuse such files: protobuf strings must hold UTF-8.
-size_t FindInvalidUtf8(absl::string_view s);
 
 }  // namespace cov::ingest::atomics
 

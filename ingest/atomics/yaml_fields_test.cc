@@ -110,28 +110,6 @@ TEST(YamlFieldsTest, Dependencies) {
                                      "atomics-invalid-dependency@5"));
 }
 
-TEST(FindInvalidUtf8Test, ValidAndInvalid) {
-  constexpr size_t npos = absl::string_view::npos;
-  EXPECT_EQ(FindInvalidUtf8(""), npos);
-  EXPECT_EQ(FindInvalidUtf8("plain ASCII\n"), npos);
-  // é, €, U+10FFFF, 😀
-  EXPECT_EQ(FindInvalidUtf8("\xC3\xA9 \xE2\x82\xAC \xF4\x8F\xBF\xBF "
-                            "\xF0\x9F\x98\x80"),
-            npos);
-  EXPECT_EQ(FindInvalidUtf8("ab\xFF"), 2u);            // never valid
-  EXPECT_EQ(FindInvalidUtf8("a\xC3"), 1u);             // truncated
-  EXPECT_EQ(FindInvalidUtf8("a\xC3(b"), 1u);           // bad continuation
-  EXPECT_EQ(FindInvalidUtf8("\xC0\xAF"), 0u);          // overlong '/'
-  EXPECT_EQ(FindInvalidUtf8("\xE0\x80\xAF"), 0u);      // overlong
-  EXPECT_EQ(FindInvalidUtf8("x\xED\xA0\x80"), 1u);     // surrogate D800
-  EXPECT_EQ(FindInvalidUtf8("\xF4\x90\x80\x80"), 0u);  // > U+10FFFF
-  EXPECT_EQ(FindInvalidUtf8("\xE2\x82"), 0u);          // truncated 3-byte
-  // UTF-16 (with BOM) is not UTF-8.
-  EXPECT_EQ(FindInvalidUtf8(absl::string_view("\xFF\xFE"
-                                              "a\0",
-                                              4)),
-            0u);
-}
 
 }  // namespace
 }  // namespace cov::ingest::atomics

@@ -13,9 +13,15 @@
 
 namespace cov::ingest {
 
-// True when `s` is well-formed UTF-8 (no overlongs, surrogates or code
-// points above U+10FFFF).
-bool IsValidUtf8(absl::string_view s);
+// Offset of the first byte of `s` that is not part of a well-formed UTF-8
+// sequence (overlong forms, surrogates and code points above U+10FFFF are
+// ill-formed), or absl::string_view::npos. ASCII runs go 8 bytes at a time.
+size_t FirstInvalidUtf8(absl::string_view s);
+
+// True when `s` is well-formed UTF-8.
+inline bool IsValidUtf8(absl::string_view s) {
+  return FirstInvalidUtf8(s) == absl::string_view::npos;
+}
 
 // `s` with each byte that is not part of a valid sequence replaced by U+FFFD.
 std::string ToValidUtf8(absl::string_view s);

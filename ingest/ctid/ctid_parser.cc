@@ -9,6 +9,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
 #include "absl/strings/str_split.h"
+#include "ingest/base/utf8.h"
 #include "ingest/atomics/atomics_parser.h"
 #include "ingest/atomics/yaml_fields.h"
 #include "ingest/base/text_position.h"
@@ -426,7 +427,7 @@ absl::StatusOr<CtidPlan> ParseCtidPlan(absl::string_view yaml,
         absl::StrCat(path, ": file is ", yaml.size(), " bytes; the limit is ",
                      kMaxPlanBytes));
   }
-  if (const size_t bad = atomics::FindInvalidUtf8(yaml);
+  if (const size_t bad = FirstInvalidUtf8(yaml);
       bad != absl::string_view::npos) {
     const LineCol lc = TextPosition(yaml).At(bad);
     return absl::InvalidArgumentError(absl::StrCat(

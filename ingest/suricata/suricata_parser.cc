@@ -12,6 +12,7 @@
 #include "absl/strings/match.h"
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
+#include "ingest/base/utf8.h"
 #include "ingest/base/diagnostics.h"
 #include "ingest/base/text_position.h"
 #include "ingest/suricata/keywords.h"
@@ -36,69 +37,6 @@ inline bool IsBlank(char c) {
 // ---------------------------------------------------------------------------
 // UTF-8
 
-// Returns the offset of the first byte that is not part of a valid UTF-8
-// sequence, or npos.
-size_t FindInvalidUtf8(absl::string_view s) {
-  const auto* p = reinterpret_cast<const unsigned char*>(s.data());
-  const size_t n = s.size();
-  size_t i = 0;
-  while (i < n) {
-    // Fast path: 8 ASCII bytes at a time.
-    if (i + 8 <= n) {
-      uint64_t w;
-      std::memcpy(&w, p + i, 8);
-      if ((w & 0x8080808080808080ULL) == 0) {
-        i += 8;
-        continue;
-      }
-    }
-    const unsigned char c = p[i];
-    if (c < 0x80) {
-      ++i;
-      continue;
-    }
-    size_t len;
-    unsigned char lo = 0x80, hi = 0xBF;
-    if (c >= 0xC2 && c <= 0xDF) {
-      len = 2;
-    } else if (c >= 0xE0 && c <= 0xEF) {
-      len = 3;
-      if (c == 0xE0) lo = 0xA0;
-      if (c == 0xED) hi = 0x9F;  // no surrogates
-    } else if (c >= 0xF0 && c <= 0xF4) {
-      len = 4;
-      if (c == 0xF0) lo = 0x90;
-      if (c == 0xF4) hi = 0x8F;
-    } else {
-      return i;
-    }
-    if (i + len > n) return i;
-    if (p[i + 1] < lo || p[i + 1] > hi) return i;
-    for (size_t k = 2; k < len; ++k) {
-      if (p[i + k] < 0x80 || p[i + k] > 0xBF) return i;
-    }
-    i += len;
-  }
-  return absl::string_view::npos;
-}
-
-// Copies `s`, replacing each invalid UTF-8 byte by U+FFFD (proto3 string
-// fields must hold valid UTF-8).
-std::string SanitizeUtf8(absl::string_view s) {
-  std::string out;
-  out.reserve(s.size());
-  while (!s.empty()) {
-    const size_t bad = FindInvalidUtf8(s);
-    if (bad == absl::string_view::npos) {
-      out.append(s.data(), s.size());
-      break;
-    }
-    out.append(s.data(), bad);
-    out.append("\xEF\xBF\xBD");
-    s.remove_prefix(bad + 1);
-  }
-  return out;
-}
 
 // ---------------------------------------------------------------------------
 // Lines
@@ -405,7 +343,7 @@ class FileParser {
   void AddDiagnostic(Diagnostic d);
   void NoteCapped();
   std::string Text(absl::string_view s) const {
-    return sanitize_ ? SanitizeUtf8(s) : std::string(s);
+    return sanitize_ ? ToValidUtf8(s) : std::string(s);
   }
 
   const SourceFile& file_;
@@ -850,7 +788,7 @@ ParsedFile SuricataParser::Parse(const SourceFile& file) const {
               "skipped"));
     return out;
   }
-  const size_t bad = FindInvalidUtf8(content);
+  const size_t bad = FirstInvalidUtf8(content);
   if (bad != absl::string_view::npos) {
     const char* begin = content.data();
     const int line = 1 + static_cast<int>(std::count(begin, begin + bad, '\n'));

@@ -12,6 +12,7 @@
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
+#include "ingest/base/utf8.h"
 #include "ingest/base/diagnostics.h"
 #include "ingest/base/text_position.h"
 #include "ingest/yara/attack_meta.h"
@@ -49,71 +50,6 @@ bool IsTopLevelWord(absl::string_view w) {
          w == "include";
 }
 
-// Offset of the first byte that breaks UTF-8, or npos.
-size_t FirstInvalidUtf8(absl::string_view s) {
-  const auto* p = reinterpret_cast<const unsigned char*>(s.data());
-  const size_t n = s.size();
-  size_t i = 0;
-  while (i < n) {
-    // ASCII fast path, 8 bytes at a time.
-    if (i + 8 <= n) {
-      uint64_t w;
-      std::memcpy(&w, p + i, 8);
-      if ((w & 0x8080808080808080ULL) == 0) {
-        i += 8;
-        continue;
-      }
-    }
-    unsigned char c = p[i];
-    if (c < 0x80) {
-      ++i;
-      continue;
-    }
-    size_t len;
-    uint32_t cp;
-    if (c >= 0xC2 && c <= 0xDF) {
-      len = 2;
-      cp = c & 0x1F;
-    } else if (c >= 0xE0 && c <= 0xEF) {
-      len = 3;
-      cp = c & 0x0F;
-    } else if (c >= 0xF0 && c <= 0xF4) {
-      len = 4;
-      cp = c & 0x07;
-    } else {
-      return i;
-    }
-    if (i + len > n) return i;
-    for (size_t k = 1; k < len; ++k) {
-      if ((p[i + k] & 0xC0) != 0x80) return i;
-      cp = (cp << 6) | (p[i + k] & 0x3F);
-    }
-    // Overlong forms, surrogates and values past U+10FFFF.
-    if ((len == 3 && cp < 0x800) || (len == 4 && cp < 0x10000) ||
-        (cp >= 0xD800 && cp <= 0xDFFF) || cp > 0x10FFFF) {
-      return i;
-    }
-    i += len;
-  }
-  return absl::string_view::npos;
-}
-
-// `s` with every byte that breaks UTF-8 replaced by U+FFFD.
-std::string SanitizeUtf8(absl::string_view s) {
-  std::string out;
-  out.reserve(s.size());
-  while (!s.empty()) {
-    size_t bad = FirstInvalidUtf8(s);
-    if (bad == absl::string_view::npos) {
-      out.append(s.data(), s.size());
-      break;
-    }
-    out.append(s.data(), bad);
-    out.append("\xEF\xBF\xBD");
-    s.remove_prefix(bad + 1);
-  }
-  return out;
-}
 
 bool HasHighBytes(absl::string_view s) {
   for (char c : s) {
@@ -124,7 +60,7 @@ bool HasHighBytes(absl::string_view s) {
 
 std::string Utf8Safe(absl::string_view s) {
   if (!HasHighBytes(s)) return std::string(s);
-  return SanitizeUtf8(s);
+  return ToValidUtf8(s);
 }
 
 std::string Fnv1a64Hex(absl::string_view s) {

@@ -186,15 +186,6 @@ TEST(PrescanTest, NulAndUtf8) {
   }
 }
 
-TEST(PrescanTest, ToValidUtf8) {
-  EXPECT_EQ(ToValidUtf8("plain caf\xc3\xa9"), "plain caf\xc3\xa9");
-  EXPECT_EQ(ToValidUtf8("a\xff"
-                        "b\xc3"),
-            "a\xEF\xBF\xBD"
-            "b\xEF\xBF\xBD");
-  EXPECT_EQ(ToValidUtf8(""), "");
-}
-
 TEST(PrescanTest, LineColumnAt) {
   int line, col;
   LineColumnAt("ab\ncd\n", 4, &line, &col);

@@ -1,4 +1,5 @@
 #include "ingest/sigma/internal/prescan.h"
+#include "ingest/base/utf8.h"
 
 #include <algorithm>
 #include <cstdint>
@@ -21,50 +22,6 @@ bool IsMarker(absl::string_view line, char c) {
          (line.size() == 3 || IsSpace(line[3]));
 }
 
-// Offset of the first byte that does not belong to a valid UTF-8 sequence
-// (overlongs, surrogates and code points above U+10FFFF are invalid), or
-// kNpos.
-size_t FirstInvalidUtf8(absl::string_view s) {
-  const auto* p = reinterpret_cast<const unsigned char*>(s.data());
-  const size_t n = s.size();
-  size_t i = 0;
-  while (i < n) {
-    // Fast path: eight ASCII bytes at a time.
-    if (i + 8 <= n) {
-      uint64_t w;
-      std::memcpy(&w, p + i, 8);
-      if ((w & 0x8080808080808080ULL) == 0) {
-        i += 8;
-        continue;
-      }
-    }
-    unsigned char c = p[i];
-    if (c < 0x80) {
-      ++i;
-      continue;
-    }
-    int len;
-    uint32_t min;
-    uint32_t cp;
-    if ((c & 0xE0) == 0xC0) {
-      len = 2, min = 0x80, cp = c & 0x1F;
-    } else if ((c & 0xF0) == 0xE0) {
-      len = 3, min = 0x800, cp = c & 0x0F;
-    } else if ((c & 0xF8) == 0xF0) {
-      len = 4, min = 0x10000, cp = c & 0x07;
-    } else {
-      return i;
-    }
-    if (i + len > n) return i;
-    for (int k = 1; k < len; ++k) {
-      if ((p[i + k] & 0xC0) != 0x80) return i;
-      cp = (cp << 6) | (p[i + k] & 0x3F);
-    }
-    if (cp < min || cp > 0x10FFFF || (cp >= 0xD800 && cp <= 0xDFFF)) return i;
-    i += len;
-  }
-  return kNpos;
-}
 
 // Line-by-line state machine; see the header for what it models.
 class Scanner {
@@ -306,21 +263,6 @@ class Scanner {
 
 }  // namespace
 
-std::string ToValidUtf8(absl::string_view s) {
-  std::string out;
-  out.reserve(s.size() + 8);
-  while (!s.empty()) {
-    const size_t bad = FirstInvalidUtf8(s);
-    if (bad == kNpos) {
-      out.append(s.data(), s.size());
-      break;
-    }
-    out.append(s.data(), bad);
-    out.append("\xEF\xBF\xBD");
-    s.remove_prefix(bad + 1);
-  }
-  return out;
-}
 
 void LineColumnAt(absl::string_view text, size_t offset, int* line,
                   int* column) {

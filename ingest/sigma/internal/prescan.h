@@ -59,9 +59,6 @@ struct PrescanResult {
 // (the rest of the scan is skipped: the file is binary).
 PrescanResult Prescan(absl::string_view text, const PrescanLimits& limits);
 
-// `s` with every byte that is not part of a valid UTF-8 sequence replaced by
-// U+FFFD, so it can go into a protobuf string field.
-std::string ToValidUtf8(absl::string_view s);
 
 // 1-based line and column of byte `offset` in `text` (O(offset)).
 void LineColumnAt(absl::string_view text, size_t offset, int* line,
