@@ -1,5 +1,6 @@
 #include "ingest/sigma/sigma_parser.h"
 
+#include "ingest/base/hash.h"
 #include "ingest/base/utf8.h"
 
 #include <algorithm>
@@ -30,23 +31,6 @@ namespace {
 using internal::Node;
 using internal::NodeType;
 
-constexpr uint64_t kFnvOffset = 14695981039346656037ULL;
-constexpr uint64_t kFnvPrime = 1099511628211ULL;
-
-uint64_t Fnv(uint64_t h, absl::string_view s) {
-  for (unsigned char c : s) {
-    h ^= c;
-    h *= kFnvPrime;
-  }
-  return h;
-}
-
-std::string Hex64(uint64_t h) {
-  static constexpr char kDigits[] = "0123456789abcdef";
-  std::string out(16, '0');
-  for (int i = 15; i >= 0; --i, h >>= 4) out[i] = kDigits[h & 0xF];
-  return out;
-}
 
 constexpr absl::string_view kStatuses[] = {"stable", "test", "experimental",
                                            "deprecated", "unsupported"};
@@ -221,7 +205,7 @@ class FileParser {
                         ", not a Sigma rule mapping"));
       return;
     }
-    const uint64_t doc_hash = Fnv(kFnvOffset, doc.text);
+    const uint64_t doc_hash = Fnv1a64(doc.text);
     const Node* action = root->Get("action");
     std::string act;
     if (action != nullptr && !IsNullish(action)) {
@@ -231,12 +215,12 @@ class FileParser {
         global_ = global_ == nullptr
                       ? internal::MergeMaps(root, root, "action", &arena_)
                       : internal::MergeMaps(global_, root, "action", &arena_);
-        global_hash_ = Fnv(global_hash_, doc.text);
+        global_hash_ = Fnv1a64(doc.text, global_hash_);
         return;
       }
       if (act == "reset") {
         global_ = nullptr;
-        global_hash_ = kFnvOffset;
+        global_hash_ = kFnv1a64Offset;
         return;
       }
       if (act == "repeat") {
@@ -248,7 +232,7 @@ class FileParser {
         }
         const Node* merged =
             internal::MergeMaps(prev_, root, "action", &arena_);
-        const uint64_t h = Fnv(prev_hash_, doc.text);
+        const uint64_t h = Fnv1a64(doc.text, prev_hash_);
         BuildRule(merged, doc, h);
         prev_ = merged;
         prev_hash_ = h;
@@ -261,7 +245,7 @@ class FileParser {
     uint64_t h = doc_hash;
     if (global_ != nullptr) {
       merged = internal::MergeMaps(root, global_, "action", &arena_);
-      h = Fnv(global_hash_, doc.text);
+      h = Fnv1a64(doc.text, global_hash_);
     }
     BuildRule(merged, doc, h);
     prev_ = merged;
@@ -689,9 +673,9 @@ class FileParser {
   internal::Arena arena_;
   std::deque<internal::ParsedChunk> chunks_;  // stable: Docs point into it
   const Node* global_ = nullptr;
-  uint64_t global_hash_ = kFnvOffset;
+  uint64_t global_hash_ = kFnv1a64Offset;
   const Node* prev_ = nullptr;
-  uint64_t prev_hash_ = kFnvOffset;
+  uint64_t prev_hash_ = kFnv1a64Offset;
   absl::flat_hash_set<std::string> uids_;
   std::string object_;  // uid of the rule being checked, for diagnostics
   const Node* invalid_action_ = nullptr;  // pending sigma-invalid-action
@@ -699,9 +683,6 @@ class FileParser {
 
 }  // namespace
 
-std::string Fnv1a64Hex(absl::string_view bytes) {
-  return Hex64(Fnv(kFnvOffset, bytes));
-}
 
 bool SigmaParser::Accepts(absl::string_view path) const {
   return absl::EndsWithIgnoreCase(path, ".yml") ||

@@ -98,9 +98,6 @@ class SigmaParser : public RuleParser {
   SigmaParserOptions options_;
 };
 
-// FNV-1a 64-bit hash of `bytes` as 16 lowercase hex digits (stable across
-// runs and platforms; used for Rule.content_hash).
-std::string Fnv1a64Hex(absl::string_view bytes);
 
 }  // namespace cov::ingest::sigma
 

@@ -10,6 +10,7 @@
 #include "absl/strings/str_replace.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
+#include "ingest/base/hash.h"
 
 namespace cov::ingest::sigma {
 namespace {

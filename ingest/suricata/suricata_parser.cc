@@ -12,6 +12,7 @@
 #include "absl/strings/match.h"
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
+#include "ingest/base/hash.h"
 #include "ingest/base/utf8.h"
 #include "ingest/base/diagnostics.h"
 #include "ingest/base/text_position.h"
@@ -306,12 +307,6 @@ bool ParseUnsigned(absl::string_view s, uint64_t max, uint64_t* out) {
   return true;
 }
 
-// 16 lowercase hex digits.
-std::string HexHash(uint64_t h) {
-  std::string out(16, '0');
-  for (int i = 15; i >= 0; --i, h >>= 4) out[i] = "0123456789abcdef"[h & 15];
-  return out;
-}
 
 std::string Shorten(absl::string_view s, size_t max = 40) {
   if (s.size() <= max) return std::string(s);
@@ -760,20 +755,12 @@ void FileParser::ParseRule(const LogicalRule& logical, bool enabled,
   rule.set_action(std::string(action));
   rule.set_sid(sid);
   rule.set_gid(gid);
-  rule.set_content_hash(HexHash(Fnv1a64(text)));
+  rule.set_content_hash(Hex64(Fnv1a64(text)));
   flush(uid);
 }
 
 }  // namespace
 
-uint64_t Fnv1a64(absl::string_view text) {
-  uint64_t h = 0xcbf29ce484222325ULL;
-  for (unsigned char c : text) {
-    h ^= c;
-    h *= 0x100000001b3ULL;
-  }
-  return h;
-}
 
 ParsedFile SuricataParser::Parse(const SourceFile& file) const {
   ParsedFile out;

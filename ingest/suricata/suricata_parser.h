@@ -89,8 +89,6 @@ std::vector<cov::v1::Diagnostic> FindDuplicateSids(
 std::vector<cov::v1::Diagnostic> FindDuplicateSids(
     const std::vector<ParsedFile>& files);
 
-// 64-bit FNV-1a of `text`; stable across runs and platforms.
-uint64_t Fnv1a64(absl::string_view text);
 
 }  // namespace cov::ingest::suricata
 

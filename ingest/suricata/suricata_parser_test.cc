@@ -11,6 +11,7 @@
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
 #include "ingest/base/diagnostics.h"
+#include "ingest/base/hash.h"
 
 namespace cov::ingest::suricata {
 namespace {

@@ -12,6 +12,7 @@
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
+#include "ingest/base/hash.h"
 #include "ingest/base/utf8.h"
 #include "ingest/base/diagnostics.h"
 #include "ingest/base/text_position.h"
@@ -63,14 +64,6 @@ std::string Utf8Safe(absl::string_view s) {
   return ToValidUtf8(s);
 }
 
-std::string Fnv1a64Hex(absl::string_view s) {
-  uint64_t h = 0xcbf29ce484222325ULL;
-  for (char c : s) {
-    h ^= static_cast<unsigned char>(c);
-    h *= 0x100000001b3ULL;
-  }
-  return absl::StrFormat("%016x", h);
-}
 
 // How a token is named in messages: its text, shortened.
 std::string Describe(const Lexer& lex, const Token& t) {

@@ -25,6 +25,7 @@
 #include "absl/time/clock.h"
 #include "absl/time/time.h"
 #include "ingest/base/diagnostics.h"
+#include "ingest/base/hash.h"
 #include "ingest/registry/parsers.h"
 #include "server/auth/path_policy.h"
 
@@ -43,14 +44,6 @@ struct FoundFile {
   int64_t mtime_ns = 0;
 };
 
-std::string HashHex(absl::string_view bytes) {
-  uint64_t h = 1469598103934665603ULL;  // FNV-1a 64
-  for (unsigned char c : bytes) {
-    h ^= c;
-    h *= 1099511628211ULL;
-  }
-  return absl::StrFormat("%016x", h);
-}
 
 absl::StatusOr<std::string> ReadAll(const std::string& path) {
   std::ifstream in(path, std::ios::binary | std::ios::ate);
@@ -316,7 +309,7 @@ absl::StatusOr<cov::v1::IngestRulesResponse> IngestRules(
                                                bytes.status().message());
         continue;
       }
-      rec.set_content_hash(HashHex(*bytes));
+      rec.set_content_hash(ingest::Fnv1a64Hex(*bytes));
       auto prev = previous.find(f.rel);
       if (prev != previous.end() &&
           prev->second.content_hash() == rec.content_hash()) {
