@@ -73,6 +73,7 @@ absl::StatusOr<CovServiceImpl::QueryContext> CovServiceImpl::PrepareQuery(
   }
   QueryContext qc;
   qc.kb = models->first;
+  qc.others = models->second;
   auto rules = rule_cache_.Get(qc.kb, models->second);
   if (!rules.ok()) return rules.status();
   qc.rules = *rules;
@@ -411,12 +412,9 @@ grpc::ServerUnaryReactor* CovServiceImpl::CheckRules(
   }
   auto qc = PrepareQuery(request->release(), request->options());
   if (!qc.ok()) return Finish(ctx, qc.status());
-  auto models = Models(request->release().version().empty()
-                           ? cov::v1::ReleaseRef()
-                           : request->release());
   rules::CheckContext cc;
   cc.kb = qc->kb;
-  if (models.ok()) cc.others = models->second;
+  cc.others = qc->others;
   cc.query = qc->query;
   cc.cache = &parse_cache_;
   rules::CheckExtras extras;
@@ -527,14 +525,12 @@ absl::StatusOr<cov::v1::PlanResponse> CovServiceImpl::Plan(
   if (!qc.ok()) return qc.status();
   auto lib = GetLibrary();
   if (!lib.ok()) return lib.status();
-  auto evidence = GetEvidence();
-  if (!evidence.ok()) return evidence.status();
   engine::PlanInputs in;
   in.kb = qc->kb.get();
   in.rules = qc->rules.get();
   in.tests = &(*lib)->tests;
   in.ctid_plans = &(*lib)->plans;
-  in.evidence = evidence->get();
+  in.evidence = qc->evidence.get();
   return engine::BuildPlan(in, request);
 }
 
@@ -668,12 +664,11 @@ grpc::ServerUnaryReactor* CovServiceImpl::GetExperiment(
   *response = *std::move(e);
   // Refresh the plan's evidence tiers to the current state.
   auto qc = PrepareQuery(cov::v1::ReleaseRef(), cov::v1::CoverageOptions());
-  auto evidence = GetEvidence();
-  if (qc.ok() && evidence.ok()) {
+  if (qc.ok()) {
     for (auto& step : *response->mutable_plan()->mutable_steps()) {
       bool claimed = !qc->rules->RulesFor(step.technique_id()).empty();
       step.set_evidence(
-          (*evidence)->Tier(step.technique_id(), claimed, *qc->rules));
+          qc->evidence->Tier(step.technique_id(), claimed, *qc->rules));
     }
   }
   return Finish(ctx, absl::OkStatus());

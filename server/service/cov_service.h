@@ -124,6 +124,7 @@ class CovServiceImpl final : public cov::v1::CovService::CallbackService {
     std::shared_ptr<const engine::KnowledgeBase> kb;
     std::shared_ptr<const engine::RuleIndex> rules;
     std::shared_ptr<const engine::EvidenceIndex> evidence;
+    engine::OtherDomains others;  // default releases of the other domains
     engine::CoverageQuery query;
   };
   absl::StatusOr<QueryContext> PrepareQuery(
