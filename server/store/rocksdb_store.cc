@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cstring>
+#include <optional>
 #include <utility>
 
 #include "absl/strings/ascii.h"
@@ -64,6 +65,69 @@ absl::Status Decode(const rocksdb::Slice& bytes, absl::string_view key,
   return absl::OkStatus();
 }
 
+// Reads one record; kNotFound with `missing` when absent.
+template <typename Message>
+absl::StatusOr<Message> GetRecord(rocksdb::DB* db,
+                                  rocksdb::ColumnFamilyHandle* cf,
+                                  absl::string_view key,
+                                  absl::string_view missing) {
+  rocksdb::PinnableSlice bytes;
+  rocksdb::Status s = db->Get(rocksdb::ReadOptions(), cf, ToSlice(key), &bytes);
+  if (s.IsNotFound()) return absl::NotFoundError(missing);
+  if (!s.ok()) return ToAbsl(s, absl::StrCat("reading ", missing));
+  Message m;
+  absl::Status st = Decode(bytes, key, &m);
+  if (!st.ok()) return st;
+  return m;
+}
+
+// Visits the records of `cf` in key order: all of them when `owner` is
+// empty, else those keyed "<owner>\0...". fn(key, message) returns false to
+// stop. Reads from `read` (a snapshot) when given, else from a new one.
+template <typename Message, typename Fn>
+absl::Status Scan(rocksdb::DB* db, rocksdb::ColumnFamilyHandle* cf,
+                  absl::string_view owner, Fn&& fn,
+                  const rocksdb::ReadOptions* read = nullptr) {
+  std::optional<ScopedSnapshot> snap;
+  if (read == nullptr) read = &snap.emplace(db).options();
+  rocksdb::ReadOptions ro = *read;
+  const std::string begin = owner.empty() ? "" : ReleasePrefix(owner);
+  const std::string end = owner.empty() ? "" : ReleaseEnd(owner);
+  rocksdb::Slice upper(end);
+  if (!owner.empty()) ro.iterate_upper_bound = &upper;
+  std::unique_ptr<rocksdb::Iterator> it(db->NewIterator(ro, cf));
+  Message m;
+  for (it->Seek(begin); it->Valid(); it->Next()) {
+    absl::Status st = Decode(it->value(), ToView(it->key()), &m);
+    if (!st.ok()) return st;
+    if (!fn(ToView(it->key()), m)) break;
+  }
+  return ToAbsl(it->status(), "iterating store");
+}
+
+template <typename Message>
+absl::StatusOr<std::vector<Message>> ListAll(rocksdb::DB* db,
+                                             rocksdb::ColumnFamilyHandle* cf,
+                                             absl::string_view owner) {
+  std::vector<Message> out;
+  absl::Status st =
+      Scan<Message>(db, cf, owner, [&](absl::string_view, const Message& m) {
+        out.push_back(m);
+        return true;
+      });
+  if (!st.ok()) return st;
+  return out;
+}
+
+template <typename Message>
+absl::Status ForEach(rocksdb::DB* db, rocksdb::ColumnFamilyHandle* cf,
+                     absl::string_view owner,
+                     const std::function<bool(const Message&)>& fn) {
+  return Scan<Message>(db, cf, owner, [&](absl::string_view, const Message& m) {
+    return fn(m);
+  });
+}
+
 // Compares dotted versions numerically ("9.0" < "18.1").
 bool VersionLess(absl::string_view a, absl::string_view b) {
   std::vector<absl::string_view> pa = absl::StrSplit(a, '.');
@@ -78,9 +142,9 @@ bool VersionLess(absl::string_view a, absl::string_view b) {
 }
 
 const char* const kAllColumnFamilies[] = {
-    kCfReleases, kCfMeta,       kCfTactics,  kCfTechniques, kCfActors,
-    kCfComponents, kCfMitigations, kCfSources, kCfFiles,  kCfRules,
-    kCfLibrary,  kCfTests,  kCfPlans,  kCfExperiments};
+    kCfReleases,   kCfMeta,        kCfTactics, kCfTechniques, kCfActors,
+    kCfComponents, kCfMitigations, kCfSources, kCfFiles,      kCfRules,
+    kCfLibrary,    kCfTests,       kCfPlans,   kCfExperiments};
 
 bool ValidSourceName(absl::string_view name) {
   if (name.empty() || name.size() > 128) return false;
@@ -135,8 +199,7 @@ absl::StatusOr<std::unique_ptr<RocksDbStore>> RocksDbStore::Open(
   if (s.IsNotFound()) {
     rocksdb::WriteOptions wo;
     wo.sync = true;
-    s = store->db_->Put(wo, kSchemaVersionKey,
-                        std::to_string(kSchemaVersion));
+    s = store->db_->Put(wo, kSchemaVersionKey, std::to_string(kSchemaVersion));
     if (!s.ok()) return ToAbsl(s, "writing schema version");
   } else if (!s.ok()) {
     return ToAbsl(s, "reading schema version");
@@ -180,8 +243,8 @@ absl::Status RocksDbStore::PutRelease(
   rocksdb::WriteBatch batch;
   // Old contents of this release go first; the puts below have later
   // sequence numbers, so they survive the range deletes.
-  for (const char* name : {kCfTactics, kCfTechniques, kCfActors,
-                           kCfComponents, kCfMitigations}) {
+  for (const char* name :
+       {kCfTactics, kCfTechniques, kCfActors, kCfComponents, kCfMitigations}) {
     rocksdb::Status s = batch.DeleteRange(cf(name), begin, end);
     if (!s.ok()) return ToAbsl(s, "preparing batch");
   }
@@ -230,8 +293,8 @@ absl::Status RocksDbStore::PutRelease(
   if (!s.ok()) return ToAbsl(s, "preparing batch");
 
   std::string current_default;
-  bool has_default = db_->Get(rocksdb::ReadOptions(), cf(kCfMeta),
-                              kMetaDefault, &current_default)
+  bool has_default = db_->Get(rocksdb::ReadOptions(), cf(kCfMeta), kMetaDefault,
+                              &current_default)
                          .ok();
   if (make_default || !has_default) {
     s = batch.Put(cf(kCfMeta), kMetaDefault, key);
@@ -269,24 +332,23 @@ absl::StatusOr<std::vector<cov::v1::Release>> RocksDbStore::ListReleases()
   rocksdb::Status s = db_->Get(snap.options(), cf(kCfMeta), kMetaDefault, &def);
   if (!s.ok() && !s.IsNotFound()) return ToAbsl(s, "reading default");
   std::vector<cov::v1::Release> out;
-  std::unique_ptr<rocksdb::Iterator> it(
-      db_->NewIterator(snap.options(), cf(kCfReleases)));
-  for (it->SeekToFirst(); it->Valid(); it->Next()) {
-    cov::v1::Release r;
-    absl::Status st = Decode(it->value(), ToView(it->key()), &r);
-    if (!st.ok()) return st;
-    r.set_is_default(ToView(it->key()) == def);
-    out.push_back(std::move(r));
-  }
-  if (!it->status().ok()) return ToAbsl(it->status(), "listing releases");
+  absl::Status st = Scan<cov::v1::Release>(
+      db_, cf(kCfReleases), "",
+      [&](absl::string_view key, const cov::v1::Release& r) {
+        out.push_back(r);
+        out.back().set_is_default(key == def);
+        return true;
+      },
+      &snap.options());
+  if (!st.ok()) return st;
   return out;
 }
 
 absl::StatusOr<StoredRelease> RocksDbStore::ResolveRelease(
     const cov::v1::ReleaseRef& ref) const {
   ScopedSnapshot snap(db_);
-  auto get_release = [&](const std::string& key)
-      -> absl::StatusOr<StoredRelease> {
+  auto get_release =
+      [&](const std::string& key) -> absl::StatusOr<StoredRelease> {
     std::string bytes;
     rocksdb::Status s = db_->Get(snap.options(), cf(kCfReleases), key, &bytes);
     if (!s.ok()) return ToAbsl(s, absl::StrCat("release ", key));
@@ -311,8 +373,7 @@ absl::StatusOr<StoredRelease> RocksDbStore::ResolveRelease(
     if (ref.domain().empty()) {
       key = def;
     } else {
-      s = db_->Get(snap.options(), cf(kCfMeta), DomainDefaultKey(domain),
-                   &key);
+      s = db_->Get(snap.options(), cf(kCfMeta), DomainDefaultKey(domain), &key);
       if (!s.ok() && !s.IsNotFound()) return ToAbsl(s, "reading default");
     }
   } else {
@@ -360,72 +421,19 @@ absl::StatusOr<cov::v1::Release> RocksDbStore::SetDefaultRelease(
   return r->release;
 }
 
-namespace {
-
-template <typename Message>
-absl::StatusOr<Message> GetOne(rocksdb::DB* db, rocksdb::ColumnFamilyHandle* cf,
-                               absl::string_view release_key,
-                               absl::string_view id, absl::string_view kind) {
-  std::string key = ObjectKey(release_key, absl::AsciiStrToUpper(id));
-  rocksdb::PinnableSlice bytes;
-  rocksdb::Status s = db->Get(rocksdb::ReadOptions(), cf, key, &bytes);
-  if (s.IsNotFound()) {
-    return absl::NotFoundError(
-        absl::StrCat(kind, " ", id, " is not in ATT&CK ", release_key));
-  }
-  if (!s.ok()) return ToAbsl(s, absl::StrCat("reading ", kind, " ", id));
-  Message m;
-  absl::Status st = Decode(bytes, key, &m);
-  if (!st.ok()) return st;
-  return m;
-}
-
-template <typename Message>
-absl::Status ForEach(rocksdb::DB* db, rocksdb::ColumnFamilyHandle* cf,
-                     absl::string_view release_key,
-                     const std::function<bool(const Message&)>& fn) {
-  ScopedSnapshot snap(db);
-  const std::string begin = ReleasePrefix(release_key);
-  const std::string end = ReleaseEnd(release_key);
-  rocksdb::ReadOptions ro = snap.options();
-  rocksdb::Slice upper(end);
-  ro.iterate_upper_bound = &upper;
-  std::unique_ptr<rocksdb::Iterator> it(db->NewIterator(ro, cf));
-  Message m;
-  for (it->Seek(begin); it->Valid(); it->Next()) {
-    absl::Status st = Decode(it->value(), ToView(it->key()), &m);
-    if (!st.ok()) return st;
-    if (!fn(m)) break;
-  }
-  return ToAbsl(it->status(), "iterating store");
-}
-
-template <typename Message>
-absl::StatusOr<std::vector<Message>> ListAll(rocksdb::DB* db,
-                                             rocksdb::ColumnFamilyHandle* cf,
-                                             absl::string_view release_key) {
-  std::vector<Message> out;
-  absl::Status st = ForEach<Message>(db, cf, release_key,
-                                     [&](const Message& m) {
-                                       out.push_back(m);
-                                       return true;
-                                     });
-  if (!st.ok()) return st;
-  return out;
-}
-
-}  // namespace
-
 absl::StatusOr<cov::v1::Technique> RocksDbStore::GetTechnique(
     absl::string_view release_key, absl::string_view id) const {
-  return GetOne<cov::v1::Technique>(db_, cf(kCfTechniques), release_key, id,
-                                    "technique");
+  return GetRecord<cov::v1::Technique>(
+      db_, cf(kCfTechniques), ObjectKey(release_key, absl::AsciiStrToUpper(id)),
+      absl::StrCat("technique ", id, " is not in ATT&CK ", release_key));
 }
 
 absl::StatusOr<cov::v1::Actor> RocksDbStore::GetActor(
     absl::string_view release_key, absl::string_view id) const {
-  return GetOne<cov::v1::Actor>(db_, cf(kCfActors), release_key, id,
-                                "group, software or campaign");
+  return GetRecord<cov::v1::Actor>(
+      db_, cf(kCfActors), ObjectKey(release_key, absl::AsciiStrToUpper(id)),
+      absl::StrCat("group, software or campaign ", id, " is not in ATT&CK ",
+                   release_key));
 }
 
 absl::Status RocksDbStore::ForEachTechnique(
@@ -452,8 +460,7 @@ RocksDbStore::ListDataComponents(absl::string_view release_key) const {
 
 absl::StatusOr<std::vector<cov::v1::MitigationRef>>
 RocksDbStore::ListMitigations(absl::string_view release_key) const {
-  return ListAll<cov::v1::MitigationRef>(db_, cf(kCfMitigations),
-                                         release_key);
+  return ListAll<cov::v1::MitigationRef>(db_, cf(kCfMitigations), release_key);
 }
 
 absl::Status RocksDbStore::WriteSynced(rocksdb::WriteBatch* batch,
@@ -479,9 +486,9 @@ absl::Status RocksDbStore::BumpGeneration(rocksdb::WriteBatch* batch) {
 absl::Status RocksDbStore::ApplySourceUpdate(const SourceUpdate& update) {
   const std::string& name = update.source.name();
   if (!ValidSourceName(name)) {
-    return absl::InvalidArgumentError(absl::StrCat(
-        "invalid source name '", name,
-        "': use letters, digits, '.', '_' or '-' (at most 128)"));
+    return absl::InvalidArgumentError(
+        absl::StrCat("invalid source name '", name,
+                     "': use letters, digits, '.', '_' or '-' (at most 128)"));
   }
   absl::MutexLock lock(&write_mu_);
   rocksdb::WriteBatch batch;
@@ -535,7 +542,8 @@ absl::Status RocksDbStore::DeleteSource(absl::string_view name) {
   rocksdb::WriteBatch batch;
   std::string begin = absl::StrCat(name, absl::string_view("\0", 1));
   std::string end = absl::StrCat(name, absl::string_view("\1", 1));
-  absl::Status st = ToAbsl(batch.Delete(cf(kCfSources), ToSlice(name)), "batch");
+  absl::Status st =
+      ToAbsl(batch.Delete(cf(kCfSources), ToSlice(name)), "batch");
   if (!st.ok()) return st;
   for (const char* family : {kCfFiles, kCfRules}) {
     st = ToAbsl(batch.DeleteRange(cf(family), begin, end), "batch");
@@ -546,65 +554,25 @@ absl::Status RocksDbStore::DeleteSource(absl::string_view name) {
   return WriteSynced(&batch, absl::StrCat("deleting source ", name));
 }
 
-absl::StatusOr<std::vector<cov::v1::Source>> RocksDbStore::ListSources()
-    const {
-  ScopedSnapshot snap(db_);
-  std::vector<cov::v1::Source> out;
-  std::unique_ptr<rocksdb::Iterator> it(
-      db_->NewIterator(snap.options(), cf(kCfSources)));
-  for (it->SeekToFirst(); it->Valid(); it->Next()) {
-    cov::v1::Source s;
-    absl::Status st = Decode(it->value(), ToView(it->key()), &s);
-    if (!st.ok()) return st;
-    out.push_back(std::move(s));
-  }
-  if (!it->status().ok()) return ToAbsl(it->status(), "listing sources");
-  return out;
+absl::StatusOr<std::vector<cov::v1::Source>> RocksDbStore::ListSources() const {
+  return ListAll<cov::v1::Source>(db_, cf(kCfSources), "");
 }
 
 absl::StatusOr<cov::v1::Source> RocksDbStore::GetSource(
     absl::string_view name) const {
-  std::string bytes;
-  rocksdb::Status s =
-      db_->Get(rocksdb::ReadOptions(), cf(kCfSources), ToSlice(name), &bytes);
-  if (s.IsNotFound()) {
-    return absl::NotFoundError(absl::StrCat("no rule source '", name, "'"));
-  }
-  if (!s.ok()) return ToAbsl(s, "reading source");
-  cov::v1::Source out;
-  absl::Status st = Decode(bytes, name, &out);
-  if (!st.ok()) return st;
-  return out;
+  return GetRecord<cov::v1::Source>(
+      db_, cf(kCfSources), name, absl::StrCat("no rule source '", name, "'"));
 }
 
 absl::StatusOr<std::vector<cov::v1::IngestedFile>> RocksDbStore::ListFiles(
     absl::string_view source) const {
-  std::vector<cov::v1::IngestedFile> out;
-  absl::Status st = ForEach<cov::v1::IngestedFile>(
-      db_, cf(kCfFiles), source, [&](const cov::v1::IngestedFile& f) {
-        out.push_back(f);
-        return true;
-      });
-  if (!st.ok()) return st;
-  return out;
+  return ListAll<cov::v1::IngestedFile>(db_, cf(kCfFiles), source);
 }
 
 absl::Status RocksDbStore::ForEachRule(
     absl::string_view source,
     const std::function<bool(const cov::v1::Rule&)>& fn) const {
-  if (!source.empty()) {
-    return ForEach<cov::v1::Rule>(db_, cf(kCfRules), source, fn);
-  }
-  ScopedSnapshot snap(db_);
-  std::unique_ptr<rocksdb::Iterator> it(
-      db_->NewIterator(snap.options(), cf(kCfRules)));
-  cov::v1::Rule r;
-  for (it->SeekToFirst(); it->Valid(); it->Next()) {
-    absl::Status st = Decode(it->value(), ToView(it->key()), &r);
-    if (!st.ok()) return st;
-    if (!fn(r)) break;
-  }
-  return ToAbsl(it->status(), "iterating rules");
+  return ForEach<cov::v1::Rule>(db_, cf(kCfRules), source, fn);
 }
 
 int64_t RocksDbStore::RulesGeneration() const {
@@ -620,9 +588,9 @@ int64_t RocksDbStore::RulesGeneration() const {
 absl::Status RocksDbStore::PutLibrary(const LibraryUpdate& update) {
   const std::string& name = update.source.name();
   if (!ValidSourceName(name)) {
-    return absl::InvalidArgumentError(absl::StrCat(
-        "invalid source name '", name,
-        "': use letters, digits, '.', '_' or '-' (at most 128)"));
+    return absl::InvalidArgumentError(
+        absl::StrCat("invalid source name '", name,
+                     "': use letters, digits, '.', '_' or '-' (at most 128)"));
   }
   absl::MutexLock lock(&write_mu_);
   rocksdb::WriteBatch batch;
@@ -643,10 +611,10 @@ absl::Status RocksDbStore::PutLibrary(const LibraryUpdate& update) {
     return ToAbsl(batch.Put(cf(family), key, buf), "preparing batch");
   };
   for (const auto& [technique, test] : update.tests) {
-    st = put(kCfTests,
-             absl::StrCat(begin, technique, absl::string_view("\0", 1),
-                          test.guid()),
-             test);
+    st = put(
+        kCfTests,
+        absl::StrCat(begin, technique, absl::string_view("\0", 1), test.guid()),
+        test);
     if (!st.ok()) return st;
   }
   for (const auto& plan : update.plans) {
@@ -658,56 +626,6 @@ absl::Status RocksDbStore::PutLibrary(const LibraryUpdate& update) {
   st = WriteSynced(&batch, absl::StrCat("storing library ", name));
   if (st.ok()) ++library_generation_;
   return st;
-}
-
-absl::StatusOr<std::vector<cov::v1::Source>> RocksDbStore::ListLibrarySources()
-    const {
-  ScopedSnapshot snap(db_);
-  std::vector<cov::v1::Source> out;
-  std::unique_ptr<rocksdb::Iterator> it(
-      db_->NewIterator(snap.options(), cf(kCfLibrary)));
-  for (it->SeekToFirst(); it->Valid(); it->Next()) {
-    cov::v1::Source s;
-    absl::Status st = Decode(it->value(), ToView(it->key()), &s);
-    if (!st.ok()) return st;
-    out.push_back(std::move(s));
-  }
-  if (!it->status().ok()) return ToAbsl(it->status(), "listing libraries");
-  return out;
-}
-
-absl::Status RocksDbStore::ForEachTest(
-    const std::function<bool(absl::string_view, const cov::v1::TestProcedure&)>&
-        fn) const {
-  ScopedSnapshot snap(db_);
-  std::unique_ptr<rocksdb::Iterator> it(
-      db_->NewIterator(snap.options(), cf(kCfTests)));
-  cov::v1::TestProcedure t;
-  for (it->SeekToFirst(); it->Valid(); it->Next()) {
-    absl::string_view key = ToView(it->key());
-    // <source>\0<technique>\0<guid>
-    size_t a = key.find('\0');
-    size_t b = key.find('\0', a + 1);
-    if (a == absl::string_view::npos || b == absl::string_view::npos) continue;
-    absl::Status st = Decode(it->value(), key, &t);
-    if (!st.ok()) return st;
-    if (!fn(key.substr(a + 1, b - a - 1), t)) break;
-  }
-  return ToAbsl(it->status(), "iterating tests");
-}
-
-absl::Status RocksDbStore::ForEachPlan(
-    const std::function<bool(const cov::v1::PlanResponse&)>& fn) const {
-  ScopedSnapshot snap(db_);
-  std::unique_ptr<rocksdb::Iterator> it(
-      db_->NewIterator(snap.options(), cf(kCfPlans)));
-  cov::v1::PlanResponse p;
-  for (it->SeekToFirst(); it->Valid(); it->Next()) {
-    absl::Status st = Decode(it->value(), ToView(it->key()), &p);
-    if (!st.ok()) return st;
-    if (!fn(p)) break;
-  }
-  return ToAbsl(it->status(), "iterating plans");
 }
 
 absl::StatusOr<std::string> RocksDbStore::NextExperimentId() {
@@ -737,39 +655,45 @@ absl::Status RocksDbStore::PutExperiment(const cov::v1::Experiment& e) {
   }
   rocksdb::WriteOptions wo;
   wo.sync = true;  // validation history must survive a crash
-  absl::Status st =
-      ToAbsl(db_->Put(wo, cf(kCfExperiments), e.id(), buf), "storing experiment");
+  absl::Status st = ToAbsl(db_->Put(wo, cf(kCfExperiments), e.id(), buf),
+                           "storing experiment");
   if (st.ok()) ++evidence_generation_;
   return st;
 }
 
+absl::StatusOr<std::vector<cov::v1::Source>> RocksDbStore::ListLibrarySources()
+    const {
+  return ListAll<cov::v1::Source>(db_, cf(kCfLibrary), "");
+}
+
+absl::Status RocksDbStore::ForEachTest(
+    const std::function<bool(absl::string_view, const cov::v1::TestProcedure&)>&
+        fn) const {
+  return Scan<cov::v1::TestProcedure>(
+      db_, cf(kCfTests), "",
+      [&](absl::string_view key, const cov::v1::TestProcedure& t) {
+        // <source>\0<technique>\0<guid>
+        size_t a = key.find('\0');
+        size_t b = a == absl::string_view::npos ? a : key.find('\0', a + 1);
+        if (b == absl::string_view::npos) return true;
+        return fn(key.substr(a + 1, b - a - 1), t);
+      });
+}
+
+absl::Status RocksDbStore::ForEachPlan(
+    const std::function<bool(const cov::v1::PlanResponse&)>& fn) const {
+  return ForEach<cov::v1::PlanResponse>(db_, cf(kCfPlans), "", fn);
+}
+
 absl::StatusOr<cov::v1::Experiment> RocksDbStore::GetExperiment(
     absl::string_view id) const {
-  std::string bytes;
-  rocksdb::Status s =
-      db_->Get(rocksdb::ReadOptions(), cf(kCfExperiments), ToSlice(id), &bytes);
-  if (s.IsNotFound()) {
-    return absl::NotFoundError(absl::StrCat("no experiment '", id, "'"));
-  }
-  if (!s.ok()) return ToAbsl(s, "reading experiment");
-  cov::v1::Experiment e;
-  absl::Status st = Decode(bytes, id, &e);
-  if (!st.ok()) return st;
-  return e;
+  return GetRecord<cov::v1::Experiment>(
+      db_, cf(kCfExperiments), id, absl::StrCat("no experiment '", id, "'"));
 }
 
 absl::Status RocksDbStore::ForEachExperiment(
     const std::function<bool(const cov::v1::Experiment&)>& fn) const {
-  ScopedSnapshot snap(db_);
-  std::unique_ptr<rocksdb::Iterator> it(
-      db_->NewIterator(snap.options(), cf(kCfExperiments)));
-  cov::v1::Experiment e;
-  for (it->SeekToFirst(); it->Valid(); it->Next()) {
-    absl::Status st = Decode(it->value(), ToView(it->key()), &e);
-    if (!st.ok()) return st;
-    if (!fn(e)) break;
-  }
-  return ToAbsl(it->status(), "iterating experiments");
+  return ForEach<cov::v1::Experiment>(db_, cf(kCfExperiments), "", fn);
 }
 
 int64_t RocksDbStore::LibraryGeneration() const {
