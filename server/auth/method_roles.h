@@ -38,7 +38,8 @@ inline bool Allows(Role held, Role needed) {
 //   read:  queries, exports, plans, experiment reads, CheckRules/FixRules
 //          (content-only, nothing is stored);
 //   write: everything that changes the store;
-//   admin: everything (future backup and source administration RPCs).
+//   admin: everything, and backups/restores (they read or replace the
+//          whole store).
 #define COV_AUTH_COVSERVICE_METHODS(X)                                       \
   X(IngestAttack, IngestAttackRequest, IngestAttackResponse, kWrite)         \
   X(ListReleases, ListReleasesRequest, ListReleasesResponse, kRead)          \
@@ -63,7 +64,10 @@ inline bool Allows(Role held, Role needed) {
   X(GetExperiment, GetExperimentRequest, Experiment, kRead)                  \
   X(ListExperiments, ListExperimentsRequest, ListExperimentsResponse, kRead) \
   X(CheckRules, CheckRequest, CheckResponse, kRead)                          \
-  X(FixRules, FixRequest, FixResponse, kRead)
+  X(FixRules, FixRequest, FixResponse, kRead)                               \
+  X(CreateBackup, CreateBackupRequest, CreateBackupResponse, kAdmin)         \
+  X(ListBackups, ListBackupsRequest, ListBackupsResponse, kAdmin)            \
+  X(RestoreBackup, RestoreBackupRequest, RestoreBackupResponse, kAdmin)
 
 // The service the table describes.
 inline constexpr absl::string_view kCovServiceName = "cov.v1.CovService";

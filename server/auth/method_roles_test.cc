@@ -62,7 +62,10 @@ TEST(MethodRolesTest, WritesNeedWriteAndReadsNeedRead) {
         "ListExperiments", "CheckRules", "FixRules"}) {
     EXPECT_EQ(RequiredRole(m), Role::kRead) << m;
   }
-  EXPECT_EQ(MethodRoles().size(), 24u);
+  for (const char* m : {"CreateBackup", "ListBackups", "RestoreBackup"}) {
+    EXPECT_EQ(RequiredRole(m), Role::kAdmin) << m;
+  }
+  EXPECT_EQ(MethodRoles().size(), 27u);
 }
 
 TEST(MethodRolesTest, FullPathsAndUnknownMethods) {
