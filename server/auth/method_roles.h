@@ -40,7 +40,8 @@ inline bool Allows(Role held, Role needed) {
 //   write: everything that changes the store;
 //   admin: everything, and backups/restores (they read or replace the
 //          whole store).
-#define COV_AUTH_COVSERVICE_METHODS(X)                                       \
+// RPCs served by CovServiceImpl over the current store.
+#define COV_AUTH_STORE_METHODS(X)                                            \
   X(IngestAttack, IngestAttackRequest, IngestAttackResponse, kWrite)         \
   X(ListReleases, ListReleasesRequest, ListReleasesResponse, kRead)          \
   X(SetDefaultRelease, SetDefaultReleaseRequest, Release, kWrite)            \
@@ -64,10 +65,14 @@ inline bool Allows(Role held, Role needed) {
   X(GetExperiment, GetExperimentRequest, Experiment, kRead)                  \
   X(ListExperiments, ListExperimentsRequest, ListExperimentsResponse, kRead) \
   X(CheckRules, CheckRequest, CheckResponse, kRead)                          \
-  X(FixRules, FixRequest, FixResponse, kRead)                               \
-  X(CreateBackup, CreateBackupRequest, CreateBackupResponse, kAdmin)         \
-  X(ListBackups, ListBackupsRequest, ListBackupsResponse, kAdmin)            \
+  X(FixRules, FixRequest, FixResponse, kRead)
+// RPCs that back up or replace the whole store (LiveCovService).
+#define COV_AUTH_ADMIN_METHODS(X)                                    \
+  X(CreateBackup, CreateBackupRequest, CreateBackupResponse, kAdmin) \
+  X(ListBackups, ListBackupsRequest, ListBackupsResponse, kAdmin)    \
   X(RestoreBackup, RestoreBackupRequest, RestoreBackupResponse, kAdmin)
+#define COV_AUTH_COVSERVICE_METHODS(X) \
+  COV_AUTH_STORE_METHODS(X) COV_AUTH_ADMIN_METHODS(X)
 
 // The service the table describes.
 inline constexpr absl::string_view kCovServiceName = "cov.v1.CovService";
@@ -83,7 +88,7 @@ struct MethodRole {
 };
 
 // The table's rows in declaration order (for tests and documentation).
-const std::vector<MethodRole>& MethodRoles();
+const std::vector<MethodRole> &MethodRoles();
 
 }  // namespace cov::server::auth
 

@@ -26,8 +26,9 @@ bool Inside(const std::string& path, const std::string& root) {
 }  // namespace
 
 absl::StatusOr<PathPolicy> PathPolicy::Create(
-    const std::vector<std::string>& roots) {
+    const std::vector<std::string>& roots, absl::string_view what) {
   PathPolicy policy;
+  policy.what_ = std::string(what);
   for (const std::string& root : roots) {
     if (root.empty()) {
       return absl::InvalidArgumentError("empty ingest root");
@@ -52,9 +53,8 @@ absl::Status PathPolicy::Check(absl::string_view path) const {
   const std::string roots = absl::StrJoin(roots_, ", ");
   if (path.empty()) {
     return absl::PermissionDeniedError(
-        absl::StrCat("empty path; server-side paths must be inside the "
-                     "ingest roots (",
-                     roots, ")"));
+        absl::StrCat("empty path; server-side paths must be inside the ", what_,
+                     " (", roots, ")"));
   }
   std::error_code ec;
   // weakly_canonical follows every symlink of the part that exists and
@@ -63,7 +63,7 @@ absl::Status PathPolicy::Check(absl::string_view path) const {
   if (ec) {
     return absl::PermissionDeniedError(absl::StrCat(
         "cannot resolve ", path, " (", ec.message(),
-        "); server-side paths must be inside the ingest roots (", roots, ")"));
+        "); server-side paths must be inside the ", what_, " (", roots, ")"));
   }
   const std::string r = resolved.string();
   bool inside = false;
@@ -72,14 +72,14 @@ absl::Status PathPolicy::Check(absl::string_view path) const {
     return absl::PermissionDeniedError(
         absl::StrCat("path ", path,
                      (r == path ? "" : absl::StrCat(" (resolves to ", r, ")")),
-                     " is outside the ingest roots (", roots, ")"));
+                     " is outside the ", what_, " (", roots, ")"));
   }
   struct stat st;
   if (stat(r.c_str(), &st) != 0) return absl::OkStatus();  // ingest: NotFound
   if (!S_ISREG(st.st_mode) && !S_ISDIR(st.st_mode)) {
-    return absl::PermissionDeniedError(absl::StrCat(
-        "path ", path, " is not a regular file or a directory; ingest roots (",
-        roots, ") only serve files and folders"));
+    return absl::PermissionDeniedError(
+        absl::StrCat("path ", path, " is not a regular file or a directory; ",
+                     what_, " (", roots, ") only serve files and folders"));
   }
   return absl::OkStatus();
 }

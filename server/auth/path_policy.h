@@ -31,8 +31,10 @@ class PathPolicy {
  public:
   // Resolves every root with realpath. kInvalidArgument when a root is empty,
   // cannot be resolved or is not a directory. An empty list allows all paths.
+  // `what` names the roots in messages ("ingest roots", "backup roots").
   static absl::StatusOr<PathPolicy> Create(
-      const std::vector<std::string>& roots);
+      const std::vector<std::string>& roots,
+      absl::string_view what = "ingest roots");
 
   // OK when there are no roots, or `path` resolves inside a root and names a
   // regular file or a directory, or does not exist at all (the ingest then
@@ -46,6 +48,7 @@ class PathPolicy {
 
  private:
   std::vector<std::string> roots_;
+  std::string what_ = "ingest roots";
 };
 
 // Installs the process-wide policy used by CheckServerPath. `policy` (may be

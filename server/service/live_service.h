@@ -1,0 +1,124 @@
+// cov.v1.CovService over a store that can be replaced while serving: the
+// admin RPCs (backups and live restores) and replica mode.
+//
+//   LiveCovService::Options o;
+//   o.db_dir = "/var/lib/cov";
+//   o.snapshot_from = "/snapshots";   // replica: serve the latest backup
+//   absl::StatusOr<std::unique_ptr<LiveCovService>> live =
+//       LiveCovService::Open(o);
+//   AuthorizingCovService front(live->get(), tokens);
+//   ...
+//   (*live)->Restore(request);        // SIGHUP: reload the latest backup
+//
+// Every store RPC is forwarded to the CovServiceImpl of the current store
+// while a shared lock is held; a restore prepares the new store beside the
+// old one, then swaps under the exclusive lock. Handlers finish synchronously,
+// so a request in flight always completes on the store it started on and a
+// request arriving during the swap waits for it (never fails).
+//
+// Two modes:
+//  - primary (no snapshot_from): `db_dir` is the RocksDB store. A restore
+//    closes it, moves it aside to "<db_dir>.pre-restore-<time>" (kept: a
+//    restore never loses what was stored before) and moves the restored copy
+//    into place; new requests wait for that close/open (pause_ms).
+//  - replica (snapshot_from set): `db_dir` is a work folder holding one
+//    "snapshot-<id>" store restored from the backup directory. Write RPCs
+//    answer FAILED_PRECONDITION (ingest on the primary, then publish). A
+//    reload restores the newer backup into a second folder, opens it and
+//    swaps pointers, so the pause is only the pointer swap; the old folder
+//    is deleted afterwards.
+#ifndef COV_SERVER_SERVICE_LIVE_SERVICE_H_
+#define COV_SERVER_SERVICE_LIVE_SERVICE_H_
+
+#include <functional>
+#include <memory>
+#include <string>
+
+#include "absl/base/thread_annotations.h"
+#include "absl/status/statusor.h"
+#include "absl/synchronization/mutex.h"
+#include "cov/v1/admin.pb.h"
+#include "cov/v1/cov.grpc.pb.h"
+#include "server/auth/method_roles.h"
+#include "server/auth/path_policy.h"
+#include "server/service/cov_service.h"
+#include "server/store/store.h"
+
+namespace cov::server::service {
+
+class LiveCovService final : public cov::v1::CovService::CallbackService {
+ public:
+  struct Options {
+    // covd --db: the store (primary) or the replica's work folder.
+    std::string db_dir;
+    // covd --snapshot_from: a backup directory; set = replica mode.
+    std::string snapshot_from;
+    // covd --backup_root: where CreateBackup/ListBackups/RestoreBackup may
+    // point; null or rootless = anywhere. Must outlive the service.
+    const auth::PathPolicy* backup_policy = nullptr;
+  };
+
+  // Opens the store. Replica mode: removes stale "snapshot-*" folders in
+  // db_dir, restores the latest backup of snapshot_from and serves it; when
+  // snapshot_from holds no backup yet, serves an empty store (not ready)
+  // until a reload finds one. Refuses a db_dir that is itself a RocksDB
+  // store in replica mode (it would be a primary's store).
+  static absl::StatusOr<std::unique_ptr<LiveCovService>> Open(
+      const Options& options);
+
+  ~LiveCovService() override;
+
+  // Store RPCs: forwarded to the current store's CovServiceImpl.
+#define COV_LIVE_DECLARE(method, request, response, role)            \
+  grpc::ServerUnaryReactor* method(grpc::CallbackServerContext* ctx, \
+                                   const cov::v1::request* req,      \
+                                   cov::v1::response* resp) override;
+  COV_AUTH_COVSERVICE_METHODS(COV_LIVE_DECLARE)
+#undef COV_LIVE_DECLARE
+
+  // The RestoreBackup RPC's work, also called on SIGHUP with
+  // only_if_newer set. One restore runs at a time; on any error the served
+  // store is unchanged.
+  absl::StatusOr<cov::v1::RestoreBackupResponse> Restore(
+      const cov::v1::RestoreBackupRequest& request);
+
+  // Runs `fn` on the current store while no swap can happen (for metrics and
+  // readiness). `fn` must be quick: a pending swap waits for it.
+  void WithStore(const std::function<void(store::Store*)>& fn) const;
+
+  bool replica() const { return !options_.snapshot_from.empty(); }
+  // The backup served (backup_id 0 when none: a primary's own store, or a
+  // replica that found no backup yet).
+  cov::v1::BackupInfo served_backup() const;
+
+ private:
+  struct Serving {
+    std::unique_ptr<store::Store> store;
+    std::unique_ptr<CovServiceImpl> impl;
+    std::string dir;             // where `store` lives
+    std::string backup_dir;      // backup it came from ("" for own store)
+    cov::v1::BackupInfo backup;  // backup_id 0 for own store
+  };
+
+  explicit LiveCovService(const Options& options);
+  static absl::StatusOr<std::unique_ptr<Serving>> OpenServing(
+      const std::string& dir);
+  absl::StatusOr<std::unique_ptr<Serving>> RestoreReplicaSnapshot(
+      const std::string& backup_dir, uint32_t backup_id);
+  absl::Status SwapPrimary(const std::string& incoming,
+                           const std::string& backup_dir,
+                           const cov::v1::BackupInfo& backup,
+                           std::string* previous, double* pause_ms);
+  absl::Status CheckBackupDir(const std::string& dir) const;
+
+  const Options options_;
+  // Serialises restores (a restore takes seconds; the swap is short).
+  absl::Mutex restore_mu_;
+  // Shared by every forwarded RPC; exclusive only for the swap itself.
+  mutable absl::Mutex mu_;
+  std::unique_ptr<Serving> serving_ ABSL_GUARDED_BY(mu_);
+};
+
+}  // namespace cov::server::service
+
+#endif  // COV_SERVER_SERVICE_LIVE_SERVICE_H_
