@@ -18,15 +18,11 @@ namespace {
 
 // RocksDB status -> absl::Status for backup operations.
 absl::Status FromRocks(const rocksdb::Status &s, absl::string_view what) {
-  if (s.ok())
-    return absl::OkStatus();
+  if (s.ok()) return absl::OkStatus();
   std::string msg = absl::StrCat(what, ": ", s.ToString());
-  if (s.IsNotFound())
-    return absl::NotFoundError(msg);
-  if (s.IsCorruption())
-    return absl::DataLossError(msg);
-  if (s.IsInvalidArgument())
-    return absl::InvalidArgumentError(msg);
+  if (s.IsNotFound()) return absl::NotFoundError(msg);
+  if (s.IsCorruption()) return absl::DataLossError(msg);
+  if (s.IsInvalidArgument()) return absl::InvalidArgumentError(msg);
   return absl::UnavailableError(msg);
 }
 
@@ -49,14 +45,13 @@ rocksdb::BackupEngineOptions EngineOptions(const std::string &dir) {
   return options;
 }
 
-std::vector<cov::v1::BackupInfo>
-AllInfos(const rocksdb::BackupEngineReadOnlyBase &engine) {
+std::vector<cov::v1::BackupInfo> AllInfos(
+    const rocksdb::BackupEngineReadOnlyBase &engine) {
   std::vector<rocksdb::BackupInfo> infos;
   engine.GetBackupInfo(&infos);
   std::vector<cov::v1::BackupInfo> out;
   out.reserve(infos.size());
-  for (const auto &b : infos)
-    out.push_back(ToProto(b));
+  for (const auto &b : infos) out.push_back(ToProto(b));
   return out;
 }
 
@@ -65,17 +60,15 @@ bool IsDirectory(const std::string &path) {
   return stat(path.c_str(), &st) == 0 && S_ISDIR(st.st_mode);
 }
 
-} // namespace
+}  // namespace
 
 std::string RocksDbStore::Summary() const {
   int releases = 0, sources = 0, library = 0, experiments = 0;
   int64_t rules = 0;
-  if (auto r = ListReleases(); r.ok())
-    releases = static_cast<int>(r->size());
+  if (auto r = ListReleases(); r.ok()) releases = static_cast<int>(r->size());
   if (auto s = ListSources(); s.ok()) {
     sources = static_cast<int>(s->size());
-    for (const auto &src : *s)
-      rules += src.rule_count();
+    for (const auto &src : *s) rules += src.rule_count();
   }
   if (auto l = ListLibrarySources(); l.ok()) {
     library = static_cast<int>(l->size());
@@ -89,8 +82,8 @@ std::string RocksDbStore::Summary() const {
                       " experiments=", experiments);
 }
 
-absl::StatusOr<cov::v1::BackupInfo>
-RocksDbStore::CreateBackup(const std::string &backup_dir, uint32_t keep) {
+absl::StatusOr<cov::v1::BackupInfo> RocksDbStore::CreateBackup(
+    const std::string &backup_dir, uint32_t keep) {
   if (backup_dir.empty()) {
     return absl::InvalidArgumentError("backup directory is empty");
   }
@@ -106,8 +99,7 @@ RocksDbStore::CreateBackup(const std::string &backup_dir, uint32_t keep) {
       FromRocks(rocksdb::BackupEngine::Open(EngineOptions(backup_dir),
                                             rocksdb::Env::Default(), &raw),
                 absl::StrCat("opening backup directory ", backup_dir));
-  if (!st.ok())
-    return st;
+  if (!st.ok()) return st;
   std::unique_ptr<rocksdb::BackupEngine> engine(raw);
   rocksdb::CreateBackupOptions options;
   // No flush: the backup copies the live WAL instead. Flushing the column
@@ -118,24 +110,21 @@ RocksDbStore::CreateBackup(const std::string &backup_dir, uint32_t keep) {
   st =
       FromRocks(engine->CreateNewBackupWithMetadata(options, db_, summary, &id),
                 absl::StrCat("backing up ", dir_, " into ", backup_dir));
-  if (!st.ok())
-    return st;
+  if (!st.ok()) return st;
   if (keep > 0) {
     st = FromRocks(engine->PurgeOldBackups(keep),
                    absl::StrCat("purging old backups in ", backup_dir));
-    if (!st.ok())
-      return st;
+    if (!st.ok()) return st;
   }
   rocksdb::BackupInfo info;
   st = FromRocks(engine->GetBackupInfo(id, &info),
                  absl::StrCat("reading backup ", id, " in ", backup_dir));
-  if (!st.ok())
-    return st;
+  if (!st.ok()) return st;
   return ToProto(info);
 }
 
-absl::StatusOr<std::vector<cov::v1::BackupInfo>>
-ListBackups(const std::string &backup_dir) {
+absl::StatusOr<std::vector<cov::v1::BackupInfo>> ListBackups(
+    const std::string &backup_dir) {
   // BackupEngineReadOnly would create nothing, but a missing directory is
   // reported more clearly by us.
   if (!IsDirectory(backup_dir)) {
@@ -147,8 +136,7 @@ ListBackups(const std::string &backup_dir) {
       FromRocks(rocksdb::BackupEngineReadOnly::Open(
                     EngineOptions(backup_dir), rocksdb::Env::Default(), &raw),
                 absl::StrCat("opening backup directory ", backup_dir));
-  if (!st.ok())
-    return st;
+  if (!st.ok()) return st;
   std::unique_ptr<rocksdb::BackupEngineReadOnly> engine(raw);
   std::vector<cov::v1::BackupInfo> all = AllInfos(*engine);
   if (all.empty()) {
@@ -158,9 +146,9 @@ ListBackups(const std::string &backup_dir) {
   return all;
 }
 
-absl::StatusOr<cov::v1::BackupInfo>
-RestoreBackup(const std::string &backup_dir, uint32_t backup_id,
-              const std::string &target_dir) {
+absl::StatusOr<cov::v1::BackupInfo> RestoreBackup(
+    const std::string &backup_dir, uint32_t backup_id,
+    const std::string &target_dir) {
   std::error_code ec;
   if (std::filesystem::exists(target_dir, ec)) {
     return absl::AlreadyExistsError(
@@ -168,12 +156,10 @@ RestoreBackup(const std::string &backup_dir, uint32_t backup_id,
   }
   absl::StatusOr<std::vector<cov::v1::BackupInfo>> all =
       ListBackups(backup_dir);
-  if (!all.ok())
-    return all.status();
+  if (!all.ok()) return all.status();
   const cov::v1::BackupInfo *chosen = nullptr;
   for (const auto &b : *all) {
-    if (backup_id == 0 || b.backup_id() == backup_id)
-      chosen = &b;
+    if (backup_id == 0 || b.backup_id() == backup_id) chosen = &b;
   }
   if (chosen == nullptr) {
     return absl::NotFoundError(absl::StrCat("backup ", backup_id, " is not in ",
@@ -186,20 +172,18 @@ RestoreBackup(const std::string &backup_dir, uint32_t backup_id,
       FromRocks(rocksdb::BackupEngineReadOnly::Open(
                     EngineOptions(backup_dir), rocksdb::Env::Default(), &raw),
                 absl::StrCat("opening backup directory ", backup_dir));
-  if (!st.ok())
-    return st;
+  if (!st.ok()) return st;
   std::unique_ptr<rocksdb::BackupEngineReadOnly> engine(raw);
   st = FromRocks(engine->VerifyBackup(result.backup_id(),
                                       /*verify_with_checksum=*/true),
                  absl::StrCat("verifying backup ", result.backup_id(), " in ",
                               backup_dir));
-  if (!st.ok())
-    return st;
-  st = FromRocks(engine->RestoreDBFromBackup(rocksdb::RestoreOptions(),
-                                             result.backup_id(), target_dir,
-                                             target_dir),
-                 absl::StrCat("restoring backup ", result.backup_id(), " of ",
-                              backup_dir, " into ", target_dir));
+  if (!st.ok()) return st;
+  st = FromRocks(
+      engine->RestoreDBFromBackup(rocksdb::RestoreOptions(), result.backup_id(),
+                                  target_dir, target_dir),
+      absl::StrCat("restoring backup ", result.backup_id(), " of ", backup_dir,
+                   " into ", target_dir));
   if (!st.ok()) {
     std::filesystem::remove_all(target_dir, ec);
     return st;
@@ -207,4 +191,4 @@ RestoreBackup(const std::string &backup_dir, uint32_t backup_id,
   return result;
 }
 
-} // namespace cov::server::store
+}  // namespace cov::server::store

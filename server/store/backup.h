@@ -26,18 +26,18 @@ namespace cov::server::store {
 
 // The backups in `backup_dir`, oldest first. kNotFound when the directory
 // does not exist or holds no backup; kDataLoss when its metadata is corrupt.
-absl::StatusOr<std::vector<cov::v1::BackupInfo>>
-ListBackups(const std::string &backup_dir);
+absl::StatusOr<std::vector<cov::v1::BackupInfo>> ListBackups(
+    const std::string &backup_dir);
 
 // Verifies the checksums of backup `backup_id` (0: the latest) and restores
 // it into `target_dir`, which must not exist yet. On any error `target_dir`
 // is removed again, so a failed restore leaves nothing behind. kNotFound for
 // an unknown backup or directory, kDataLoss when a checksum does not match,
 // kAlreadyExists when `target_dir` exists.
-absl::StatusOr<cov::v1::BackupInfo>
-RestoreBackup(const std::string &backup_dir, uint32_t backup_id,
-              const std::string &target_dir);
+absl::StatusOr<cov::v1::BackupInfo> RestoreBackup(
+    const std::string &backup_dir, uint32_t backup_id,
+    const std::string &target_dir);
 
-} // namespace cov::server::store
+}  // namespace cov::server::store
 
-#endif // COV_SERVER_STORE_BACKUP_H_
+#endif  // COV_SERVER_STORE_BACKUP_H_

@@ -8,9 +8,9 @@
 #include <thread>
 #include <vector>
 
-#include "server/store/rocksdb_store.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
+#include "server/store/rocksdb_store.h"
 
 namespace cov::server::store {
 namespace {
@@ -71,8 +71,7 @@ std::vector<std::string> ReleaseKeys(const Store &s) {
   std::vector<std::string> out;
   auto r = s.ListReleases();
   EXPECT_TRUE(r.ok());
-  for (const auto &rel : *r)
-    out.push_back(rel.domain() + "@" + rel.version());
+  for (const auto &rel : *r) out.push_back(rel.domain() + "@" + rel.version());
   return out;
 }
 
@@ -210,8 +209,7 @@ TEST(BackupTest, BackupDuringWritesIsAConsistentPrefix) {
   auto s = RocksDbStore::Open(db);
   ASSERT_TRUE(s.ok());
   PutRelease(**s, "18.1");
-  for (int i = 0; i < 20; ++i)
-    PutExperiment(**s, "before");
+  for (int i = 0; i < 20; ++i) PutExperiment(**s, "before");
   std::atomic<bool> stop{false};
   std::atomic<int> written{20};
   std::thread writer([&] {
@@ -242,5 +240,5 @@ TEST(BackupTest, BackupDuringWritesIsAConsistentPrefix) {
   }
 }
 
-} // namespace
-} // namespace cov::server::store
+}  // namespace
+}  // namespace cov::server::store

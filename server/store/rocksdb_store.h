@@ -19,18 +19,18 @@ namespace rocksdb {
 class DB;
 class ColumnFamilyHandle;
 class WriteBatch;
-} // namespace rocksdb
+}  // namespace rocksdb
 
 namespace cov::server::store {
 
 class RocksDbStore final : public Store {
-public:
+ public:
   // Opens (creating when missing) the store in `dir`. Fails with
   // kUnavailable when the directory is locked by another process or cannot
   // be written, kDataLoss on corruption, kFailedPrecondition when the store
   // was written by an incompatible schema version.
-  static absl::StatusOr<std::unique_ptr<RocksDbStore>>
-  Open(const std::string &dir);
+  static absl::StatusOr<std::unique_ptr<RocksDbStore>> Open(
+      const std::string &dir);
 
   ~RocksDbStore() override;
 
@@ -38,13 +38,12 @@ public:
                           const cov::v1::Release &release,
                           bool make_default) override;
   absl::StatusOr<std::vector<cov::v1::Release>> ListReleases() const override;
-  absl::StatusOr<StoredRelease>
-  ResolveRelease(const cov::v1::ReleaseRef &ref) const override;
-  absl::StatusOr<cov::v1::Release>
-  SetDefaultRelease(const cov::v1::ReleaseRef &ref) override;
-  absl::StatusOr<cov::v1::Technique>
-  GetTechnique(absl::string_view release_key,
-               absl::string_view id) const override;
+  absl::StatusOr<StoredRelease> ResolveRelease(
+      const cov::v1::ReleaseRef &ref) const override;
+  absl::StatusOr<cov::v1::Release> SetDefaultRelease(
+      const cov::v1::ReleaseRef &ref) override;
+  absl::StatusOr<cov::v1::Technique> GetTechnique(
+      absl::string_view release_key, absl::string_view id) const override;
   absl::StatusOr<cov::v1::Actor> GetActor(absl::string_view release_key,
                                           absl::string_view id) const override;
   absl::Status ForEachTechnique(
@@ -53,48 +52,48 @@ public:
   absl::Status ForEachActor(
       absl::string_view release_key,
       const std::function<bool(const cov::v1::Actor &)> &fn) const override;
-  absl::StatusOr<std::vector<cov::v1::Tactic>>
-  ListTactics(absl::string_view release_key) const override;
-  absl::StatusOr<std::vector<cov::v1::DataComponent>>
-  ListDataComponents(absl::string_view release_key) const override;
-  absl::StatusOr<std::vector<cov::v1::MitigationRef>>
-  ListMitigations(absl::string_view release_key) const override;
+  absl::StatusOr<std::vector<cov::v1::Tactic>> ListTactics(
+      absl::string_view release_key) const override;
+  absl::StatusOr<std::vector<cov::v1::DataComponent>> ListDataComponents(
+      absl::string_view release_key) const override;
+  absl::StatusOr<std::vector<cov::v1::MitigationRef>> ListMitigations(
+      absl::string_view release_key) const override;
   absl::Status ApplySourceUpdate(const SourceUpdate &update) override;
   absl::Status DeleteSource(absl::string_view name) override;
   absl::StatusOr<std::vector<cov::v1::Source>> ListSources() const override;
-  absl::StatusOr<cov::v1::Source>
-  GetSource(absl::string_view name) const override;
-  absl::StatusOr<std::vector<cov::v1::IngestedFile>>
-  ListFiles(absl::string_view source) const override;
+  absl::StatusOr<cov::v1::Source> GetSource(
+      absl::string_view name) const override;
+  absl::StatusOr<std::vector<cov::v1::IngestedFile>> ListFiles(
+      absl::string_view source) const override;
   absl::Status ForEachRule(
       absl::string_view source,
       const std::function<bool(const cov::v1::Rule &)> &fn) const override;
   int64_t RulesGeneration() const override;
   absl::Status PutLibrary(const LibraryUpdate &update) override;
-  absl::StatusOr<std::vector<cov::v1::Source>>
-  ListLibrarySources() const override;
-  absl::Status
-  ForEachTest(const std::function<bool(absl::string_view technique,
-                                       const cov::v1::TestProcedure &)> &fn)
+  absl::StatusOr<std::vector<cov::v1::Source>> ListLibrarySources()
       const override;
-  absl::Status
-  ForEachPlan(const std::function<bool(const cov::v1::PlanResponse &)> &fn)
+  absl::Status ForEachTest(
+      const std::function<bool(absl::string_view technique,
+                               const cov::v1::TestProcedure &)> &fn)
+      const override;
+  absl::Status ForEachPlan(
+      const std::function<bool(const cov::v1::PlanResponse &)> &fn)
       const override;
   absl::StatusOr<std::string> NextExperimentId() override;
   absl::Status PutExperiment(const cov::v1::Experiment &e) override;
-  absl::StatusOr<cov::v1::Experiment>
-  GetExperiment(absl::string_view id) const override;
-  absl::Status
-  ForEachExperiment(const std::function<bool(const cov::v1::Experiment &)> &fn)
+  absl::StatusOr<cov::v1::Experiment> GetExperiment(
+      absl::string_view id) const override;
+  absl::Status ForEachExperiment(
+      const std::function<bool(const cov::v1::Experiment &)> &fn)
       const override;
   int64_t EvidenceGeneration() const override;
   int64_t LibraryGeneration() const override;
   int64_t ApproximateSizeBytes() const override;
   // Defined in backup.cc.
-  absl::StatusOr<cov::v1::BackupInfo>
-  CreateBackup(const std::string &backup_dir, uint32_t keep) override;
+  absl::StatusOr<cov::v1::BackupInfo> CreateBackup(
+      const std::string &backup_dir, uint32_t keep) override;
 
-private:
+ private:
   RocksDbStore() = default;
 
   rocksdb::ColumnFamilyHandle *cf(const char *name) const;
@@ -116,6 +115,6 @@ private:
   std::vector<rocksdb::ColumnFamilyHandle *> handles_;
 };
 
-} // namespace cov::server::store
+}  // namespace cov::server::store
 
-#endif // COV_SERVER_STORE_ROCKSDB_STORE_H_
+#endif  // COV_SERVER_STORE_ROCKSDB_STORE_H_

@@ -29,7 +29,7 @@ namespace cov::server::store {
 
 // A release as stored, with the key other calls take.
 struct StoredRelease {
-  std::string key; // "enterprise-attack@18.1"
+  std::string key;  // "enterprise-attack@18.1"
   cov::v1::Release release;
 };
 
@@ -54,12 +54,12 @@ struct SourceUpdate {
 struct LibraryUpdate {
   cov::v1::Source source;
   std::vector<std::pair<std::string, cov::v1::TestProcedure>>
-      tests;                                // technique, test
-  std::vector<cov::v1::PlanResponse> plans; // subject = plan name
+      tests;                                 // technique, test
+  std::vector<cov::v1::PlanResponse> plans;  // subject = plan name
 };
 
 class Store {
-public:
+ public:
   virtual ~Store() = default;
 
   // Replaces (or adds) the release `parsed.release.domain()@version()` with
@@ -72,42 +72,42 @@ public:
                                   bool make_default) = 0;
 
   // All releases, sorted by key, with is_default set.
-  virtual absl::StatusOr<std::vector<cov::v1::Release>>
-  ListReleases() const = 0;
+  virtual absl::StatusOr<std::vector<cov::v1::Release>> ListReleases()
+      const = 0;
 
   // Picks a release: empty ref -> the store default; domain only -> that
   // domain's default; version only -> that version in the default domain
   // (else in any domain). kFailedPrecondition when nothing is stored,
   // kNotFound naming the stored releases otherwise.
-  virtual absl::StatusOr<StoredRelease>
-  ResolveRelease(const cov::v1::ReleaseRef &ref) const = 0;
+  virtual absl::StatusOr<StoredRelease> ResolveRelease(
+      const cov::v1::ReleaseRef &ref) const = 0;
 
   // Makes a stored release the default of the store and of its domain.
-  virtual absl::StatusOr<cov::v1::Release>
-  SetDefaultRelease(const cov::v1::ReleaseRef &ref) = 0;
+  virtual absl::StatusOr<cov::v1::Release> SetDefaultRelease(
+      const cov::v1::ReleaseRef &ref) = 0;
 
   // One technique by upper-case ID. kNotFound when the release lacks it.
-  virtual absl::StatusOr<cov::v1::Technique>
-  GetTechnique(absl::string_view release_key, absl::string_view id) const = 0;
+  virtual absl::StatusOr<cov::v1::Technique> GetTechnique(
+      absl::string_view release_key, absl::string_view id) const = 0;
 
   // One group, software or campaign by upper-case ID.
-  virtual absl::StatusOr<cov::v1::Actor>
-  GetActor(absl::string_view release_key, absl::string_view id) const = 0;
+  virtual absl::StatusOr<cov::v1::Actor> GetActor(
+      absl::string_view release_key, absl::string_view id) const = 0;
 
   // Visitors over one release, in key order, from one snapshot. A visitor
   // returning false stops the walk early (not an error).
   virtual absl::Status ForEachTechnique(
       absl::string_view release_key,
       const std::function<bool(const cov::v1::Technique &)> &fn) const = 0;
-  virtual absl::Status
-  ForEachActor(absl::string_view release_key,
-               const std::function<bool(const cov::v1::Actor &)> &fn) const = 0;
-  virtual absl::StatusOr<std::vector<cov::v1::Tactic>>
-  ListTactics(absl::string_view release_key) const = 0;
+  virtual absl::Status ForEachActor(
+      absl::string_view release_key,
+      const std::function<bool(const cov::v1::Actor &)> &fn) const = 0;
+  virtual absl::StatusOr<std::vector<cov::v1::Tactic>> ListTactics(
+      absl::string_view release_key) const = 0;
   virtual absl::StatusOr<std::vector<cov::v1::DataComponent>>
   ListDataComponents(absl::string_view release_key) const = 0;
-  virtual absl::StatusOr<std::vector<cov::v1::MitigationRef>>
-  ListMitigations(absl::string_view release_key) const = 0;
+  virtual absl::StatusOr<std::vector<cov::v1::MitigationRef>> ListMitigations(
+      absl::string_view release_key) const = 0;
 
   // Rule sources ---------------------------------------------------------
 
@@ -122,18 +122,18 @@ public:
   virtual absl::StatusOr<std::vector<cov::v1::Source>> ListSources() const = 0;
 
   // kNotFound when absent.
-  virtual absl::StatusOr<cov::v1::Source>
-  GetSource(absl::string_view name) const = 0;
+  virtual absl::StatusOr<cov::v1::Source> GetSource(
+      absl::string_view name) const = 0;
 
   // File records of a source, by path (the "" record first when present).
-  virtual absl::StatusOr<std::vector<cov::v1::IngestedFile>>
-  ListFiles(absl::string_view source) const = 0;
+  virtual absl::StatusOr<std::vector<cov::v1::IngestedFile>> ListFiles(
+      absl::string_view source) const = 0;
 
   // Rules of one source (or all when `source` is empty), in key order, from
   // one snapshot.
-  virtual absl::Status
-  ForEachRule(absl::string_view source,
-              const std::function<bool(const cov::v1::Rule &)> &fn) const = 0;
+  virtual absl::Status ForEachRule(
+      absl::string_view source,
+      const std::function<bool(const cov::v1::Rule &)> &fn) const = 0;
 
   // Increases with every ApplySourceUpdate/DeleteSource; lets caches of rule
   // data know when to rebuild.
@@ -143,8 +143,8 @@ public:
 
   // Replaces a library source and everything it held, atomically.
   virtual absl::Status PutLibrary(const LibraryUpdate &update) = 0;
-  virtual absl::StatusOr<std::vector<cov::v1::Source>>
-  ListLibrarySources() const = 0;
+  virtual absl::StatusOr<std::vector<cov::v1::Source>> ListLibrarySources()
+      const = 0;
   // Every stored test, with the technique it tests (key order).
   virtual absl::Status ForEachTest(
       const std::function<bool(absl::string_view technique,
@@ -157,8 +157,8 @@ public:
   // Writes (creates or replaces) an experiment record, synced.
   virtual absl::Status PutExperiment(const cov::v1::Experiment &e) = 0;
   // kNotFound when absent.
-  virtual absl::StatusOr<cov::v1::Experiment>
-  GetExperiment(absl::string_view id) const = 0;
+  virtual absl::StatusOr<cov::v1::Experiment> GetExperiment(
+      absl::string_view id) const = 0;
   virtual absl::Status ForEachExperiment(
       const std::function<bool(const cov::v1::Experiment &)> &fn) const = 0;
   // Increases with every experiment write (for evidence caches).
@@ -178,10 +178,10 @@ public:
   // summary names what the store held when the backup started.
   // kUnavailable for I/O errors (nothing is left half-written: an
   // interrupted backup is not listed and is cleaned up by the next one).
-  virtual absl::StatusOr<cov::v1::BackupInfo>
-  CreateBackup(const std::string &backup_dir, uint32_t keep) = 0;
+  virtual absl::StatusOr<cov::v1::BackupInfo> CreateBackup(
+      const std::string &backup_dir, uint32_t keep) = 0;
 };
 
-} // namespace cov::server::store
+}  // namespace cov::server::store
 
-#endif // COV_SERVER_STORE_STORE_H_
+#endif  // COV_SERVER_STORE_STORE_H_
