@@ -13,6 +13,11 @@
 // --tls_client_ca requires client certificates signed by that CA; a
 // non-loopback --listen needs TLS and tokens unless --insecure is given;
 // --ingest_root confines the server-side paths of ingest RPCs.
+//
+// Observability (server/observability): one JSON log line per RPC
+// (--rpc_log), Prometheus metrics and /healthz, /readyz on --metrics_listen,
+// and health service "cov.v1.CovService" SERVING only while the store holds
+// an ATT&CK release.
 #include <signal.h>
 
 #include <chrono>
@@ -40,6 +45,7 @@
 #include "server/auth/path_policy.h"
 #include "server/auth/server_security.h"
 #include "server/auth/token_store.h"
+#include "server/observability/observability.h"
 #include "server/service/cov_service.h"
 #include "server/store/rocksdb_store.h"
 
@@ -76,6 +82,21 @@ ABSL_FLAG(std::vector<std::string>, ingest_root, {},
           "IngestRules and IngestLibrary must resolve (symlinks and .. "
           "followed) inside one of them and name a regular file or folder, "
           "else PERMISSION_DENIED. Unset: any path the server can read.");
+
+// --- Observability flags (server/observability) ---------------------------
+ABSL_FLAG(std::string, metrics_listen, "",
+          "host:port of an HTTP endpoint serving /metrics (Prometheus), "
+          "/healthz and /readyz; port 0 picks one. Unset: off. Must be "
+          "loopback unless --metrics_public or --insecure.");
+ABSL_FLAG(std::string, metrics_port_file, "",
+          "Write the bound --metrics_listen port to this file.");
+ABSL_FLAG(bool, metrics_public, false,
+          "Allow a non-loopback --metrics_listen (metrics name sources and "
+          "releases; there is no authentication on it).");
+ABSL_FLAG(std::string, rpc_log, "stderr",
+          "One JSON line per RPC (method, code, duration, caller role): "
+          "stderr, off, or a file path (appended).");
+// --- end observability flags ----------------------------------------------
 
 namespace {
 
@@ -178,6 +199,26 @@ int main(int argc, char** argv) {
   cov::server::service::CovServiceImpl impl(store->get());
   auth::AuthorizingCovService service(&impl, tokens ? &*tokens : nullptr);
 
+  // --- Observability: created before the server, which must not outlive it.
+  cov::server::observability::ObservabilityOptions obs_options;
+  obs_options.metrics_listen = absl::GetFlag(FLAGS_metrics_listen);
+  obs_options.metrics_port_file = absl::GetFlag(FLAGS_metrics_port_file);
+  obs_options.metrics_public =
+      absl::GetFlag(FLAGS_metrics_public) || absl::GetFlag(FLAGS_insecure);
+  obs_options.rpc_log = absl::GetFlag(FLAGS_rpc_log);
+  obs_options.tokens = tokens ? &*tokens : nullptr;
+  // Asked at every scrape and readiness check, so a swapped store is seen.
+  obs_options.store = [&store]() -> const cov::server::store::Store* {
+    return store->get();
+  };
+  auto obs = cov::server::observability::Observability::Create(obs_options);
+  if (!obs.ok()) {
+    std::fprintf(stderr, "covd: %s\n",
+                 std::string(obs.status().message()).c_str());
+    return 2;
+  }
+  // --- end observability ----------------------------------------------------
+
   grpc::EnableDefaultHealthCheckService(true);
   grpc::reflection::InitProtoReflectionServerBuilderPlugin();
   grpc::ServerBuilder builder;
@@ -187,6 +228,7 @@ int main(int argc, char** argv) {
   builder.SetMaxReceiveMessageSize(max_bytes);
   builder.SetMaxSendMessageSize(max_bytes);
   builder.RegisterService(&service);
+  (*obs)->Install(&builder);  // observability: per-RPC log and metrics
   std::unique_ptr<grpc::Server> server = builder.BuildAndStart();
   if (server == nullptr || port == 0) {
     std::fprintf(stderr, "covd: cannot listen on %s%s\n", listen.c_str(),
@@ -194,6 +236,12 @@ int main(int argc, char** argv) {
     return 1;
   }
   server->GetHealthCheckService()->SetServingStatus(true);
+  // Observability: health follows readiness, HTTP endpoint.
+  if (absl::Status started = (*obs)->Start(server.get()); !started.ok()) {
+    std::fprintf(stderr, "covd: %s\n", std::string(started.message()).c_str());
+    server->Shutdown();
+    return 1;
+  }
   double ms = std::chrono::duration<double, std::milli>(
                   std::chrono::steady_clock::now() - t0)
                   .count();
@@ -217,6 +265,7 @@ int main(int argc, char** argv) {
                                : absl::StrJoin(path_policy->roots(), ",");
   std::fprintf(stderr, "covd: tls %s; auth %s; ingest roots %s\n",
                tls_text.c_str(), auth_text.c_str(), roots_text.c_str());
+  std::fprintf(stderr, "covd: %s\n", (*obs)->Describe().c_str());
   if (!absl::GetFlag(FLAGS_port_file).empty()) {
     std::string tmp = absl::GetFlag(FLAGS_port_file) + ".tmp";
     std::ofstream(tmp) << port << "\n";
@@ -227,12 +276,14 @@ int main(int argc, char** argv) {
     int sig = 0;
     sigwait(&stop_signals, &sig);
     std::fprintf(stderr, "covd: signal %d, shutting down\n", sig);
+    (*obs)->BeginShutdown();  // observability: NOT_SERVING, /readyz 503
     server->GetHealthCheckService()->SetServingStatus(false);
     server->Shutdown(std::chrono::system_clock::now() +
                      std::chrono::seconds(5));
   });
   server->Wait();
   waiter.join();
+  (*obs)->Stop();  // observability: before the store closes
   server.reset();
   store->reset();
   std::fprintf(stderr, "covd: stopped\n");

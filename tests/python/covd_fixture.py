@@ -38,8 +38,9 @@ def corpus_dir():
 class Covd:
     """covd --db DIR --listen 127.0.0.1:0; `address` once started."""
 
-    def __init__(self, db_dir=None):
+    def __init__(self, db_dir=None, extra_args=()):
         self.db = db_dir or tempfile.mkdtemp(prefix="covdb-", dir=os.environ.get("TEST_TMPDIR"))
+        self.extra_args = list(extra_args)  # more covd flags, after the defaults
         self.proc = None
         self.address = None
         self.log_path = os.path.join(self.db + ".log")
@@ -51,7 +52,7 @@ class Covd:
         self._log = open(self.log_path, "ab")
         self.proc = subprocess.Popen(
             [runfile("server/covd"), "--db", self.db, "--listen", "127.0.0.1:0",
-             "--port_file", port_file],
+             "--port_file", port_file, *self.extra_args],
             stdout=self._log, stderr=self._log)
         deadline = time.monotonic() + 20
         while time.monotonic() < deadline:

@@ -1,0 +1,219 @@
+#include "server/observability/rpc_log_interceptor.h"
+
+#include <cerrno>
+#include <cstring>
+#include <map>
+
+#include "absl/strings/ascii.h"
+#include "absl/strings/match.h"
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_format.h"
+#include "absl/time/clock.h"
+#include "grpcpp/server_context.h"
+#include "ingest/base/utf8.h"
+#include "server/auth/method_roles.h"
+
+namespace cov::server::observability {
+namespace {
+
+void AppendJsonString(absl::string_view s, std::string* out) {
+  const std::string valid = cov::ingest::ToValidUtf8(s);
+  out->push_back('"');
+  for (unsigned char c : valid) {
+    switch (c) {
+      case '"':
+        *out += "\\\"";
+        break;
+      case '\\':
+        *out += "\\\\";
+        break;
+      case '\n':
+        *out += "\\n";
+        break;
+      case '\r':
+        *out += "\\r";
+        break;
+      case '\t':
+        *out += "\\t";
+        break;
+      default:
+        if (c < 0x20 || c == 0x7f) {
+          absl::StrAppendFormat(out, "\\u%04x", c);
+        } else {
+          out->push_back(static_cast<char>(c));
+        }
+    }
+  }
+  out->push_back('"');
+}
+
+// `s` cut to at most `max` bytes without splitting a UTF-8 sequence.
+absl::string_view TruncateUtf8(absl::string_view s, size_t max) {
+  if (s.size() <= max) return s;
+  size_t end = max;
+  while (end > 0 && (static_cast<unsigned char>(s[end]) & 0xC0) == 0x80) --end;
+  return s.substr(0, end);
+}
+
+class RpcLogInterceptor : public grpc::experimental::Interceptor {
+ public:
+  RpcLogInterceptor(const RpcLogInterceptorFactory::Options* options,
+                    grpc::experimental::ServerRpcInfo* info)
+      : options_(options), info_(info), start_(absl::Now()) {
+    record_.method = info->method() != nullptr ? info->method() : "";
+  }
+
+  // An RPC that never sent a status is still accounted for.
+  ~RpcLogInterceptor() override {
+    if (!done_) {
+      if (!identified_) record_.role = "none";
+      Finish(grpc::StatusCode::CANCELLED, "ended without a status");
+    }
+  }
+
+  void Intercept(
+      grpc::experimental::InterceptorBatchMethods* methods) override {
+    using grpc::experimental::InterceptionHookPoints;
+    if (methods->QueryInterceptionHookPoint(
+            InterceptionHookPoints::POST_RECV_INITIAL_METADATA)) {
+      Identify(methods->GetRecvInitialMetadata());
+    }
+    if (!done_ && methods->QueryInterceptionHookPoint(
+                      InterceptionHookPoints::PRE_SEND_STATUS)) {
+      if (!identified_ && info_->server_context() != nullptr) {
+        Identify(&info_->server_context()->client_metadata());
+      }
+      grpc::Status status = methods->GetSendStatus();
+      Finish(status.error_code(), status.error_message());
+    }
+    methods->Proceed();
+  }
+
+ private:
+  void Identify(
+      const std::multimap<grpc::string_ref, grpc::string_ref>* metadata) {
+    if (identified_ || metadata == nullptr) return;
+    identified_ = true;
+    std::vector<absl::string_view> authorization;
+    auto range = metadata->equal_range("authorization");
+    for (auto it = range.first; it != range.second; ++it) {
+      authorization.emplace_back(it->second.data(), it->second.size());
+    }
+    CallerIdentity who = IdentifyCaller(options_->tokens, authorization);
+    record_.role = std::move(who.role);
+    record_.caller = std::move(who.caller);
+    if (info_->server_context() != nullptr) {
+      record_.peer = info_->server_context()->peer();
+    }
+  }
+
+  void Finish(grpc::StatusCode code, absl::string_view message) {
+    done_ = true;
+    record_.time = absl::Now();
+    record_.seconds = absl::ToDoubleSeconds(record_.time - start_);
+    record_.code = code;
+    if (code != grpc::StatusCode::OK) record_.message = std::string(message);
+    if (options_->metrics != nullptr) {
+      options_->metrics->Observe(record_.method, code, record_.seconds);
+    }
+    if (options_->sink != nullptr) {
+      options_->sink->Write(FormatRpcLogLine(record_));
+    }
+    if (options_->on_done) options_->on_done(record_);
+  }
+
+  const RpcLogInterceptorFactory::Options* options_;
+  grpc::experimental::ServerRpcInfo* info_;
+  const absl::Time start_;
+  bool identified_ = false;
+  bool done_ = false;
+  RpcRecord record_;
+};
+
+}  // namespace
+
+std::string FormatRpcLogLine(const RpcRecord& r) {
+  std::string line = "{\"ts\":";
+  AppendJsonString(
+      absl::FormatTime("%Y-%m-%dT%H:%M:%E3SZ", r.time, absl::UTCTimeZone()),
+      &line);
+  line += ",\"method\":";
+  AppendJsonString(r.method, &line);
+  absl::StrAppend(&line, ",\"code\":\"", StatusCodeName(r.code), "\"");
+  absl::StrAppendFormat(&line, ",\"ms\":%.3f", r.seconds * 1e3);
+  line += ",\"role\":";
+  AppendJsonString(r.role, &line);
+  if (!r.caller.empty()) {
+    line += ",\"caller\":";
+    AppendJsonString(r.caller, &line);
+  }
+  line += ",\"peer\":";
+  AppendJsonString(r.peer, &line);
+  if (r.code != grpc::StatusCode::OK) {
+    line += ",\"message\":";
+    absl::string_view m = TruncateUtf8(r.message, kMaxLoggedMessage);
+    AppendJsonString(m.size() < r.message.size() ? absl::StrCat(m, "...") : m,
+                     &line);
+  }
+  line += "}\n";
+  return line;
+}
+
+CallerIdentity IdentifyCaller(
+    const auth::TokenStore* tokens,
+    const std::vector<absl::string_view>& authorization) {
+  if (tokens == nullptr) return {"anonymous", ""};
+  if (authorization.size() != 1) return {"none", ""};
+  absl::string_view value = authorization[0];
+  constexpr absl::string_view kScheme = "bearer ";
+  if (value.size() <= kScheme.size() ||
+      !absl::EqualsIgnoreCase(value.substr(0, kScheme.size()), kScheme)) {
+    return {"none", ""};
+  }
+  absl::string_view token =
+      absl::StripAsciiWhitespace(value.substr(kScheme.size()));
+  const auth::TokenEntry* entry = token.empty() ? nullptr : tokens->Find(token);
+  if (entry == nullptr) return {"none", ""};
+  return {std::string(auth::RoleName(entry->role)), entry->name};
+}
+
+// RpcLogSink ------------------------------------------------------------------
+
+absl::StatusOr<std::unique_ptr<RpcLogSink>> RpcLogSink::Open(
+    absl::string_view spec) {
+  if (spec == "off") return std::unique_ptr<RpcLogSink>();
+  if (spec == "stderr" || spec.empty()) {
+    return std::make_unique<RpcLogSink>(stderr, /*owned=*/false);
+  }
+  const std::string path(spec);
+  FILE* f = std::fopen(path.c_str(), "a");
+  if (f == nullptr) {
+    return absl::UnavailableError(
+        absl::StrCat("cannot open ", path, ": ", std::strerror(errno)));
+  }
+  return std::make_unique<RpcLogSink>(f, /*owned=*/true);
+}
+
+RpcLogSink::RpcLogSink(FILE* file, bool owned) : file_(file), owned_(owned) {}
+
+RpcLogSink::~RpcLogSink() {
+  absl::MutexLock lock(&mu_);
+  if (owned_ && file_ != nullptr) std::fclose(file_);
+}
+
+void RpcLogSink::Write(absl::string_view line) {
+  absl::MutexLock lock(&mu_);
+  // Lines are short; a full stdio buffer flushed at once keeps them whole.
+  std::fwrite(line.data(), 1, line.size(), file_);
+  std::fflush(file_);
+}
+
+// RpcLogInterceptorFactory ----------------------------------------------------
+
+grpc::experimental::Interceptor*
+RpcLogInterceptorFactory::CreateServerInterceptor(
+    grpc::experimental::ServerRpcInfo* info) {
+  return new RpcLogInterceptor(&options_, info);
+}
+
+}  // namespace cov::server::observability
