@@ -948,5 +948,40 @@ class PublishEndToEndTest(unittest.TestCase):
             primary.stop()
 
 
+class RoundRobinTest(unittest.TestCase):
+    """The README's service config, given to a real gRPC channel over two covd, spreads
+    calls over both (pick_first, gRPC's default, would send all to one)."""
+
+    def test_readme_service_config_round_robins_over_two_covd(self):
+        import grpc
+        from cov.v1 import cov_pb2, cov_pb2_grpc
+
+        section = read("README.md").split("## Deployment and operations", 1)[1]
+        config = re.search(r"`(\{\"loadBalancingConfig\"[^`]*)`", section).group(1)
+        self.assertEqual(json.loads(config), {"loadBalancingConfig": [{"round_robin": {}}]})
+        logs = [os.path.join(tmpdir(), f"rpc{i}.log") for i in range(2)]
+        servers = [Server("--rpc_log", log) for log in logs]
+        try:
+            target = "ipv4:" + ",".join(s.address for s in servers)
+            with grpc.insecure_channel(target,
+                                       options=[("grpc.service_config", config)]) as ch:
+                stub = cov_pb2_grpc.CovServiceStub(ch)
+                for _ in range(20):
+                    stub.ListReleases(cov_pb2.ListReleasesRequest(), timeout=10)
+        finally:
+            for s in servers:
+                s.stop()
+        counts = []
+        for log in logs:
+            with open(log) as f:
+                lines = [json.loads(l) for l in f if "ListReleases" in l]
+            counts.append(len(lines))
+            for entry in lines:
+                for key in ("ts", "method", "code", "ms", "role", "peer"):
+                    self.assertIn(key, entry, f"--rpc_log line without {key}: {entry}")
+        self.assertEqual(sum(counts), 20, counts)
+        self.assertTrue(all(c >= 5 for c in counts), f"not round-robin: {counts}")
+
+
 if __name__ == "__main__":
     junit.main()
