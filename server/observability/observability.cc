@@ -54,7 +54,9 @@ absl::StatusOr<std::unique_ptr<Observability>> Observability::Create(
 Observability::Observability(ObservabilityOptions options)
     : options_(std::move(options)) {
   metrics_.AddGauges([this](GaugeWriter* w) {
-    AddStoreGauges(draining_.load() ? nullptr : store(), w);
+    if (draining_.load()) return AddStoreGauges(nullptr, w);
+    WithStore(
+        [w](const cov::server::store::Store* s) { AddStoreGauges(s, w); });
   });
   http_.Handle("/metrics", [this] {
     HttpResponse r;
@@ -66,7 +68,12 @@ Observability::Observability(ObservabilityOptions options)
     return HttpResponse{200, "text/plain", "ok\n"};
   });
   http_.Handle("/readyz", [this] {
-    const bool ready = !draining_.load() && StoreReady(store());
+    bool ready = false;
+    if (!draining_.load()) {
+      WithStore([&ready](const cov::server::store::Store* s) {
+        ready = StoreReady(s);
+      });
+    }
     return ready ? HttpResponse{200, "text/plain", "ready\n"}
                  : HttpResponse{503, "text/plain", "not ready\n"};
   });
@@ -74,8 +81,13 @@ Observability::Observability(ObservabilityOptions options)
 
 Observability::~Observability() { Stop(); }
 
-const cov::server::store::Store* Observability::store() const {
-  return options_.store ? options_.store() : nullptr;
+void Observability::WithStore(
+    const std::function<void(const cov::server::store::Store*)>& fn) const {
+  if (options_.with_store) {
+    options_.with_store(fn);
+  } else {
+    fn(options_.store ? options_.store() : nullptr);
+  }
 }
 
 void Observability::Install(grpc::ServerBuilder* builder) {
@@ -86,9 +98,10 @@ void Observability::Install(grpc::ServerBuilder* builder) {
   o.on_done = [this](const RpcRecord& r) {
     // Only store writes change readiness; everything else is left to the
     // periodic check so that reads add nothing to the hot path.
+    static const std::string* const kPrefix =
+        new std::string(absl::StrCat("/", kReadinessService, "/"));
     if (r.code != grpc::StatusCode::OK ||
-        !absl::StartsWith(r.method,
-                          absl::StrCat("/", kReadinessService, "/")) ||
+        !absl::StartsWith(r.method, *kPrefix) ||
         cov::server::auth::RequiredRole(r.method) ==
             cov::server::auth::Role::kRead) {
       return;
@@ -104,15 +117,8 @@ void Observability::Install(grpc::ServerBuilder* builder) {
 }
 
 absl::Status Observability::Start(grpc::Server* server) {
-  server_ = server;
-  {
-    absl::MutexLock lock(&mu_);
-    if (grpc::HealthCheckServiceInterface* health =
-            server_->GetHealthCheckService()) {
-      health->SetServingStatus("", true);
-    }
-    UpdateHealth();
-  }
+  // The endpoint first: on failure nothing refers to `server`, which the
+  // caller may then destroy before this object.
   if (!options_.metrics_listen.empty()) {
     if (absl::Status s = http_.Start(options_.metrics_listen); !s.ok()) {
       return absl::Status(s.code(),
@@ -123,10 +129,20 @@ absl::Status Observability::Start(grpc::Server* server) {
       const std::string tmp = file + ".tmp";
       std::ofstream(tmp) << http_.port() << "\n";
       if (std::rename(tmp.c_str(), file.c_str()) != 0) {
+        http_.Stop();
         return absl::UnavailableError(
             absl::StrCat("--metrics_port_file: cannot write ", file));
       }
     }
+  }
+  {
+    absl::MutexLock lock(&mu_);
+    server_ = server;
+    if (grpc::HealthCheckServiceInterface* health =
+            server_->GetHealthCheckService()) {
+      health->SetServingStatus("", true);
+    }
+    UpdateHealth();
   }
   thread_ = std::thread([this] { ReadinessLoop(); });
   return absl::OkStatus();
@@ -147,7 +163,10 @@ std::string Observability::Describe() const {
 
 void Observability::UpdateHealth() {
   if (shutting_down_ || server_ == nullptr) return;
-  const int ready = StoreReady(store()) ? 1 : 0;
+  int ready = 0;
+  WithStore([&ready](const cov::server::store::Store* s) {
+    ready = StoreReady(s) ? 1 : 0;
+  });
   if (ready == last_ready_) return;
   last_ready_ = ready;
   if (grpc::HealthCheckServiceInterface* health =

@@ -59,8 +59,17 @@ struct ObservabilityOptions {
   std::string rpc_log = "stderr";
   // Null: authentication is off (role "anonymous"). Must outlive this.
   const cov::server::auth::TokenStore* tokens = nullptr;
-  // The current store, asked at every scrape and readiness check (never
-  // cached, so the store may be swapped at run time); may return null.
+  // How scrapes and readiness checks reach the current store (never cached,
+  // so the store may be swapped at run time). Set one of the two:
+  //  - with_store: runs its argument on the current store (or null) and
+  //    keeps that store open until the argument returns; preferred when the
+  //    store can be swapped, e.g. [live](auto& fn) { live->WithStore(fn); };
+  //  - store: returns the current store (or null); only safe when the store
+  //    outlives every use of the pointer (a store that is never swapped).
+  // Neither set: no store (not ready).
+  std::function<void(
+      const std::function<void(const cov::server::store::Store*)>&)>
+      with_store;
   std::function<const cov::server::store::Store*()> store;
   absl::Duration readiness_interval = absl::Seconds(1);
 };
@@ -85,7 +94,7 @@ class Observability {
   // endpoint (writing metrics_port_file) and starts the readiness thread.
   // `server` must have the default health service enabled and outlive
   // Stop(). kUnavailable when the endpoint cannot be bound or the port file
-  // cannot be written.
+  // cannot be written; then nothing was started and `server` is not kept.
   absl::Status Start(grpc::Server* server);
 
   // Bound port of the HTTP endpoint, 0 without one.
@@ -113,15 +122,17 @@ class Observability {
   }
   // Evaluates readiness and updates the health status when it changed.
   void UpdateHealth() ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
-  const cov::server::store::Store* store() const;
+  // Runs `fn` on the current store through with_store, else store().
+  void WithStore(
+      const std::function<void(const cov::server::store::Store*)>& fn) const;
 
   ObservabilityOptions options_;
   std::unique_ptr<RpcLogSink> sink_;
   RpcMetrics metrics_;
   HttpServer http_;
-  grpc::Server* server_ = nullptr;
 
   absl::Mutex mu_;
+  grpc::Server* server_ ABSL_GUARDED_BY(mu_) = nullptr;
   bool shutting_down_ ABSL_GUARDED_BY(mu_) = false;
   bool stop_thread_ ABSL_GUARDED_BY(mu_) = false;
   bool poked_ ABSL_GUARDED_BY(mu_) = false;

@@ -3,6 +3,7 @@
 // a real channel; the log lines are parsed as JSON.
 #include "server/observability/rpc_log_interceptor.h"
 
+#include <atomic>
 #include <cstdio>
 #include <fstream>
 #include <future>
@@ -365,9 +366,14 @@ TEST(ObservabilityTest, HealthAndReadinessFollowTheStore) {
   ObservabilityOptions o;
   o.metrics_listen = "127.0.0.1:0";
   o.rpc_log = "off";
-  o.store = [&store]() -> const cov::server::store::Store* {
-    return store->get();
-  };
+  // The visitor form, as for a store that can be swapped at run time.
+  std::atomic<int> visits{0};
+  o.with_store =
+      [&store, &visits](
+          const std::function<void(const cov::server::store::Store*)>& fn) {
+        ++visits;
+        fn(store->get());
+      };
   o.readiness_interval = absl::Milliseconds(20);
   auto obs = Observability::Create(o);
   ASSERT_TRUE(obs.ok()) << obs.status();
@@ -443,6 +449,7 @@ TEST(ObservabilityTest, HealthAndReadinessFollowTheStore) {
               HasSubstr("\ncov_release_ingested_timestamp_seconds{release="
                         "\"enterprise-attack@18.1\"} 1738324800\n"));
 
+  EXPECT_GT(visits, 0);
   (*obs)->BeginShutdown();
   EXPECT_EQ(check(""), "\x08\x02");
   EXPECT_EQ(check("cov.v1.CovService"), "\x08\x02");
@@ -450,6 +457,31 @@ TEST(ObservabilityTest, HealthAndReadinessFollowTheStore) {
   server->Shutdown();
   (*obs)->Stop();
   server.reset();
+}
+
+TEST(ObservabilityTest, StartFailureKeepsNoServer) {
+  HttpServer taken;
+  ASSERT_TRUE(taken.Start("127.0.0.1:0").ok());
+  ObservabilityOptions o;
+  o.metrics_listen = absl::StrCat("127.0.0.1:", taken.port());
+  o.rpc_log = "off";
+  auto obs = Observability::Create(o);
+  ASSERT_TRUE(obs.ok()) << obs.status();
+  {
+    grpc::EnableDefaultHealthCheckService(true);
+    grpc::ServerBuilder builder;
+    cov::v1::CovService::CallbackService unimplemented;
+    builder.RegisterService(&unimplemented);
+    (*obs)->Install(&builder);
+    std::unique_ptr<grpc::Server> server = builder.BuildAndStart();
+    ASSERT_NE(server, nullptr);
+    absl::Status s = (*obs)->Start(server.get());
+    EXPECT_EQ(s.code(), absl::StatusCode::kUnavailable) << s;
+    EXPECT_THAT(std::string(s.message()), HasSubstr("--metrics_listen"));
+    server->Shutdown();
+  }  // the server goes first, as in covd's early return
+  (*obs)->Stop();
+  obs->reset();
 }
 
 TEST(ObservabilityTest, MetricsAddressMustBeLoopbackUnlessPublic) {
