@@ -35,6 +35,7 @@
 #include "absl/strings/str_split.h"
 #include "absl/strings/strip.h"
 #include "absl/time/time.h"
+#include "absl/time/clock.h"
 #include "cov/v1/cov.grpc.pb.h"
 #include "google/protobuf/util/json_util.h"
 #include "grpcpp/grpcpp.h"
@@ -77,6 +78,16 @@ ABSL_FLAG(std::string, tls_cert, "",
           "PEM client certificate for a covd with --tls_client_ca "
           "(with --tls_key).");
 ABSL_FLAG(std::string, tls_key, "", "PEM private key of --tls_cert.");
+ABSL_FLAG(std::string, to, "",
+          "admin backup: backup directory on the server (created when "
+          "missing).");
+ABSL_FLAG(std::string, from, "",
+          "admin backups|restore: backup directory on the server. Default: "
+          "the server's --snapshot_from.");
+ABSL_FLAG(uint32_t, id, 0, "admin restore: backup ID (default: the latest).");
+ABSL_FLAG(uint32_t, keep, 0,
+          "admin backup: then delete all but the newest N backups (default 0: "
+          "keep all).");
 ABSL_FLAG(std::string, tls_server_name, "",
           "Name to verify covd's certificate against (default: the host of "
           "--server).");
@@ -209,6 +220,16 @@ Rules:
   errors SOURCE            every problem found in a source (file:line: message)
   rules [--source S] [--technique T]
                            list rules with their ATT&CK references
+
+Administration (admin token):
+  admin backup --to DIR [--keep N]
+                           consistent, incremental backup of the live store
+  admin backups [--from DIR]
+                           list the backups of a directory
+  admin restore --from DIR [--id N]
+                           verify a backup and swap it in live (the previous
+                           store is kept aside)
+  admin reload             replica: load the newest backup of its --snapshot_from
 
 Global flags:
   --server HOST:PORT       covd address (default $COV_SERVER, else 127.0.0.1:8470)
@@ -370,6 +391,26 @@ const std::map<std::string, std::string>& CommandHelp() {
        "  Every word must match an ID, name, alias or description\n"
        "  (case-insensitive). Name matches rank first.\n"},
       {"stats", "cov stats\n  Releases, store size, server version and uptime.\n"},
+      {"admin",
+       "cov admin backup --to DIR [--keep N]\n"
+       "  Takes a consistent backup of the live store into DIR on the server\n"
+       "  (RocksDB BackupEngine: numbered, checksummed and incremental; files\n"
+       "  shared with earlier backups are stored once). Ingests and queries go\n"
+       "  on meanwhile. --keep N then deletes all but the newest N backups.\n"
+       "cov admin backups [--from DIR]\n"
+       "  Lists the backups of DIR (default: the server's --snapshot_from) with\n"
+       "  their time, size and what the store held.\n"
+       "cov admin restore --from DIR [--id N]\n"
+       "  Verifies backup N (default: the latest) and swaps it in while covd\n"
+       "  keeps serving: requests in flight finish on the old store, new ones\n"
+       "  wait for the swap. The previous store is kept beside --db as\n"
+       "  DB.pre-restore-TIME. On a replica the old snapshot is discarded.\n"
+       "cov admin reload\n"
+       "  Replica (covd --snapshot_from DIR): load the newest backup of DIR if\n"
+       "  it is newer than the one served (the same as sending covd SIGHUP).\n"
+       "\n"
+       "  Directories are paths on the server; covd --backup_root confines\n"
+       "  them. All admin commands need an admin token when covd has --tokens.\n"},
   };
   return *kHelp;
 }
@@ -2031,6 +2072,97 @@ int CmdSearch(Client& client, const std::vector<std::string>& args) {
   return resp.total() == 0 ? 1 : 0;
 }
 
+std::string FormatUnix(int64_t t) {
+  return absl::FormatTime("%Y-%m-%d %H:%M:%SZ", absl::FromUnixSeconds(t),
+                          absl::UTCTimeZone());
+}
+
+void PrintBackup(const cov::v1::BackupInfo& b) {
+  std::printf("%6u  %s  %8.1f MB  %5u files  %s\n", b.backup_id(),
+              FormatUnix(b.created_unix()).c_str(), b.size_bytes() / 1e6,
+              b.file_count(), b.summary().c_str());
+}
+
+int CmdAdmin(Client& client, const std::vector<std::string>& args) {
+  if (args.size() != 1) {
+    return Usage("usage: cov admin backup|backups|restore|reload (see cov admin --help)");
+  }
+  const std::string& sub = args[0];
+  grpc::ClientContext ctx;
+  client.Prepare(&ctx);
+  if (sub == "backup") {
+    cov::v1::CreateBackupRequest req;
+    req.set_backup_dir(absl::GetFlag(FLAGS_to));
+    req.set_keep(absl::GetFlag(FLAGS_keep));
+    if (req.backup_dir().empty()) return Usage("admin backup needs --to DIR");
+    cov::v1::CreateBackupResponse resp;
+    grpc::Status s = client.stub()->CreateBackup(&ctx, req, &resp);
+    if (!s.ok()) return client.Fail(s);
+    if (JsonOutput()) {
+      PrintJson(resp);
+      return 0;
+    }
+    std::printf("backup %u of %s taken into %s\n", resp.backup().backup_id(),
+                resp.backup().summary().c_str(), req.backup_dir().c_str());
+    std::printf("%6s  %-20s  %11s  %11s  %s\n", "ID", "CREATED (UTC)", "SIZE",
+                "FILES", "CONTENT");
+    for (const auto& b : resp.backups()) PrintBackup(b);
+    return 0;
+  }
+  if (sub == "backups") {
+    cov::v1::ListBackupsRequest req;
+    req.set_backup_dir(absl::GetFlag(FLAGS_from));
+    cov::v1::ListBackupsResponse resp;
+    grpc::Status s = client.stub()->ListBackups(&ctx, req, &resp);
+    if (!s.ok()) return client.Fail(s);
+    if (JsonOutput()) {
+      PrintJson(resp);
+      return 0;
+    }
+    std::printf("%s: %d backups\n", resp.backup_dir().c_str(),
+                resp.backups_size());
+    std::printf("%6s  %-20s  %11s  %11s  %s\n", "ID", "CREATED (UTC)", "SIZE",
+                "FILES", "CONTENT");
+    for (const auto& b : resp.backups()) PrintBackup(b);
+    return 0;
+  }
+  if (sub == "restore" || sub == "reload") {
+    cov::v1::RestoreBackupRequest req;
+    if (sub == "restore") {
+      req.set_backup_dir(absl::GetFlag(FLAGS_from));
+      req.set_backup_id(absl::GetFlag(FLAGS_id));
+      if (req.backup_dir().empty()) {
+        return Usage("admin restore needs --from DIR (a replica reloads with "
+                     "`cov admin reload`)");
+      }
+    } else {
+      req.set_only_if_newer(true);
+    }
+    cov::v1::RestoreBackupResponse resp;
+    grpc::Status s = client.stub()->RestoreBackup(&ctx, req, &resp);
+    if (!s.ok()) return client.Fail(s);
+    if (JsonOutput()) {
+      PrintJson(resp);
+      return 0;
+    }
+    if (!resp.changed()) {
+      std::printf("already serving backup %u (%s); nothing newer\n",
+                  resp.backup().backup_id(), resp.backup().summary().c_str());
+      return 0;
+    }
+    std::printf("now serving backup %u (%s); requests waited %.1f ms\n",
+                resp.backup().backup_id(), resp.backup().summary().c_str(),
+                resp.pause_ms());
+    if (!resp.previous_store().empty()) {
+      std::printf("previous store kept in %s\n",
+                  resp.previous_store().c_str());
+    }
+    return 0;
+  }
+  return Usage(absl::StrCat("unknown admin command '", sub,
+                            "' (backup, backups, restore or reload)"));
+}
+
 int CmdStats(Client& client) {
   grpc::ClientContext ctx;
   client.Prepare(&ctx);
@@ -2132,5 +2264,6 @@ int main(int argc, char** argv) {
   if (cmd == "experiment") return CmdExperiment(client, args);
   if (cmd == "errors") return CmdErrors(client, args);
   if (cmd == "rules") return CmdRules(client);
+  if (cmd == "admin") return CmdAdmin(client, args);
   return Usage(absl::StrCat("unknown command '", cmd, "'"));
 }

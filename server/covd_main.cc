@@ -14,6 +14,12 @@
 // non-loopback --listen needs TLS and tokens unless --insecure is given;
 // --ingest_root confines the server-side paths of ingest RPCs.
 //
+// Backups and replicas (server/service/live_service.h): `cov admin backup`
+// writes RocksDB BackupEngine backups (--backup_root confines where);
+// `cov admin restore` swaps one in live. With --snapshot_from DIR covd is a
+// read-only replica: it serves the latest backup of DIR and loads a newer
+// one on SIGHUP or `cov admin reload`, without failing a request.
+//
 // Observability (server/observability): one JSON log line per RPC
 // (--rpc_log), Prometheus metrics and /healthz, /readyz on --metrics_listen,
 // and health service "cov.v1.CovService" SERVING only while the store holds
@@ -46,8 +52,7 @@
 #include "server/auth/server_security.h"
 #include "server/auth/token_store.h"
 #include "server/observability/observability.h"
-#include "server/service/cov_service.h"
-#include "server/store/rocksdb_store.h"
+#include "server/service/live_service.h"
 
 ABSL_FLAG(std::string, db, "",
           "Store directory (created when missing). Required.");
@@ -82,6 +87,18 @@ ABSL_FLAG(std::vector<std::string>, ingest_root, {},
           "IngestRules and IngestLibrary must resolve (symlinks and .. "
           "followed) inside one of them and name a regular file or folder, "
           "else PERMISSION_DENIED. Unset: any path the server can read.");
+
+ABSL_FLAG(std::string, snapshot_from, "",
+          "Replica mode: a backup directory written by `cov admin backup`. "
+          "covd restores its latest backup into a snapshot-* folder of --db "
+          "(a work folder of this replica's own), serves it read-only (writes "
+          "answer FAILED_PRECONDITION) and loads a newer backup on SIGHUP or "
+          "`cov admin reload`. Unset: --db is the store itself (primary).");
+ABSL_FLAG(std::vector<std::string>, backup_root, {},
+          "Comma-separated folders: the backup directories of CreateBackup, "
+          "ListBackups and RestoreBackup (cov admin) must resolve inside one "
+          "of them, else PERMISSION_DENIED. Unset: any path (admin tokens "
+          "only, when --tokens is set).");
 
 // --- Observability flags (server/observability) ---------------------------
 ABSL_FLAG(std::string, metrics_listen, "",
@@ -141,6 +158,7 @@ int main(int argc, char** argv) {
   sigemptyset(&stop_signals);
   sigaddset(&stop_signals, SIGTERM);
   sigaddset(&stop_signals, SIGINT);
+  sigaddset(&stop_signals, SIGHUP);  // replica: reload the snapshot
   pthread_sigmask(SIG_BLOCK, &stop_signals, nullptr);
 
   const std::string listen = absl::GetFlag(FLAGS_listen);
@@ -191,13 +209,27 @@ int main(int argc, char** argv) {
   auth::SetServerPathPolicy(&*path_policy);
 
   auto t0 = std::chrono::steady_clock::now();
-  auto store = cov::server::store::RocksDbStore::Open(db);
+  std::vector<std::string> backup_roots;
+  for (const std::string& r : absl::GetFlag(FLAGS_backup_root)) {
+    if (!r.empty()) backup_roots.push_back(r);
+  }
+  auto backup_policy = auth::PathPolicy::Create(backup_roots, "backup roots");
+  if (!backup_policy.ok()) {
+    std::fprintf(stderr, "covd: --backup_root: %s\n",
+                 std::string(backup_policy.status().message()).c_str());
+    return 2;
+  }
+  cov::server::service::LiveCovService::Options live_options;
+  live_options.db_dir = db;
+  live_options.snapshot_from = absl::GetFlag(FLAGS_snapshot_from);
+  live_options.backup_policy = &*backup_policy;
+  auto store = cov::server::service::LiveCovService::Open(live_options);
   if (!store.ok()) {
     std::fprintf(stderr, "covd: %s\n", store.status().ToString().c_str());
     return 1;
   }
-  cov::server::service::CovServiceImpl impl(store->get());
-  auth::AuthorizingCovService service(&impl, tokens ? &*tokens : nullptr);
+  cov::server::service::LiveCovService* live = store->get();
+  auth::AuthorizingCovService service(live, tokens ? &*tokens : nullptr);
 
   // --- Observability: created before the server, which must not outlive it.
   cov::server::observability::ObservabilityOptions obs_options;
@@ -208,8 +240,10 @@ int main(int argc, char** argv) {
   obs_options.rpc_log = absl::GetFlag(FLAGS_rpc_log);
   obs_options.tokens = tokens ? &*tokens : nullptr;
   // Asked at every scrape and readiness check, so a swapped store is seen.
-  obs_options.store = [&store]() -> const cov::server::store::Store* {
-    return store->get();
+  obs_options.store = [live]() -> const cov::server::store::Store* {
+    const cov::server::store::Store* current = nullptr;
+    live->WithStore([&](cov::server::store::Store* s) { current = s; });
+    return current;
   };
   auto obs = cov::server::observability::Observability::Create(obs_options);
   if (!obs.ok()) {
@@ -265,6 +299,14 @@ int main(int argc, char** argv) {
                                : absl::StrJoin(path_policy->roots(), ",");
   std::fprintf(stderr, "covd: tls %s; auth %s; ingest roots %s\n",
                tls_text.c_str(), auth_text.c_str(), roots_text.c_str());
+  if (live->replica()) {
+    cov::v1::BackupInfo served = live->served_backup();
+    std::fprintf(stderr,
+                 "covd: read-only replica of %s, serving backup %u (%s); "
+                 "SIGHUP or `cov admin reload` loads a newer one\n",
+                 live_options.snapshot_from.c_str(), served.backup_id(),
+                 served.summary().c_str());
+  }
   std::fprintf(stderr, "covd: %s\n", (*obs)->Describe().c_str());
   if (!absl::GetFlag(FLAGS_port_file).empty()) {
     std::string tmp = absl::GetFlag(FLAGS_port_file) + ".tmp";
@@ -274,7 +316,31 @@ int main(int argc, char** argv) {
 
   std::thread waiter([&] {
     int sig = 0;
-    sigwait(&stop_signals, &sig);
+    for (sigwait(&stop_signals, &sig); sig == SIGHUP;
+         sigwait(&stop_signals, &sig)) {
+      if (!live->replica()) {
+        std::fprintf(stderr, "covd: SIGHUP ignored (no --snapshot_from)\n");
+        continue;
+      }
+      cov::v1::RestoreBackupRequest reload;
+      reload.set_only_if_newer(true);
+      auto done = live->Restore(reload);
+      if (!done.ok()) {
+        std::fprintf(stderr,
+                     "covd: SIGHUP: reload failed, still serving "
+                     "backup %u: %s\n",
+                     live->served_backup().backup_id(),
+                     done.status().ToString().c_str());
+      } else if (done->changed()) {
+        std::fprintf(stderr,
+                     "covd: SIGHUP: reloaded backup %u (%s), pause %.2f ms\n",
+                     done->backup().backup_id(),
+                     done->backup().summary().c_str(), done->pause_ms());
+      } else {
+        std::fprintf(stderr, "covd: SIGHUP: already serving backup %u\n",
+                     done->backup().backup_id());
+      }
+    }
     std::fprintf(stderr, "covd: signal %d, shutting down\n", sig);
     (*obs)->BeginShutdown();  // observability: NOT_SERVING, /readyz 503
     server->GetHealthCheckService()->SetServingStatus(false);

@@ -44,17 +44,26 @@ bool IsRocksDbStore(const std::string& dir) {
   return fs::exists(fs::path(dir) / "CURRENT", ec);
 }
 
+// Blocks until no call holds `s` any more (calls are short; an ingest may
+// take seconds).
+template <typename T>
+void WaitUnused(const std::shared_ptr<T>& s) {
+  while (s.use_count() > 1) absl::SleepFor(absl::Milliseconds(1));
+}
+
 }  // namespace
 
 LiveCovService::LiveCovService(const Options& options) : options_(options) {}
 
 LiveCovService::~LiveCovService() = default;
 
-absl::StatusOr<std::unique_ptr<LiveCovService::Serving>>
+absl::StatusOr<std::shared_ptr<LiveCovService::Serving>>
 LiveCovService::OpenServing(const std::string& dir) {
+  std::error_code ec;
+  fs::create_directories(fs::path(dir).parent_path(), ec);
   auto opened = store::RocksDbStore::Open(dir);
   if (!opened.ok()) return opened.status();
-  auto serving = std::make_unique<Serving>();
+  auto serving = std::make_shared<Serving>();
   serving->store = *std::move(opened);
   serving->impl = std::make_unique<CovServiceImpl>(serving->store.get());
   serving->dir = dir;
@@ -70,8 +79,7 @@ absl::StatusOr<std::unique_ptr<LiveCovService>> LiveCovService::Open(
   if (!live->replica()) {
     auto serving = OpenServing(options.db_dir);
     if (!serving.ok()) return serving.status();
-    absl::MutexLock lock(&live->mu_);
-    live->serving_ = *std::move(serving);
+    live->Install(*std::move(serving));
     return live;
   }
 
@@ -94,7 +102,7 @@ absl::StatusOr<std::unique_ptr<LiveCovService>> LiveCovService::Open(
     }
   }
   auto backups = store::ListBackups(options.snapshot_from);
-  std::unique_ptr<Serving> serving;
+  std::shared_ptr<Serving> serving;
   if (absl::IsNotFound(backups.status())) {
     // Nothing published yet: serve an empty store (not ready) and wait for
     // a reload.
@@ -113,12 +121,29 @@ absl::StatusOr<std::unique_ptr<LiveCovService>> LiveCovService::Open(
     if (!restored.ok()) return restored.status();
     serving = *std::move(restored);
   }
-  absl::MutexLock lock(&live->mu_);
-  live->serving_ = std::move(serving);
+  live->Install(std::move(serving));
   return live;
 }
 
-absl::StatusOr<std::unique_ptr<LiveCovService::Serving>>
+std::shared_ptr<LiveCovService::Serving> LiveCovService::Current() const {
+  absl::MutexLock lock(&mu_);
+  mu_.Await(absl::Condition(&installed_));
+  return serving_;
+}
+
+std::shared_ptr<LiveCovService::Serving> LiveCovService::Withdraw() {
+  absl::MutexLock lock(&mu_);
+  installed_ = false;
+  return std::move(serving_);
+}
+
+void LiveCovService::Install(std::shared_ptr<Serving> serving) {
+  absl::MutexLock lock(&mu_);
+  serving_ = std::move(serving);
+  installed_ = true;
+}
+
+absl::StatusOr<std::shared_ptr<LiveCovService::Serving>>
 LiveCovService::RestoreReplicaSnapshot(const std::string& backup_dir,
                                        uint32_t backup_id) {
   // The folder name is unique even when the same backup is restored twice.
@@ -173,10 +198,10 @@ absl::StatusOr<cov::v1::RestoreBackupResponse> LiveCovService::Restore(
   }
   cov::v1::RestoreBackupResponse response;
   if (request.only_if_newer()) {
-    absl::ReaderMutexLock lock(&mu_);
-    if (serving_->backup_dir == backup_dir &&
-        serving_->backup.backup_id() >= chosen->backup_id()) {
-      *response.mutable_backup() = serving_->backup;
+    std::shared_ptr<Serving> current = Current();
+    if (current != nullptr && current->backup_dir == backup_dir &&
+        current->backup.backup_id() >= chosen->backup_id()) {
+      *response.mutable_backup() = current->backup;
       response.set_changed(false);
       return response;
     }
@@ -186,7 +211,7 @@ absl::StatusOr<cov::v1::RestoreBackupResponse> LiveCovService::Restore(
     auto next = RestoreReplicaSnapshot(backup_dir, chosen->backup_id());
     if (!next.ok()) return next.status();
     *response.mutable_backup() = (*next)->backup;
-    std::unique_ptr<Serving> old;
+    std::shared_ptr<Serving> old;
     auto t0 = std::chrono::steady_clock::now();
     {
       absl::MutexLock lock(&mu_);
@@ -195,11 +220,15 @@ absl::StatusOr<cov::v1::RestoreBackupResponse> LiveCovService::Restore(
     }
     response.set_pause_ms(MsSince(t0));
     response.set_changed(true);
-    // No request can reach `old` any more: close and delete it.
-    const std::string old_dir = old->dir;
-    old.reset();
-    std::error_code ec;
-    fs::remove_all(old_dir, ec);
+    // New calls get the new store; close the old one when its last call is
+    // done, then delete it.
+    if (old != nullptr) {
+      WaitUnused(old);
+      const std::string old_dir = old->dir;
+      old.reset();
+      std::error_code ec;
+      fs::remove_all(old_dir, ec);
+    }
     return response;
   }
 
@@ -237,22 +266,24 @@ absl::Status LiveCovService::SwapPrimary(const std::string& incoming,
   const std::string db = options_.db_dir;
   const std::string aside = absl::StrCat(db, ".pre-restore-", TimeTag());
   auto t0 = std::chrono::steady_clock::now();
-  absl::MutexLock lock(&mu_);
+  // New calls wait from here until Install; calls in flight finish first.
+  std::shared_ptr<Serving> old = Withdraw();
+  if (old != nullptr) WaitUnused(old);
   // Close the store: RocksDB holds absolute paths and a lock file, so the
   // folder can only move while it is closed.
-  serving_.reset();
+  old.reset();
   std::error_code ec;
   fs::rename(db, aside, ec);
   if (ec) {
     absl::Status err = absl::UnavailableError(absl::StrCat(
         "cannot move ", db, " aside to ", aside, ": ", ec.message()));
     auto reopened = OpenServing(db);
-    if (reopened.ok()) serving_ = *std::move(reopened);
+    Install(reopened.ok() ? *std::move(reopened) : nullptr);
     fs::remove_all(incoming, ec);
     return err;
   }
   fs::rename(incoming, db, ec);
-  absl::StatusOr<std::unique_ptr<Serving>> opened =
+  absl::StatusOr<std::shared_ptr<Serving>> opened =
       ec ? absl::UnavailableError(absl::StrCat("cannot move ", incoming, " to ",
                                                db, ": ", ec.message()))
          : OpenServing(db);
@@ -262,12 +293,12 @@ absl::Status LiveCovService::SwapPrimary(const std::string& incoming,
     if (!ec) fs::rename(db, incoming, ec2);
     fs::rename(aside, db, ec2);
     auto reopened = OpenServing(db);
-    if (reopened.ok()) serving_ = *std::move(reopened);
+    Install(reopened.ok() ? *std::move(reopened) : nullptr);
     return opened.status();
   }
-  serving_ = *std::move(opened);
-  serving_->backup_dir = backup_dir;
-  serving_->backup = backup;
+  (*opened)->backup_dir = backup_dir;
+  (*opened)->backup = backup;
+  Install(*std::move(opened));
   *previous = aside;
   *pause_ms = MsSince(t0);
   return absl::OkStatus();
@@ -275,13 +306,13 @@ absl::Status LiveCovService::SwapPrimary(const std::string& incoming,
 
 void LiveCovService::WithStore(
     const std::function<void(store::Store*)>& fn) const {
-  absl::ReaderMutexLock lock(&mu_);
-  fn(serving_ ? serving_->store.get() : nullptr);
+  std::shared_ptr<Serving> current = Current();
+  fn(current ? current->store.get() : nullptr);
 }
 
 cov::v1::BackupInfo LiveCovService::served_backup() const {
-  absl::ReaderMutexLock lock(&mu_);
-  return serving_ ? serving_->backup : cov::v1::BackupInfo();
+  std::shared_ptr<Serving> current = Current();
+  return current ? current->backup : cov::v1::BackupInfo();
 }
 
 // Store RPCs -----------------------------------------------------------------
@@ -297,13 +328,13 @@ cov::v1::BackupInfo LiveCovService::served_backup() const {
                              " (--snapshot_from); send " #method          \
                              " to the primary, then publish a backup"))); \
     }                                                                     \
-    absl::ReaderMutexLock lock(&mu_);                                     \
-    if (serving_ == nullptr) {                                            \
+    std::shared_ptr<Serving> current = Current();                         \
+    if (current == nullptr) {                                             \
       return Finish(ctx, absl::UnavailableError(                          \
                              "the store is unavailable after a failed "   \
                              "restore; see the server log"));             \
     }                                                                     \
-    return serving_->impl->method(ctx, req, resp);                        \
+    return current->impl->method(ctx, req, resp);                         \
   }
 COV_AUTH_STORE_METHODS(COV_LIVE_FORWARD)
 #undef COV_LIVE_FORWARD
@@ -323,11 +354,11 @@ grpc::ServerUnaryReactor* LiveCovService::CreateBackup(
   }
   absl::StatusOr<cov::v1::BackupInfo> backup;
   {
-    absl::ReaderMutexLock lock(&mu_);
-    if (serving_ == nullptr) {
+    std::shared_ptr<Serving> current = Current();
+    if (current == nullptr) {
       return Finish(ctx, absl::UnavailableError("the store is unavailable"));
     }
-    backup = serving_->store->CreateBackup(req->backup_dir(), req->keep());
+    backup = current->store->CreateBackup(req->backup_dir(), req->keep());
   }
   if (!backup.ok()) return Finish(ctx, backup.status());
   *resp->mutable_backup() = *backup;

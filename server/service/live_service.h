@@ -10,11 +10,13 @@
 //   ...
 //   (*live)->Restore(request);        // SIGHUP: reload the latest backup
 //
-// Every store RPC is forwarded to the CovServiceImpl of the current store
-// while a shared lock is held; a restore prepares the new store beside the
-// old one, then swaps under the exclusive lock. Handlers finish synchronously,
-// so a request in flight always completes on the store it started on and a
-// request arriving during the swap waits for it (never fails).
+// Every store RPC is forwarded to the CovServiceImpl of the current store,
+// which the call holds by shared_ptr (no lock is held while it runs, so the
+// handler and the interceptors it triggers can take their own locks). A
+// restore prepares the new store beside the old one and swaps the pointer; a
+// request in flight always completes on the store it started on, and the old
+// store is closed once its last request let go. A request arriving while a
+// primary's folders are swapped waits for it (never fails).
 //
 // Two modes:
 //  - primary (no snapshot_from): `db_dir` is the RocksDB store. A restore
@@ -82,8 +84,9 @@ class LiveCovService final : public cov::v1::CovService::CallbackService {
   absl::StatusOr<cov::v1::RestoreBackupResponse> Restore(
       const cov::v1::RestoreBackupRequest& request);
 
-  // Runs `fn` on the current store while no swap can happen (for metrics and
-  // readiness). `fn` must be quick: a pending swap waits for it.
+  // Runs `fn` on the current store (null only after a failed restore left
+  // nothing to serve); the store stays open until `fn` returns. For metrics
+  // and readiness; a primary's swap waits for `fn`.
   void WithStore(const std::function<void(store::Store*)>& fn) const;
 
   bool replica() const { return !options_.snapshot_from.empty(); }
@@ -101,9 +104,15 @@ class LiveCovService final : public cov::v1::CovService::CallbackService {
   };
 
   explicit LiveCovService(const Options& options);
-  static absl::StatusOr<std::unique_ptr<Serving>> OpenServing(
+  // The store to use for one call: waits while a primary's folders are
+  // swapped; null when a failed restore left nothing to serve.
+  std::shared_ptr<Serving> Current() const;
+  // Takes the store out of service: new calls wait (Current) until Install.
+  std::shared_ptr<Serving> Withdraw();
+  void Install(std::shared_ptr<Serving> serving);
+  static absl::StatusOr<std::shared_ptr<Serving>> OpenServing(
       const std::string& dir);
-  absl::StatusOr<std::unique_ptr<Serving>> RestoreReplicaSnapshot(
+  absl::StatusOr<std::shared_ptr<Serving>> RestoreReplicaSnapshot(
       const std::string& backup_dir, uint32_t backup_id);
   absl::Status SwapPrimary(const std::string& incoming,
                            const std::string& backup_dir,
@@ -114,9 +123,11 @@ class LiveCovService final : public cov::v1::CovService::CallbackService {
   const Options options_;
   // Serialises restores (a restore takes seconds; the swap is short).
   absl::Mutex restore_mu_;
-  // Shared by every forwarded RPC; exclusive only for the swap itself.
+  // Guards the pointer only; never held while a call runs.
   mutable absl::Mutex mu_;
-  std::unique_ptr<Serving> serving_ ABSL_GUARDED_BY(mu_);
+  std::shared_ptr<Serving> serving_ ABSL_GUARDED_BY(mu_);
+  // False from Withdraw to Install (a primary's folder swap).
+  bool installed_ ABSL_GUARDED_BY(mu_) = false;
 };
 
 }  // namespace cov::server::service

@@ -26,6 +26,7 @@ import os
 import grpc
 from google.protobuf import json_format
 
+from cov.v1 import admin_pb2
 from cov.v1 import attack_pb2
 from cov.v1 import check_pb2
 from cov.v1 import coverage_pb2
@@ -400,6 +401,42 @@ class Client:
     def experiments(self):
         """All experiments, without plans and results (ListExperiments)."""
         return self._call(self._stub.ListExperiments, emulation_pb2.ListExperimentsRequest())
+
+    # -- administration (admin token) ----------------------------------------------
+
+    def backup(self, to, keep=0):
+        """Backs up the live store into the server directory `to` (CreateBackup).
+
+        Incremental and checksummed (RocksDB BackupEngine); `keep` > 0 then
+        deletes all but the newest `keep` backups. Returns the new backup and
+        the directory's list.
+        """
+        return self._call(self._stub.CreateBackup,
+                          admin_pb2.CreateBackupRequest(backup_dir=to, keep=keep),
+                          timeout=max(self.timeout, 600))
+
+    def backups(self, from_dir=None):
+        """The backups of a server directory (default: covd's --snapshot_from)."""
+        return self._call(self._stub.ListBackups,
+                          admin_pb2.ListBackupsRequest(backup_dir=from_dir or ""))
+
+    def restore(self, from_dir, backup_id=0):
+        """Verifies backup `backup_id` (0: latest) and swaps it in live.
+
+        The previous store is kept aside (response.previous_store).
+        """
+        if not from_dir:
+            raise ValueError("restore needs the backup directory (replicas: reload())")
+        return self._call(self._stub.RestoreBackup,
+                          admin_pb2.RestoreBackupRequest(backup_dir=from_dir,
+                                                         backup_id=backup_id),
+                          timeout=max(self.timeout, 600))
+
+    def reload(self):
+        """Replica: loads the newest backup of covd's --snapshot_from if newer."""
+        return self._call(self._stub.RestoreBackup,
+                          admin_pb2.RestoreBackupRequest(only_if_newer=True),
+                          timeout=max(self.timeout, 600))
 
     # -- CI checks ----------------------------------------------------------------
 

@@ -3,7 +3,8 @@
     python3 -m covclient [--server HOST:PORT] COMMAND ARGS
 
 Commands mirror the `cov` CLI: ingest-attack FILE, releases, default VERSION,
-technique ID, actor QUERY, search TEXT, stats. Exit 0 on success, 1 when the
+technique ID, actor QUERY, search TEXT, stats, admin backup|backups|restore|reload.
+Exit 0 on success, 1 when the
 request failed, 2 on usage errors.
 """
 
@@ -23,6 +24,8 @@ def main(argv=None):
     p.add_argument("--attack-version", help="ATT&CK release version, e.g. 17.1")
     p.add_argument("--domain", help="ATT&CK domain (enterprise-attack, mobile-attack, ics-attack)")
     p.add_argument("--timeout", type=float, default=60.0, help="RPC deadline in seconds")
+    p.add_argument("--token-file", help="bearer token file (default $COV_TOKEN)")
+    p.add_argument("--tls-ca", help="PEM CA that signed covd's certificate: use TLS")
     sub = p.add_subparsers(dest="command", required=True)
     s = sub.add_parser("ingest-attack", help="load an ATT&CK STIX bundle")
     s.add_argument("file")
@@ -81,9 +84,28 @@ def main(argv=None):
     s.add_argument("--dry-run", action="store_true")
     s = sub.add_parser("infer-profile", help="propose a profile from rules")
     s.add_argument("--source", action="append")
+    s = sub.add_parser(
+        "admin", help="backups and live restores (admin token)",
+        description="backup --to DIR [--keep N]: consistent incremental backup of the "
+                    "live store into DIR on the server. backups [--from DIR]: list them "
+                    "(default DIR: covd's --snapshot_from). restore --from DIR [--id N]: "
+                    "verify backup N (default latest) and swap it in live; the previous "
+                    "store is kept aside. reload: a replica loads the newest backup of "
+                    "its --snapshot_from (like SIGHUP).")
+    s.add_argument("action", choices=["backup", "backups", "restore", "reload"])
+    s.add_argument("--to", help="backup: backup directory on the server")
+    s.add_argument("--from", dest="from_dir", help="backups/restore: backup directory")
+    s.add_argument("--id", type=int, default=0, help="restore: backup ID (default latest)")
+    s.add_argument("--keep", type=int, default=0, help="backup: keep the newest N")
     args = p.parse_args(argv)
 
-    with Client(args.server, timeout=args.timeout) as c:
+    if args.command == "admin":
+        if args.action == "backup" and not args.to:
+            p.error("admin backup needs --to DIR")
+        if args.action == "restore" and not args.from_dir:
+            p.error("admin restore needs --from DIR (replicas: admin reload)")
+    with Client(args.server, timeout=args.timeout, token_file=args.token_file,
+                tls_ca=args.tls_ca) as c:
         try:
             if args.command == "ingest-attack":
                 r = c.ingest_attack(args.file, args.version, args.make_default)
@@ -134,6 +156,15 @@ def main(argv=None):
                 for ch in r.changes:
                     print(f"{ch.path}:{ch.line}: {ch.before} -> {ch.after}", file=sys.stderr)
                 return 0
+            elif args.command == "admin":
+                if args.action == "backup":
+                    r = c.backup(args.to, args.keep)
+                elif args.action == "backups":
+                    r = c.backups(args.from_dir)
+                elif args.action == "restore":
+                    r = c.restore(args.from_dir, args.id)
+                else:
+                    r = c.reload()
             elif args.command == "infer-profile":
                 r = c.infer_profile(args.source, attack_version=args.attack_version)
             else:
