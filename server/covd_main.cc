@@ -240,11 +240,11 @@ int main(int argc, char** argv) {
   obs_options.rpc_log = absl::GetFlag(FLAGS_rpc_log);
   obs_options.tokens = tokens ? &*tokens : nullptr;
   // Asked at every scrape and readiness check, so a swapped store is seen.
-  obs_options.store = [live]() -> const cov::server::store::Store* {
-    const cov::server::store::Store* current = nullptr;
-    live->WithStore([&](cov::server::store::Store* s) { current = s; });
-    return current;
-  };
+  obs_options.with_store =
+      [live](const std::function<void(const cov::server::store::Store*)>& fn) {
+        live->WithStore([&](cov::server::store::Store* s) { fn(s); });
+      };
+
   auto obs = cov::server::observability::Observability::Create(obs_options);
   if (!obs.ok()) {
     std::fprintf(stderr, "covd: %s\n",
