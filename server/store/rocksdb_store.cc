@@ -128,19 +128,6 @@ absl::Status ForEach(rocksdb::DB* db, rocksdb::ColumnFamilyHandle* cf,
   });
 }
 
-// Compares dotted versions numerically ("9.0" < "18.1").
-bool VersionLess(absl::string_view a, absl::string_view b) {
-  std::vector<absl::string_view> pa = absl::StrSplit(a, '.');
-  std::vector<absl::string_view> pb = absl::StrSplit(b, '.');
-  for (size_t i = 0; i < std::max(pa.size(), pb.size()); ++i) {
-    int x = 0, y = 0;
-    if (i < pa.size()) (void)absl::SimpleAtoi(pa[i], &x);
-    if (i < pb.size()) (void)absl::SimpleAtoi(pb[i], &y);
-    if (x != y) return x < y;
-  }
-  return a < b;
-}
-
 const char* const kAllColumnFamilies[] = {
     kCfReleases,   kCfMeta,        kCfTactics, kCfTechniques, kCfActors,
     kCfComponents, kCfMitigations, kCfSources, kCfFiles,      kCfRules,
