@@ -46,6 +46,12 @@ CovServiceImpl::CovServiceImpl(store::Store* store)
       rule_cache_(store),
       started_(std::chrono::steady_clock::now()) {}
 
+absl::Status CovServiceImpl::Warm() {
+  absl::StatusOr<QueryContext> qc = PrepareQuery({}, {});
+  if (absl::IsFailedPrecondition(qc.status())) return absl::OkStatus();
+  return qc.status();
+}
+
 absl::StatusOr<CovServiceImpl::QueryContext> CovServiceImpl::PrepareQuery(
     const cov::v1::ReleaseRef& release,
     const cov::v1::CoverageOptions& options) {

@@ -8,9 +8,9 @@
 #include <chrono>
 
 #include "cov/v1/cov.grpc.pb.h"
-#include "server/engine/ref_resolver.h"
 #include "server/engine/coverage.h"
 #include "server/engine/evidence.h"
+#include "server/engine/ref_resolver.h"
 #include "server/kb/kb_cache.h"
 #include "server/kb/rule_index_cache.h"
 #include "server/rules/rule_check.h"
@@ -22,6 +22,11 @@ class CovServiceImpl final : public cov::v1::CovService::CallbackService {
  public:
   // `store` must outlive the service.
   explicit CovServiceImpl(store::Store* store);
+
+  // Builds the default release's model, the rule index and the evidence
+  // index now, so the first query does not pay for them (a replica warms a
+  // new snapshot before swapping it in). OK on an empty store.
+  absl::Status Warm();
 
   grpc::ServerUnaryReactor* IngestAttack(
       grpc::CallbackServerContext* ctx,
@@ -134,8 +139,7 @@ class CovServiceImpl final : public cov::v1::CovService::CallbackService {
   // Tests by technique and CTID plans, reloaded when a library changes.
   struct Library {
     int64_t generation = -1;
-    absl::flat_hash_map<std::string, std::vector<cov::v1::TestProcedure>>
-        tests;
+    absl::flat_hash_map<std::string, std::vector<cov::v1::TestProcedure>> tests;
     std::vector<cov::v1::PlanResponse> plans;
   };
   absl::StatusOr<std::shared_ptr<const Library>> GetLibrary();

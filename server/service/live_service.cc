@@ -161,6 +161,11 @@ LiveCovService::RestoreReplicaSnapshot(const std::string& backup_dir,
   }
   (*serving)->backup_dir = backup_dir;
   (*serving)->backup = *restored;
+  // Warm before the swap: requests never pay for building the new models.
+  if (absl::Status warm = (*serving)->impl->Warm(); !warm.ok()) {
+    std::fprintf(stderr, "covd: warming snapshot %s: %s\n", target.c_str(),
+                 warm.ToString().c_str());
+  }
   return serving;
 }
 
@@ -298,6 +303,12 @@ absl::Status LiveCovService::SwapPrimary(const std::string& incoming,
   }
   (*opened)->backup_dir = backup_dir;
   (*opened)->backup = backup;
+  // Warm before new requests are let in: they already waited for the swap,
+  // and the models would otherwise be built by the first of them.
+  if (absl::Status warm = (*opened)->impl->Warm(); !warm.ok()) {
+    std::fprintf(stderr, "covd: warming restored store: %s\n",
+                 warm.ToString().c_str());
+  }
   Install(*std::move(opened));
   *previous = aside;
   *pause_ms = MsSince(t0);
