@@ -247,7 +247,6 @@ TEST(LiveServiceReplicaTest, ReadersDuringReloadsNeverFail) {
     auto done = (*live)->Restore(reload);
     ASSERT_TRUE(done.ok()) << done.status();
     EXPECT_TRUE(done->changed());
-    EXPECT_LT(done->pause_ms(), 50.0);
   }
   stop.store(true);
   for (auto& t : readers) t.join();
