@@ -894,7 +894,9 @@ class PublishEndToEndTest(unittest.TestCase):
                 self.assertEqual(p.returncode, 0, p.stdout + p.stderr + primary.log_text())
                 return p.stdout
 
-            lines = [f"attack {attack}/enterprise-attack-18.1.json --make_default"]
+            yara = os.path.join(corpus_dir(), "yara", "attack-tagged")
+            lines = [f"attack {attack}/enterprise-attack-18.1.json --make_default",
+                     f"yara {yara} yara-attack-tagged"]
             out = publish(lines, "")
             self.assertIn("no replica found", out)
 
@@ -905,6 +907,8 @@ class PublishEndToEndTest(unittest.TestCase):
                 time.sleep(0.1)
             self.assertEqual(replica.http("/healthz")[0], 200)
             self.assertEqual(releases(replica.address), {("enterprise-attack", "18.1")})
+            p = cov(replica.address, "sources")
+            self.assertIn("yara-attack-tagged", p.stdout, p.stderr)
             status, metrics = replica.http("/metrics")
             self.assertEqual(status, 200)
             # Every metric the README's operations section names is exported.
@@ -916,7 +920,7 @@ class PublishEndToEndTest(unittest.TestCase):
             # Read-only: a write RPC is refused.
             p = cov(replica.address, "ingest", "attack", f"{attack}/ics-attack-18.1.json")
             self.assertEqual(p.returncode, 1)
-            self.assertIn("FAILED_PRECONDITION", p.stderr + p.stdout)
+            self.assertRegex(p.stderr + p.stdout, "FAILED_PRECONDITION|read-only replica")
 
             # Publish with reload over the admin RPC: the replica swaps live (same process).
             lines.append(f"attack {attack}/ics-attack-18.1.json")
