@@ -88,6 +88,10 @@ ABSL_FLAG(uint32_t, id, 0, "admin restore: backup ID (default: the latest).");
 ABSL_FLAG(uint32_t, keep, 0,
           "admin backup: then delete all but the newest N backups (default 0: "
           "keep all).");
+ABSL_FLAG(bool, round_robin, false,
+          "Spread calls over every address --server resolves to (e.g. "
+          "dns:///covd.cov.svc.cluster.local:8470, the headless Service of "
+          "read replicas) and retry UNAVAILABLE on another replica.");
 ABSL_FLAG(std::string, tls_server_name, "",
           "Name to verify covd's certificate against (default: the host of "
           "--server).");
@@ -240,6 +244,8 @@ Global flags:
                            $COV_TOKEN, or --token TOKEN)
   --tls_ca FILE            connect with TLS, trusting this CA; --tls_cert and
                            --tls_key add a client certificate
+  --round_robin            spread calls over every address --server resolves to
+                           (read replicas behind a headless Service)
 
 Exit codes: 0 success, 1 request failed or not found, 2 usage error.
 Run `cov COMMAND --help` for a command's details.
@@ -566,6 +572,16 @@ class Client {
     args.SetMaxSendMessageSize(512 * 1024 * 1024);
     if (!security.tls_server_name.empty()) {
       args.SetSslTargetNameOverride(security.tls_server_name);
+    }
+    if (absl::GetFlag(FLAGS_round_robin)) {
+      // Reads only go to replicas, so a retried call cannot apply twice.
+      args.SetServiceConfigJSON(R"({
+        "loadBalancingConfig": [{"round_robin": {}}],
+        "methodConfig": [{
+          "name": [{"service": "cov.v1.CovService"}],
+          "retryPolicy": {"maxAttempts": 4, "initialBackoff": "0.05s",
+                          "maxBackoff": "1s", "backoffMultiplier": 2,
+                          "retryableStatusCodes": ["UNAVAILABLE"]}}]})");
     }
     std::shared_ptr<grpc::ChannelCredentials> creds =
         security.tls ? grpc::SslCredentials(security.ssl)

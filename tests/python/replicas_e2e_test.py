@@ -18,11 +18,7 @@ import threading
 import time
 import unittest
 
-import grpc
-
 from covclient import Client, CovError
-from cov.v1 import coverage_pb2
-from cov.v1 import cov_pb2_grpc
 from tests.python import junit
 from tests.python.covd_fixture import corpus_dir, runfile
 
@@ -256,22 +252,13 @@ class ReplicasTest(unittest.TestCase):
                 rc.close()
 
             target = "ipv4:" + ",".join(r.address for r in replicas)
-            service_config = json.dumps({
-                "loadBalancingConfig": [{"round_robin": {}}],
-                "methodConfig": [{
-                    "name": [{"service": "cov.v1.CovService"}],
-                    "retryPolicy": {
-                        "maxAttempts": 5, "initialBackoff": "0.05s",
-                        "maxBackoff": "0.5s", "backoffMultiplier": 2,
-                        "retryableStatusCodes": ["UNAVAILABLE"]},
-                }],
-            })
-            channel = grpc.insecure_channel(target, options=[
-                ("grpc.service_config", service_config),
-                ("grpc.enable_retries", 1),
-            ])
-            stub = cov_pb2_grpc.CovServiceStub(channel)
-            grpc.channel_ready_future(channel).result(timeout=20)
+            # The Python client's round_robin (retries UNAVAILABLE elsewhere).
+            rr = Client(target, round_robin=True, timeout=10)
+            rr.wait_ready(20)
+            # The CLI's --round_robin over the same replicas.
+            rc_, out, err = cov_cli(target, "--round_robin", "releases")
+            self.assertEqual(rc_, 0, err)
+            self.assertIn("* enterprise-attack  18.1", out)
 
             # The newer snapshot: one more Sigma folder.
             pc.ingest_rules("sigma", os.path.join(sigma, "powershell"), source="sigma-ps")
@@ -284,11 +271,9 @@ class ReplicasTest(unittest.TestCase):
             lock = threading.Lock()
 
             def reader():
-                req = coverage_pb2.CoverageRequest(by="tactic", summary=True)
                 while not stop.is_set():
                     try:
-                        resp = stub.GetCoverage(req, timeout=10)
-                        got = resp.SerializeToString(deterministic=True)
+                        got = coverage_summary(rr)
                         with lock:
                             counts["ok"] += 1
                             if got == expected_v1:
@@ -297,9 +282,9 @@ class ReplicasTest(unittest.TestCase):
                                 counts["v2"] += 1
                             else:
                                 failures.append("an answer of neither snapshot")
-                    except grpc.RpcError as e:  # pylint: disable=no-member
+                    except CovError as e:
                         with lock:
-                            failures.append(f"{e.code().name}: {e.details()}")
+                            failures.append(f"{e.code}: {e.message}")
 
             threads = [threading.Thread(target=reader) for _ in range(6)]
             for t in threads:
@@ -320,7 +305,7 @@ class ReplicasTest(unittest.TestCase):
             stop.set()
             for t in threads:
                 t.join()
-            channel.close()
+            rr.close()
 
             print(f"round robin: {counts} answers, failures {failures[:3]}",
                   flush=True)

@@ -21,6 +21,7 @@ Every call has a deadline (timeout=, default 60 s).
 """
 
 import collections
+import json
 import os
 
 import grpc
@@ -93,6 +94,24 @@ def credentials(token=None, token_file=None, tls_ca=None, cert=None, key=None):
     return token, creds
 
 
+# Client-side load balancing over read replicas: round robin, and calls that
+# hit a replica going away (UNAVAILABLE) retried on another. Every cov RPC a
+# replica serves is a read, so a retry cannot apply a change twice.
+ROUND_ROBIN_SERVICE_CONFIG = json.dumps({
+    "loadBalancingConfig": [{"round_robin": {}}],
+    "methodConfig": [{
+        "name": [{"service": "cov.v1.CovService"}],
+        "retryPolicy": {
+            "maxAttempts": 4,
+            "initialBackoff": "0.05s",
+            "maxBackoff": "1s",
+            "backoffMultiplier": 2,
+            "retryableStatusCodes": ["UNAVAILABLE"],
+        },
+    }],
+})
+
+
 class _CallDetails(
         collections.namedtuple(
             "_CallDetails",
@@ -121,7 +140,13 @@ class Client:
     """Connection to one covd. Thread-safe (gRPC channels are)."""
 
     def __init__(self, address=None, timeout=60.0, token=None, token_file=None,
-                 tls_ca=None, cert=None, key=None, tls_server_name=None):
+                 tls_ca=None, cert=None, key=None, tls_server_name=None,
+                 round_robin=False):
+        """`address` is host:port or any gRPC target. With round_robin=True
+        calls are spread over every address the target resolves to (e.g.
+        "dns:///covd.cov.svc.cluster.local:8470", a headless Service of read
+        replicas, or "ipv4:127.0.0.1:8471,127.0.0.1:8472") and a call that
+        finds its replica gone (UNAVAILABLE) is retried on another."""
         self.address = address or os.environ.get("COV_SERVER") or DEFAULT_SERVER
         # Every RPC gets a deadline; None or 0 would mean none.
         self.timeout = timeout if timeout else 60.0
@@ -132,6 +157,9 @@ class Client:
         ]
         if tls_server_name:
             options.append(("grpc.ssl_target_name_override", tls_server_name))
+        if round_robin:
+            options.append(("grpc.service_config", ROUND_ROBIN_SERVICE_CONFIG))
+            options.append(("grpc.enable_retries", 1))
         if creds is not None:
             self._channel = grpc.secure_channel(self.address, creds, options=options)
         else:

@@ -26,6 +26,10 @@ def main(argv=None):
     p.add_argument("--timeout", type=float, default=60.0, help="RPC deadline in seconds")
     p.add_argument("--token-file", help="bearer token file (default $COV_TOKEN)")
     p.add_argument("--tls-ca", help="PEM CA that signed covd's certificate: use TLS")
+    p.add_argument("--round-robin", action="store_true",
+                   help="spread calls over every address --server resolves to "
+                        "(e.g. dns:///covd.cov.svc.cluster.local:8470), retrying "
+                        "UNAVAILABLE on another replica")
     sub = p.add_subparsers(dest="command", required=True)
     s = sub.add_parser("ingest-attack", help="load an ATT&CK STIX bundle")
     s.add_argument("file")
@@ -105,7 +109,7 @@ def main(argv=None):
         if args.action == "restore" and not args.from_dir:
             p.error("admin restore needs --from DIR (replicas: admin reload)")
     with Client(args.server, timeout=args.timeout, token_file=args.token_file,
-                tls_ca=args.tls_ca) as c:
+                tls_ca=args.tls_ca, round_robin=args.round_robin) as c:
         try:
             if args.command == "ingest-attack":
                 r = c.ingest_attack(args.file, args.version, args.make_default)
