@@ -2192,6 +2192,8 @@ int CmdStats(Client& client) {
   std::printf("server:  %s, up %llds\n", resp.server_version().c_str(),
               static_cast<long long>(resp.uptime_seconds()));
   std::printf("store:   %.1f MB\n", resp.store_bytes() / 1e6);
+  std::printf("rules:   %lld in %d sources\n",
+              static_cast<long long>(resp.rule_count()), resp.sources_size());
   std::printf("releases (%d):\n", resp.releases_size());
   for (const auto& r : resp.releases()) PrintRelease(r);
   return 0;

@@ -7,23 +7,23 @@
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
-#include "server/engine/search.h"
-#include "server/kb/attack_ingest.h"
-#include "server/rules/rule_ingest.h"
-#include "server/engine/alert_match.h"
-#include "server/engine/plan.h"
-#include "server/library/library_ingest.h"
-#include "ingest/profile/profile_infer.h"
-#include "ingest/profile/profile_parser.h"
 #include "absl/time/clock.h"
 #include "absl/time/time.h"
+#include "ingest/profile/profile_infer.h"
+#include "ingest/profile/profile_parser.h"
+#include "ingest/registry/parsers.h"
 #include "server/check/render.h"
 #include "server/check/revoked_fixer.h"
 #include "server/check/unified_diff.h"
+#include "server/engine/alert_match.h"
+#include "server/engine/plan.h"
+#include "server/engine/search.h"
 #include "server/export/csv_export.h"
 #include "server/export/html_report.h"
 #include "server/export/navigator_layer.h"
-#include "ingest/registry/parsers.h"
+#include "server/kb/attack_ingest.h"
+#include "server/library/library_ingest.h"
+#include "server/rules/rule_ingest.h"
 #include "server/service/status_util.h"
 
 namespace cov::server::service {
@@ -93,9 +93,9 @@ absl::StatusOr<CovServiceImpl::QueryContext> CovServiceImpl::PrepareQuery(
   qc.query.min_evidence = options.evidence();
   if (!qc.query.min_evidence.empty() && qc.query.min_evidence != "claimed" &&
       qc.query.min_evidence != "validated") {
-    return absl::InvalidArgumentError(absl::StrCat(
-        "evidence must be claimed or validated, not '", qc.query.min_evidence,
-        "'"));
+    return absl::InvalidArgumentError(
+        absl::StrCat("evidence must be claimed or validated, not '",
+                     qc.query.min_evidence, "'"));
   }
   qc.query.rollup = options.rollup();
   qc.query.tactic_context = options.tactic_context();
@@ -121,11 +121,11 @@ grpc::ServerUnaryReactor* CovServiceImpl::GetCoverage(
   qc->query.summary = request->summary();
   // Answers depend only on (release model, rule index, evidence, request):
   // identical requests between two ingests are served from a small cache.
-  std::string key = absl::StrCat(
-      absl::Hex(reinterpret_cast<uintptr_t>(qc->kb.get())), "/",
-      absl::Hex(reinterpret_cast<uintptr_t>(qc->rules.get())), "/",
-      absl::Hex(reinterpret_cast<uintptr_t>(qc->evidence.get())), "/",
-      request->SerializeAsString());
+  std::string key =
+      absl::StrCat(absl::Hex(reinterpret_cast<uintptr_t>(qc->kb.get())), "/",
+                   absl::Hex(reinterpret_cast<uintptr_t>(qc->rules.get())), "/",
+                   absl::Hex(reinterpret_cast<uintptr_t>(qc->evidence.get())),
+                   "/", request->SerializeAsString());
   {
     absl::MutexLock lock(&answer_mu_);
     auto it = answers_.find(key);
@@ -138,6 +138,16 @@ grpc::ServerUnaryReactor* CovServiceImpl::GetCoverage(
       engine::ComputeCoverage(*qc->kb, *qc->rules, qc->query));
   *response = *computed;
   absl::MutexLock lock(&answer_mu_);
+  // Answers computed from an older rule index or evidence of this release
+  // can never be asked for again, and each keeps its models alive (tens of
+  // MB): drop them now rather than when the cache fills.
+  // The same holds for the model of a re-ingested release.
+  absl::erase_if(answers_, [&](const auto& entry) {
+    const CachedAnswer& a = entry.second;
+    return a.kb->release_key() == qc->kb->release_key() &&
+           (a.kb != qc->kb || a.rules != qc->rules ||
+            a.evidence != qc->evidence);
+  });
   if (answers_.size() >= 64) answers_.clear();
   // The entry keeps the models alive, so their addresses stay unique.
   answers_[key] = CachedAnswer{qc->kb, qc->rules, qc->evidence, computed};
@@ -166,8 +176,8 @@ grpc::ServerUnaryReactor* CovServiceImpl::IngestAttack(
     cov::v1::IngestAttackResponse* response) {
   absl::StatusOr<cov::v1::IngestAttackResponse> r =
       kb::IngestAttack(*store_, *request);
-  std::string name = request->has_path() ? request->path()
-                                         : request->file_name();
+  std::string name =
+      request->has_path() ? request->path() : request->file_name();
   if (!r.ok()) {
     std::fprintf(stderr, "covd: ingest attack %s failed: %s\n", name.c_str(),
                  r.status().ToString().c_str());
@@ -181,8 +191,8 @@ grpc::ServerUnaryReactor* CovServiceImpl::IngestAttack(
                "campaigns, %d warnings in %.0f ms (parse %.0f, store %.0f)\n",
                name.c_str(), rel.domain().c_str(), rel.version().c_str(),
                c.techniques(), c.subtechniques(), c.tactics(), c.groups(),
-               c.software(), c.campaigns(), r->warning_count(),
-               r->elapsed_ms(), r->parse_ms(), r->store_ms());
+               c.software(), c.campaigns(), r->warning_count(), r->elapsed_ms(),
+               r->parse_ms(), r->store_ms());
   *response = *std::move(r);
   return Finish(ctx, absl::OkStatus());
 }
@@ -208,8 +218,7 @@ grpc::ServerUnaryReactor* CovServiceImpl::SetDefaultRelease(
 
 grpc::ServerUnaryReactor* CovServiceImpl::GetTechnique(
     grpc::CallbackServerContext* ctx,
-    const cov::v1::GetTechniqueRequest* request,
-    cov::v1::Technique* response) {
+    const cov::v1::GetTechniqueRequest* request, cov::v1::Technique* response) {
   std::string id(absl::StripAsciiWhitespace(request->id()));
   if (id.empty()) {
     return Finish(ctx, absl::InvalidArgumentError("technique ID is empty"));
@@ -256,12 +265,19 @@ grpc::ServerUnaryReactor* CovServiceImpl::GetStats(
   auto r = store_->ListReleases();
   if (!r.ok()) return Finish(ctx, r.status());
   for (auto& rel : *r) *response->add_releases() = std::move(rel);
+  auto sources = store_->ListSources();
+  if (!sources.ok()) return Finish(ctx, sources.status());
+  int64_t rules = 0;
+  for (auto& src : *sources) {
+    rules += src.rule_count();
+    *response->add_sources() = std::move(src);
+  }
+  response->set_rule_count(rules);
   response->set_store_bytes(store_->ApproximateSizeBytes());
   response->set_server_version(kServerVersion);
-  response->set_uptime_seconds(
-      std::chrono::duration_cast<std::chrono::seconds>(
-          std::chrono::steady_clock::now() - started_)
-          .count());
+  response->set_uptime_seconds(std::chrono::duration_cast<std::chrono::seconds>(
+                                   std::chrono::steady_clock::now() - started_)
+                                   .count());
   return Finish(ctx, absl::OkStatus());
 }
 
@@ -298,7 +314,8 @@ CovServiceImpl::Models(const cov::v1::ReleaseRef& ref) {
 grpc::ServerUnaryReactor* CovServiceImpl::ExportLayer(
     grpc::CallbackServerContext* ctx, const cov::v1::LayerRequest* request,
     cov::v1::LayerResponse* response) {
-  const std::string kind = request->kind().empty() ? "coverage" : request->kind();
+  const std::string kind =
+      request->kind().empty() ? "coverage" : request->kind();
   const std::string format =
       request->format().empty() ? "json" : request->format();
   if (kind != "coverage" && kind != "gaps") {
@@ -306,13 +323,14 @@ grpc::ServerUnaryReactor* CovServiceImpl::ExportLayer(
                            "kind must be coverage or gaps, not '", kind, "'")));
   }
   if (format != "json" && format != "csv" && format != "html") {
-    return Finish(ctx, absl::InvalidArgumentError(absl::StrCat(
-                           "format must be json, csv or html, not '", format,
-                           "'")));
+    return Finish(ctx,
+                  absl::InvalidArgumentError(absl::StrCat(
+                      "format must be json, csv or html, not '", format, "'")));
   }
   if (format == "html" && kind != "coverage") {
-    return Finish(ctx, absl::InvalidArgumentError(
-                           "the html report draws coverage; use kind coverage"));
+    return Finish(ctx,
+                  absl::InvalidArgumentError(
+                      "the html report draws coverage; use kind coverage"));
   }
   auto qc = PrepareQuery(request->release(), request->options());
   if (!qc.ok()) return Finish(ctx, qc.status());
@@ -327,9 +345,9 @@ grpc::ServerUnaryReactor* CovServiceImpl::ExportLayer(
     if (!g.ok()) return Finish(ctx, g.status());
     gaps = *std::move(g);
   }
-  const std::string profile_name =
-      coverage.profile().name().empty() ? "all telemetry"
-                                        : coverage.profile().name();
+  const std::string profile_name = coverage.profile().name().empty()
+                                       ? "all telemetry"
+                                       : coverage.profile().name();
   if (format == "json") {
     exporter::LayerOptions lo;
     lo.name = request->name().empty()
@@ -413,8 +431,8 @@ grpc::ServerUnaryReactor* CovServiceImpl::CheckRules(
   }
   if (!request->fail_on().empty() && request->fail_on() != "error" &&
       request->fail_on() != "warning") {
-    return Finish(ctx, absl::InvalidArgumentError(
-                           "fail_on must be error or warning"));
+    return Finish(
+        ctx, absl::InvalidArgumentError("fail_on must be error or warning"));
   }
   auto qc = PrepareQuery(request->release(), request->options());
   if (!qc.ok()) return Finish(ctx, qc.status());
@@ -515,10 +533,11 @@ CovServiceImpl::GetEvidence() {
   const int64_t gen = store_->EvidenceGeneration();
   if (evidence_ != nullptr && evidence_generation_ == gen) return evidence_;
   std::vector<cov::v1::Experiment> all;
-  absl::Status st = store_->ForEachExperiment([&](const cov::v1::Experiment& e) {
-    all.push_back(e);
-    return true;
-  });
+  absl::Status st =
+      store_->ForEachExperiment([&](const cov::v1::Experiment& e) {
+        all.push_back(e);
+        return true;
+      });
   if (!st.ok()) return st;
   evidence_ = std::make_shared<const engine::EvidenceIndex>(all);
   evidence_generation_ = gen;
@@ -570,7 +589,8 @@ grpc::ServerUnaryReactor* CovServiceImpl::StartExperiment(
     const cov::v1::StartExperimentRequest* request,
     cov::v1::Experiment* response) {
   if (request->name().empty()) {
-    return Finish(ctx, absl::InvalidArgumentError("an experiment needs a name"));
+    return Finish(ctx,
+                  absl::InvalidArgumentError("an experiment needs a name"));
   }
   auto plan = Plan(request->plan());
   if (!plan.ok()) return Finish(ctx, plan.status());
@@ -607,8 +627,8 @@ grpc::ServerUnaryReactor* CovServiceImpl::RecordResult(
   const cov::v1::Technique* t = qc->kb->FindTechnique(in.technique_id());
   if (t == nullptr) {
     return Finish(ctx, absl::NotFoundError(absl::StrCat(
-                           "technique ", in.technique_id(), " is not in ATT&CK ",
-                           qc->kb->release_key())));
+                           "technique ", in.technique_id(),
+                           " is not in ATT&CK ", qc->kb->release_key())));
   }
   cov::v1::ExperimentResult result = in;
   result.set_technique_id(t->id());
@@ -683,15 +703,16 @@ grpc::ServerUnaryReactor* CovServiceImpl::GetExperiment(
 grpc::ServerUnaryReactor* CovServiceImpl::ListExperiments(
     grpc::CallbackServerContext* ctx, const cov::v1::ListExperimentsRequest*,
     cov::v1::ListExperimentsResponse* response) {
-  absl::Status st = store_->ForEachExperiment([&](const cov::v1::Experiment& e) {
-    cov::v1::Experiment* out = response->add_experiments();
-    out->set_id(e.id());
-    out->set_name(e.name());
-    out->set_started_at_unix(e.started_at_unix());
-    out->set_ended_at_unix(e.ended_at_unix());
-    out->mutable_plan()->set_subject(e.plan().subject());
-    return true;
-  });
+  absl::Status st =
+      store_->ForEachExperiment([&](const cov::v1::Experiment& e) {
+        cov::v1::Experiment* out = response->add_experiments();
+        out->set_id(e.id());
+        out->set_name(e.name());
+        out->set_started_at_unix(e.started_at_unix());
+        out->set_ended_at_unix(e.ended_at_unix());
+        out->mutable_plan()->set_subject(e.plan().subject());
+        return true;
+      });
   return Finish(ctx, st);
 }
 
@@ -755,9 +776,8 @@ grpc::ServerUnaryReactor* CovServiceImpl::ListRules(
     auto source = store_->GetSource(request->source());
     if (!source.ok()) return Finish(ctx, source.status());
   }
-  const int page_size = request->page_size() <= 0
-                            ? 100
-                            : std::min(request->page_size(), 1000);
+  const int page_size =
+      request->page_size() <= 0 ? 100 : std::min(request->page_size(), 1000);
   int64_t skip = 0;
   if (!request->page_token().empty() &&
       !absl::SimpleAtoi(request->page_token(), &skip)) {
@@ -766,8 +786,8 @@ grpc::ServerUnaryReactor* CovServiceImpl::ListRules(
   const std::string technique = absl::AsciiStrToUpper(request->technique_id());
   int64_t index = 0;
   bool more = false;
-  absl::Status st = store_->ForEachRule(
-      request->source(), [&](const cov::v1::Rule& rule) {
+  absl::Status st =
+      store_->ForEachRule(request->source(), [&](const cov::v1::Rule& rule) {
         if (!technique.empty()) {
           bool match = false;
           for (const auto& ref : rule.attack_refs()) {

@@ -170,6 +170,9 @@ class BackupRestoreTest(unittest.TestCase):
         self.assertEqual(coverage_summary(c), before_cov)
         self.assertEqual(Client.to_dict(c.experiment(exp.id)), before_exp)
         self.assertEqual([s.name for s in c.sources().sources], ["sigma-builtin"])
+        st = c.stats()
+        self.assertEqual(st.rule_count, rules)
+        self.assertEqual([x.name for x in st.sources], ["sigma-builtin"])
 
         # A restart serves the restored store.
         self.primary.stop()
