@@ -13,6 +13,10 @@
 
 namespace cov::ingest {
 
+// Length (1-4) of the well-formed UTF-8 sequence starting at s[i], or 0 when
+// the bytes there are ill-formed (as FirstInvalidUtf8 defines it). i < size.
+size_t Utf8SequenceLength(absl::string_view s, size_t i);
+
 // Offset of the first byte of `s` that is not part of a well-formed UTF-8
 // sequence (overlong forms, surrogates and code points above U+10FFFF are
 // ill-formed), or absl::string_view::npos. ASCII runs go 8 bytes at a time.

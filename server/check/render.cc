@@ -14,6 +14,8 @@
 #include "absl/strings/str_replace.h"
 #include "google/protobuf/util/json_util.h"
 #include "ingest/base/diagnostics.h"
+#include "ingest/base/utf8.h"
+#include "server/export/json_writer.h"
 
 namespace cov::server::check {
 namespace {
@@ -25,38 +27,6 @@ constexpr absl::string_view kSarifSchema =
 
 // ---------------------------------------------------------------------------
 // Shared pieces.
-
-// Length of the valid UTF-8 sequence starting at s[i], or 0 when the bytes
-// there are not valid UTF-8 (overlongs, surrogates and > U+10FFFF rejected).
-size_t Utf8SeqLen(absl::string_view s, size_t i) {
-  const auto b = [&](size_t k) { return static_cast<unsigned char>(s[k]); };
-  const unsigned char c = b(i);
-  if (c < 0x80) return 1;
-  size_t n;
-  uint32_t cp;
-  if (c >= 0xC2 && c <= 0xDF) {
-    n = 2;
-    cp = c & 0x1F;
-  } else if (c >= 0xE0 && c <= 0xEF) {
-    n = 3;
-    cp = c & 0x0F;
-  } else if (c >= 0xF0 && c <= 0xF4) {
-    n = 4;
-    cp = c & 0x07;
-  } else {
-    return 0;
-  }
-  if (i + n > s.size()) return 0;
-  for (size_t k = 1; k < n; ++k) {
-    if ((b(i + k) & 0xC0) != 0x80) return 0;
-    cp = (cp << 6) | (b(i + k) & 0x3F);
-  }
-  if ((n == 3 && (cp < 0x800 || (cp >= 0xD800 && cp <= 0xDFFF))) ||
-      (n == 4 && (cp < 0x10000 || cp > 0x10FFFF))) {
-    return 0;
-  }
-  return n;
-}
 
 constexpr absl::string_view kReplacementChar = "\xEF\xBF\xBD";
 
@@ -223,58 +193,8 @@ std::string RenderJson(const cov::v1::CheckResponse& r) {
 // ---------------------------------------------------------------------------
 // sarif
 
-// Appends `s` as a JSON string literal; invalid UTF-8 becomes U+FFFD.
-void AppendJsonString(absl::string_view s, std::string* out) {
-  out->push_back('"');
-  for (size_t i = 0; i < s.size();) {
-    const unsigned char c = static_cast<unsigned char>(s[i]);
-    if (c >= 0x80) {
-      const size_t n = Utf8SeqLen(s, i);
-      if (n == 0) {
-        out->append(kReplacementChar.data(), kReplacementChar.size());
-        ++i;
-      } else {
-        out->append(s.data() + i, n);
-        i += n;
-      }
-      continue;
-    }
-    switch (c) {
-      case '"':
-        *out += "\\\"";
-        break;
-      case '\\':
-        *out += "\\\\";
-        break;
-      case '\n':
-        *out += "\\n";
-        break;
-      case '\r':
-        *out += "\\r";
-        break;
-      case '\t':
-        *out += "\\t";
-        break;
-      case '\b':
-        *out += "\\b";
-        break;
-      case '\f':
-        *out += "\\f";
-        break;
-      default:
-        if (c < 0x20) {
-          static const char kHex[] = "0123456789abcdef";
-          *out += "\\u00";
-          out->push_back(kHex[c >> 4]);
-          out->push_back(kHex[c & 15]);
-        } else {
-          out->push_back(static_cast<char>(c));
-        }
-    }
-    ++i;
-  }
-  out->push_back('"');
-}
+// One JSON string escaper for the whole server (invalid UTF-8 -> U+FFFD).
+using exporter::AppendJsonString;
 
 // A small pretty-printing JSON writer (two-space indent). Well-nested calls
 // give valid JSON.
@@ -501,7 +421,7 @@ std::string XmlEscape(absl::string_view s, bool attribute) {
   for (size_t i = 0; i < s.size();) {
     const unsigned char c = static_cast<unsigned char>(s[i]);
     if (c >= 0x80) {
-      const size_t n = Utf8SeqLen(s, i);
+      const size_t n = ingest::Utf8SequenceLength(s, i);
       // U+FFFE and U+FFFF are not XML characters either.
       const bool bad = n == 0 || (n == 3 && c == 0xEF && s[i + 1] == '\xBF' &&
                                   (s[i + 2] == '\xBE' || s[i + 2] == '\xBF'));

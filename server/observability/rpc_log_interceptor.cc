@@ -12,40 +12,12 @@
 #include "grpcpp/server_context.h"
 #include "ingest/base/utf8.h"
 #include "server/auth/method_roles.h"
+#include "server/export/json_writer.h"
 
 namespace cov::server::observability {
 namespace {
 
-void AppendJsonString(absl::string_view s, std::string* out) {
-  const std::string valid = cov::ingest::ToValidUtf8(s);
-  out->push_back('"');
-  for (unsigned char c : valid) {
-    switch (c) {
-      case '"':
-        *out += "\\\"";
-        break;
-      case '\\':
-        *out += "\\\\";
-        break;
-      case '\n':
-        *out += "\\n";
-        break;
-      case '\r':
-        *out += "\\r";
-        break;
-      case '\t':
-        *out += "\\t";
-        break;
-      default:
-        if (c < 0x20 || c == 0x7f) {
-          absl::StrAppendFormat(out, "\\u%04x", c);
-        } else {
-          out->push_back(static_cast<char>(c));
-        }
-    }
-  }
-  out->push_back('"');
-}
+using ::cov::server::exporter::AppendJsonString;
 
 // `s` cut to at most `max` bytes without splitting a UTF-8 sequence.
 absl::string_view TruncateUtf8(absl::string_view s, size_t max) {

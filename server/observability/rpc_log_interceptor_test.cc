@@ -323,7 +323,7 @@ TEST(FormatRpcLogLineTest, ExactLine) {
             "CovService/GetTechnique\",\"code\":\"NOT_FOUND\",\"ms\":0.412,"
             "\"role\":\"read\",\"caller\":\"grafana\",\"peer\":\"ipv4:127.0.0."
             "1:53124\",\"message\":\"technique \\\"T9999\\\"\\tnot found "
-            "\xef\xbf\xbd\"}\n");
+            "\\ufffd\"}\n");
   r.code = grpc::StatusCode::OK;
   r.caller.clear();
   r.role = "anonymous";
