@@ -1,5 +1,7 @@
 #!/usr/bin/env bash
 # Installs every Debian 12 package cov needs to build, test and run.
+#
+#   deploy/setup-debian.sh [--fuzz]
 # Idempotent: packages already installed are skipped; nothing else is touched.
 set -euo pipefail
 
@@ -17,6 +19,12 @@ PACKAGES=(
   # Headless browser for the HTML report test (tests/chromium).
   chromium
 )
+
+# --fuzz: also the clang toolchain of deploy/fuzz.sh (libFuzzer, ASan/UBSan
+# runtimes, lld), installed by .ci/run for its short fuzzing pass.
+if [[ ${1:-} == --fuzz ]]; then
+  PACKAGES+=(clang libclang-rt-14-dev lld)
+fi
 
 missing=()
 for p in "${PACKAGES[@]}"; do
