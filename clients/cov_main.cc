@@ -2,12 +2,11 @@
 // one or two RPCs of cov.v1.CovService and a rendering of the answer.
 //
 // Exit codes: 0 success, 1 failed request or not found, 2 usage error.
-#include <unistd.h>
-
 #include <fcntl.h>
 #include <signal.h>
 #include <sys/wait.h>
 #include <time.h>
+#include <unistd.h>
 
 #include <algorithm>
 #include <chrono>
@@ -34,8 +33,8 @@
 #include "absl/strings/str_replace.h"
 #include "absl/strings/str_split.h"
 #include "absl/strings/strip.h"
-#include "absl/time/time.h"
 #include "absl/time/clock.h"
+#include "absl/time/time.h"
 #include "cov/v1/cov.grpc.pb.h"
 #include "google/protobuf/util/json_util.h"
 #include "grpcpp/grpcpp.h"
@@ -141,29 +140,44 @@ ABSL_FLAG(std::string, covd, "",
           "$COV_COVD).");
 ABSL_FLAG(bool, revoked, false, "fix: rewrite revoked ATT&CK IDs.");
 ABSL_FLAG(bool, dry_run, false, "fix: print a unified diff, change nothing.");
-ABSL_FLAG(std::string, software, "", "plan/experiment start: a software (ID or name).");
-ABSL_FLAG(std::string, campaign, "", "plan/experiment start: a campaign (C####).");
-ABSL_FLAG(std::string, ctid_plan, "", "plan/experiment start: a stored CTID plan name.");
-ABSL_FLAG(std::string, platform, "", "plan: keep tests for this platform (windows, linux, macos).");
-ABSL_FLAG(bool, include_campaigns, false, "plan: add techniques of campaigns attributed to the group.");
+ABSL_FLAG(std::string, software, "",
+          "plan/experiment start: a software (ID or name).");
+ABSL_FLAG(std::string, campaign, "",
+          "plan/experiment start: a campaign (C####).");
+ABSL_FLAG(std::string, ctid_plan, "",
+          "plan/experiment start: a stored CTID plan name.");
+ABSL_FLAG(std::string, platform, "",
+          "plan: keep tests for this platform (windows, linux, macos).");
+ABSL_FLAG(bool, include_campaigns, false,
+          "plan: add techniques of campaigns attributed to the group.");
 ABSL_FLAG(std::string, test, "", "experiment record: the test GUID.");
-ABSL_FLAG(std::string, outcome, "", "experiment record: detected, missed or partial.");
-ABSL_FLAG(std::vector<std::string>, rule, {}, "experiment record: rule uids that fired.");
+ABSL_FLAG(std::string, outcome, "",
+          "experiment record: detected, missed or partial.");
+ABSL_FLAG(std::vector<std::string>, rule, {},
+          "experiment record: rule uids that fired.");
 ABSL_FLAG(std::string, note, "", "experiment record: free text.");
 ABSL_FLAG(std::string, eve, "", "experiment import: Suricata EVE JSON file.");
-ABSL_FLAG(std::string, jsonl, "", "experiment import: JSON lines with a rule ID per alert.");
-ABSL_FLAG(std::string, since, "", "experiment start: window start (RFC 3339 or unix seconds; default now).");
-ABSL_FLAG(std::string, until, "", "experiment start: window end (default open).");
-ABSL_FLAG(std::string, evidence, "", "coverage/gaps/layer/report: minimum evidence: claimed or validated.");
+ABSL_FLAG(std::string, jsonl, "",
+          "experiment import: JSON lines with a rule ID per alert.");
+ABSL_FLAG(
+    std::string, since, "",
+    "experiment start: window start (RFC 3339 or unix seconds; default now).");
+ABSL_FLAG(std::string, until, "",
+          "experiment start: window end (default open).");
+ABSL_FLAG(
+    std::string, evidence, "",
+    "coverage/gaps/layer/report: minimum evidence: claimed or validated.");
 ABSL_FLAG(int, rules_per_technique, 0,
           "coverage: rules listed per technique in JSON (0 = 20, -1 = all).");
-ABSL_FLAG(std::string, page_token, "", "rules: page token from a previous call.");
+ABSL_FLAG(std::string, page_token, "",
+          "rules: page token from a previous call.");
 
 namespace {
 
 constexpr char kDefaultServer[] = "127.0.0.1:8470";
 
-constexpr char kUsage[] = R"(cov - ATT&CK detection coverage, from the command line.
+constexpr char kUsage[] =
+    R"(cov - ATT&CK detection coverage, from the command line.
 
 Usage: cov [flags] COMMAND [ARGS]
 
@@ -255,29 +269,41 @@ const std::map<std::string, std::string>& CommandHelp() {
   static const auto* kHelp = new std::map<std::string, std::string>{
       {"ingest",
        "cov ingest attack FILE [--version V] [--make_default] [--server_path]\n"
-       "cov ingest sigma|suricata|yara PATH [--source NAME] [--attack_version V]\n"
+       "cov ingest sigma|suricata|yara PATH [--source NAME] [--attack_version "
+       "V]\n"
        "\n"
-       "  Rules: PATH (a folder, read recursively, or one file) is read by covd\n"
-       "  and stored as the source NAME (default: the folder's name). Re-running\n"
+       "  Rules: PATH (a folder, read recursively, or one file) is read by "
+       "covd\n"
+       "  and stored as the source NAME (default: the folder's name). "
+       "Re-running\n"
        "  only re-parses files that changed and drops rules of removed files;\n"
        "  the switch is atomic. Problems are listed by `cov errors NAME`.\n"
        "  ATT&CK references are checked against the default release (or V).\n\n"
-       "  Loads a STIX bundle as one ATT&CK release. The version comes from the\n"
+       "  Loads a STIX bundle as one ATT&CK release. The version comes from "
+       "the\n"
        "  bundle's x-mitre-collection object, else from the file name\n"
-       "  (enterprise-attack-18.1.json), else from --version. Atomic: a bad file\n"
-       "  leaves the store as it was. The first release loaded is the default.\n"},
-      {"releases", "cov releases\n  Lists stored ATT&CK releases; * marks the default.\n"},
+       "  (enterprise-attack-18.1.json), else from --version. Atomic: a bad "
+       "file\n"
+       "  leaves the store as it was. The first release loaded is the "
+       "default.\n"},
+      {"releases",
+       "cov releases\n  Lists stored ATT&CK releases; * marks the default.\n"},
       {"coverage",
        "cov coverage [--profile FILE] [--by tactic|technique|platform|source]\n"
        "             [--rollup] [--tactic_context] [--include_disabled]\n"
        "             [--attack_version V] [--format json]\n"
-       "  Per tactic: potential (active techniques and sub-techniques whose data\n"
-       "  components the profile owns; all of them without a profile), covered\n"
+       "  Per tactic: potential (active techniques and sub-techniques whose "
+       "data\n"
+       "  components the profile owns; all of them without a profile), "
+       "covered\n"
        "  (with at least one counting rule) and their ratio.\n"
-       "  Semantics: a rule tagged with a sub-technique covers that sub-technique;\n"
-       "  --rollup also counts a parent as covered through its sub-techniques; a\n"
+       "  Semantics: a rule tagged with a sub-technique covers that "
+       "sub-technique;\n"
+       "  --rollup also counts a parent as covered through its sub-techniques; "
+       "a\n"
        "  covered technique counts under each of its tactics, or with\n"
-       "  --tactic_context only under the tactics its rules name; disabled rules\n"
+       "  --tactic_context only under the tactics its rules name; disabled "
+       "rules\n"
        "  and rules below the profile's min_status/min_level do not count;\n"
        "  revoked IDs count for their replacement; unknown, deprecated and\n"
        "  wrong-domain IDs never count.\n"
@@ -287,24 +313,30 @@ const std::map<std::string, std::string>& CommandHelp() {
        "  techniques[].techniqueId, ruleCount.\n"},
       {"gaps",
        "cov gaps [--profile FILE] [--group G,...] [--top N] [--rollup]\n"
-       "  Techniques in the profile's reach that no counting rule covers, ranked\n"
-       "  by how many groups, software and campaigns use them (with --group: by\n"
+       "  Techniques in the profile's reach that no counting rule covers, "
+       "ranked\n"
+       "  by how many groups, software and campaigns use them (with --group: "
+       "by\n"
        "  how many of the named groups use them, directly or via their\n"
        "  software). Each gap shows its tactics, data components, detection\n"
        "  strategies and analytics, who uses it and how, and references.\n"
-       "  JSON fields: gaps[].techniqueId, score. Default --top 20 (0 = all).\n"},
+       "  JSON fields: gaps[].techniqueId, score. Default --top 20 (0 = "
+       "all).\n"},
       {"layer",
        "cov layer coverage|gaps [--profile FILE] [--out FILE] [--format csv]\n"
-       "          [--rollup] [--tactic_context] [--include_unreachable] [--name N]\n"
+       "          [--rollup] [--tactic_context] [--include_unreachable] "
+       "[--name N]\n"
        "  Writes an ATT&CK Navigator layer (layer format 4.5: one entry per\n"
        "  technique and tactic, score = rules (coverage) or users (gaps),\n"
-       "  comment, metadata with rule IDs, gradient and legend), loadable in the\n"
+       "  comment, metadata with rule IDs, gradient and legend), loadable in "
+       "the\n"
        "  Navigator; --format csv writes a spreadsheet instead.\n"},
       {"report",
        "cov report [--profile FILE] --out FILE.html [--name TITLE]\n"
        "  Writes one self-contained HTML page (no network access): the ATT&CK\n"
        "  matrix with tactics in kill-chain order, sub-techniques under their\n"
-       "  parent, each cell coloured by coverage, per-tactic ratios on top and\n"
+       "  parent, each cell coloured by coverage, per-tactic ratios on top "
+       "and\n"
        "  details (rules, data components, groups) on click.\n"},
       {"profile",
        "cov profile infer [--source S,...] [--name N] [--out FILE]\n"
@@ -320,24 +352,30 @@ const std::map<std::string, std::string>& CommandHelp() {
        "          [--allow_regression T1197,...] [--flag_parent_and_sub]\n"
        "          [--attack BUNDLE [--covd PATH]]\n"
        "  Reads the rule files under PATH (.yml/.yaml Sigma, .rules Suricata,\n"
-       "  .yar/.yara YARA) and reports findings with file, line, severity and a\n"
+       "  .yar/.yara YARA) and reports findings with file, line, severity and "
+       "a\n"
        "  stable code: files that do not parse, rules breaking their format's\n"
        "  specification, ATT&CK references that are unknown to the release\n"
        "  (attack-unknown), of another domain (attack-wrong-domain), revoked\n"
-       "  (attack-revoked, with the replacement), deprecated, or paired with a\n"
+       "  (attack-revoked, with the replacement), deprecated, or paired with "
+       "a\n"
        "  tactic ATT&CK does not give them; rules naming no technique; parent\n"
-       "  and sub-technique tagged together (--flag_parent_and_sub); duplicate\n"
+       "  and sub-technique tagged together (--flag_parent_and_sub); "
+       "duplicate\n"
        "  Sigma ids / Suricata sids (duplicate-id).\n"
        "  With --base (a folder or a git revision of the same repository) it\n"
-       "  also computes the coverage delta; losing the last rule of a technique\n"
+       "  also computes the coverage delta; losing the last rule of a "
+       "technique\n"
        "  is a regression and fails unless allowed by --allow_regression or a\n"
        "  marker `cov: allow-regression T1197` in a file of the change.\n"
-       "  --attack BUNDLE runs a private covd on a loopback port for the check\n"
+       "  --attack BUNDLE runs a private covd on a loopback port for the "
+       "check\n"
        "  (one command in CI); otherwise a running covd is used.\n"
        "  Exit: 0 clean, 1 failing findings or regression, 2 usage or\n"
        "  infrastructure error.\n"},
       {"fix",
-       "cov fix PATH... --revoked [--dry_run] [--attack_version V] [--attack BUNDLE]\n"
+       "cov fix PATH... --revoked [--dry_run] [--attack_version V] [--attack "
+       "BUNDLE]\n"
        "  Rewrites revoked ATT&CK IDs to their replacements in Sigma tags,\n"
        "  Suricata metadata and YARA meta/tags, touching nothing else in the\n"
        "  file (formatting, comments and line endings are kept), and prints\n"
@@ -350,61 +388,78 @@ const std::map<std::string, std::string>& CommandHelp() {
        "  The techniques of the subject (a group's own, through its software,\n"
        "  and with --include_campaigns through its campaigns) in kill-chain\n"
        "  order (a CTID plan keeps its own order). Each step shows the ATT&CK\n"
-       "  procedure text, the test procedures for the platform (Atomic Red Team,\n"
+       "  procedure text, the test procedures for the platform (Atomic Red "
+       "Team,\n"
        "  or \"no test available\"), the rules expected to fire, the data\n"
-       "  components needed and the evidence tier (claimed, validated, failed,\n"
+       "  components needed and the evidence tier (claimed, validated, "
+       "failed,\n"
        "  stale). yaml = CTID plan format; layer = ATT&CK Navigator layer;\n"
        "  markdown = an operator runbook.\n"},
       {"experiment",
        "cov experiment start (plan flags) --name N [--since T] [--until T]\n"
        "  Records the plan and a time window; prints the experiment ID.\n"
-       "cov experiment record EXP --technique T --outcome detected|missed|partial\n"
+       "cov experiment record EXP --technique T --outcome "
+       "detected|missed|partial\n"
        "                      [--test GUID] [--rule UID,...] [--note TEXT]\n"
        "cov experiment import EXP --eve FILE | --jsonl FILE\n"
-       "  Maps each alert in the window to its rule (EVE: alert.signature_id ->\n"
-       "  Suricata sid; JSON lines: rule_id / sigma_id -> rule) and techniques:\n"
+       "  Maps each alert in the window to its rule (EVE: alert.signature_id "
+       "->\n"
+       "  Suricata sid; JSON lines: rule_id / sigma_id -> rule) and "
+       "techniques:\n"
        "  planned techniques that fired are detected, the others missed.\n"
        "  Malformed lines are counted and listed; the rest is imported.\n"
        "cov experiment show EXP | cov experiment list\n"
        "  Exit 1 from show when a planned technique was missed.\n"},
       {"sources",
-       "cov sources\n  Lists rule sources: format, rules, files, errors, git commit,\n"
+       "cov sources\n  Lists rule sources: format, rules, files, errors, git "
+       "commit,\n"
        "  ingest time and path.\n"},
       {"errors",
-       "cov errors SOURCE\n  Prints every diagnostic of a source's last ingest as\n"
-       "  path:line:col: severity: message [code]. Exit 1 when there are errors.\n"},
+       "cov errors SOURCE\n  Prints every diagnostic of a source's last ingest "
+       "as\n"
+       "  path:line:col: severity: message [code]. Exit 1 when there are "
+       "errors.\n"},
       {"rules",
-       "cov rules [--source S] [--technique T1197] [--page_size N] [--page_token P]\n"
+       "cov rules [--source S] [--technique T1197] [--page_size N] "
+       "[--page_token P]\n"
        "  Lists rules with their ATT&CK references and how each resolves\n"
        "  against the release they were ingested with (valid, revoked -> its\n"
        "  replacement, deprecated, unknown, wrong domain, tactic mismatch).\n"},
       {"default",
        "cov default VERSION | DOMAIN@VERSION\n"
-       "  Makes a stored release the default for queries without --attack_version.\n"},
+       "  Makes a stored release the default for queries without "
+       "--attack_version.\n"},
       {"technique",
        "cov technique ID [--attack_version V] [--format json]\n"
        "  Shows a technique or sub-technique (T1197, t1059.001): tactics in\n"
-       "  kill-chain order, platforms, parent/sub-techniques, data components,\n"
-       "  detection strategies, the groups/software/campaigns that use it with\n"
-       "  their procedure text, mitigations and references. A revoked ID (T1086)\n"
+       "  kill-chain order, platforms, parent/sub-techniques, data "
+       "components,\n"
+       "  detection strategies, the groups/software/campaigns that use it "
+       "with\n"
+       "  their procedure text, mitigations and references. A revoked ID "
+       "(T1086)\n"
        "  shows its replacement (revokedBy). Exit 1 when the ID is unknown.\n"},
       {"actor",
        "cov actor ID|NAME|ALIAS [--attack_version V]\n"
-       "  Shows a group (G0007, APT28, Fancy Bear), software (S0002) or campaign\n"
+       "  Shows a group (G0007, APT28, Fancy Bear), software (S0002) or "
+       "campaign\n"
        "  (C0022) with the techniques it uses.\n"},
       {"search",
        "cov search TEXT... [--kind technique,group] [--limit N] [--all]\n"
        "  Every word must match an ID, name, alias or description\n"
        "  (case-insensitive). Name matches rank first.\n"},
-      {"stats", "cov stats\n  Releases, store size, server version and uptime.\n"},
+      {"stats",
+       "cov stats\n  Releases, store size, server version and uptime.\n"},
       {"admin",
        "cov admin backup --to DIR [--keep N]\n"
        "  Takes a consistent backup of the live store into DIR on the server\n"
        "  (RocksDB BackupEngine: numbered, checksummed and incremental; files\n"
-       "  shared with earlier backups are stored once). Ingests and queries go\n"
+       "  shared with earlier backups are stored once). Ingests and queries "
+       "go\n"
        "  on meanwhile. --keep N then deletes all but the newest N backups.\n"
        "cov admin backups [--from DIR]\n"
-       "  Lists the backups of DIR (default: the server's --snapshot_from) with\n"
+       "  Lists the backups of DIR (default: the server's --snapshot_from) "
+       "with\n"
        "  their time, size and what the store held.\n"
        "cov admin restore --from DIR [--id N]\n"
        "  Verifies backup N (default: the latest) and swaps it in while covd\n"
@@ -412,11 +467,13 @@ const std::map<std::string, std::string>& CommandHelp() {
        "  wait for the swap. The previous store is kept beside --db as\n"
        "  DB.pre-restore-TIME. On a replica the old snapshot is discarded.\n"
        "cov admin reload\n"
-       "  Replica (covd --snapshot_from DIR): load the newest backup of DIR if\n"
+       "  Replica (covd --snapshot_from DIR): load the newest backup of DIR "
+       "if\n"
        "  it is newer than the one served (the same as sending covd SIGHUP).\n"
        "\n"
        "  Directories are paths on the server; covd --backup_root confines\n"
-       "  them. All admin commands need an admin token when covd has --tokens.\n"},
+       "  them. All admin commands need an admin token when covd has "
+       "--tokens.\n"},
   };
   return *kHelp;
 }
@@ -654,10 +711,11 @@ cov::v1::ReleaseRef ReleaseFromFlags() {
   return ref;
 }
 
-std::string Wrap(absl::string_view text, size_t width, const std::string& indent) {
+std::string Wrap(absl::string_view text, size_t width,
+                 const std::string& indent) {
   std::string out, line;
-  for (absl::string_view word : absl::StrSplit(text, absl::ByAnyChar(" \n"),
-                                               absl::SkipEmpty())) {
+  for (absl::string_view word :
+       absl::StrSplit(text, absl::ByAnyChar(" \n"), absl::SkipEmpty())) {
     if (!line.empty() && line.size() + word.size() + 1 > width) {
       absl::StrAppend(&out, indent, line, "\n");
       line.clear();
@@ -674,7 +732,8 @@ std::string Truncate(const std::string& s, size_t n) {
   std::replace(flat.begin(), flat.end(), '\n', ' ');
   if (flat.size() <= n) return flat;
   size_t cut = n;
-  while (cut > 0 && (static_cast<unsigned char>(flat[cut]) & 0xC0) == 0x80) --cut;
+  while (cut > 0 && (static_cast<unsigned char>(flat[cut]) & 0xC0) == 0x80)
+    --cut;
   return flat.substr(0, cut) + "...";
 }
 
@@ -685,8 +744,7 @@ void PrintRelease(const cov::v1::Release& r) {
       "software %3d campaigns  (version from %s, %s)\n",
       r.is_default() ? "*" : " ", r.domain().c_str(), r.version().c_str(),
       c.techniques(), c.subtechniques(), c.groups(), c.software(),
-      c.campaigns(), r.version_source().c_str(),
-      r.source_file().c_str());
+      c.campaigns(), r.version_source().c_str(), r.source_file().c_str());
 }
 
 std::string UserPath(const std::string& arg) {
@@ -737,8 +795,7 @@ void PrintSource(const cov::v1::Source& s) {
               s.name().c_str(), FormatLabel(s.format()), s.rule_count(),
               s.file_count(), s.error_count(),
               FormatTime(s.ingested_at_unix()).c_str(), s.path().c_str(),
-              s.commit().empty() ? "" : " @",
-              s.commit().substr(0, 12).c_str());
+              s.commit().empty() ? "" : " @", s.commit().substr(0, 12).c_str());
 }
 
 int CmdIngestRules(Client& client, cov::v1::RuleFormat format,
@@ -857,9 +914,9 @@ int CmdRules(Client& client) {
   }
   for (const auto& r : resp.rules()) {
     std::printf("%s  %s%s\n    %s:%d  %s %s\n", r.uid().c_str(),
-                Truncate(r.title(), 80).c_str(), r.enabled() ? "" : " [disabled]",
-                r.file().c_str(), r.line(), r.status().c_str(),
-                r.level().c_str());
+                Truncate(r.title(), 80).c_str(),
+                r.enabled() ? "" : " [disabled]", r.file().c_str(), r.line(),
+                r.status().c_str(), r.level().c_str());
     for (const auto& ref : r.attack_refs()) {
       std::printf("    %-10s %-9s %-15s%s%s\n", ref.id().c_str(),
                   ref.kind().c_str(), RefStatusLabel(ref.status()),
@@ -945,8 +1002,9 @@ int CmdCoverage(Client& client) {
     std::printf("\n");
   }
   if (by == "platform" || by == "source") {
-    std::printf("%-22s %9s %9s %7s %7s\n", by == "platform" ? "PLATFORM" : "SOURCE",
-                "COVERED", "POTENTIAL", "RATIO", "RULES");
+    std::printf("%-22s %9s %9s %7s %7s\n",
+                by == "platform" ? "PLATFORM" : "SOURCE", "COVERED",
+                "POTENTIAL", "RATIO", "RULES");
     for (const auto& g : resp.groups()) {
       std::printf("%-22s %9d %9d %6.1f%% %7d  %s\n", g.key().c_str(),
                   g.covered(), g.potential(), g.ratio() * 100, g.rule_count(),
@@ -1010,9 +1068,10 @@ int CmdGaps(Client& client) {
     std::printf("     %s\n", g.url().c_str());
   }
   if (resp.total() > resp.gaps_size()) {
-    std::printf("\n%d more gaps; --top 0 shows all, --format json gives every "
-                "detail\n",
-                resp.total() - resp.gaps_size());
+    std::printf(
+        "\n%d more gaps; --top 0 shows all, --format json gives every "
+        "detail\n",
+        resp.total() - resp.gaps_size());
   }
   return 0;
 }
@@ -1057,10 +1116,9 @@ int CmdLayer(Client& client, const std::vector<std::string>& args,
   cov::v1::LayerResponse resp;
   grpc::Status s = client.stub()->ExportLayer(&ctx, req, &resp);
   if (!s.ok()) return client.Fail(s);
-  return WriteOut(resp.content(), report ? "HTML report"
-                                  : req.format() == "csv"
-                                      ? "CSV"
-                                      : "Navigator layer");
+  return WriteOut(resp.content(), report                  ? "HTML report"
+                                  : req.format() == "csv" ? "CSV"
+                                                          : "Navigator layer");
 }
 
 int CmdProfile(Client& client, const std::vector<std::string>& args) {
@@ -1084,13 +1142,12 @@ int CmdProfile(Client& client, const std::vector<std::string>& args) {
     PrintJson(resp);
     return 0;
   }
-  std::fprintf(stderr,
-               "%d rules mapped to telemetry, %d unmapped, %d skipped\n",
-               resp.mapped_rules(), resp.unmapped_rules(),
-               resp.skipped_rules());
+  std::fprintf(
+      stderr, "%d rules mapped to telemetry, %d unmapped, %d skipped\n",
+      resp.mapped_rules(), resp.unmapped_rules(), resp.skipped_rules());
   for (const auto& u : resp.unmapped()) {
-    std::fprintf(stderr, "  unmapped logsource %s: %d rules\n",
-                 u.key().c_str(), u.rule_count());
+    std::fprintf(stderr, "  unmapped logsource %s: %d rules\n", u.key().c_str(),
+                 u.rule_count());
   }
   return WriteOut(resp.yaml(), "profile");
 }
@@ -1126,8 +1183,8 @@ bool CollectFiles(const std::string& root, const std::string& prefix,
   }
   if (!fs::is_directory(root, ec)) return false;
   std::vector<std::string> names;
-  for (fs::recursive_directory_iterator it(
-           root, fs::directory_options::skip_permission_denied, ec),
+  for (fs::recursive_directory_iterator
+           it(root, fs::directory_options::skip_permission_denied, ec),
        end;
        it != end; it.increment(ec)) {
     if (ec) break;
@@ -1185,21 +1242,24 @@ std::string RunCapture(const std::vector<std::string>& argv, int* status,
 
 // Base files from a git revision: `git ls-tree` names, `git cat-file
 // --batch` contents (one process for all files).
-bool CollectFromGit(const std::string& rev, const std::vector<std::string>& paths,
+bool CollectFromGit(const std::string& rev,
+                    const std::vector<std::string>& paths,
                     google::protobuf::RepeatedPtrField<cov::v1::RuleFile>* out,
                     std::string* error) {
-  std::vector<std::string> argv = {"git", "ls-tree", "-r", "--name-only", rev,
-                                   "--"};
+  std::vector<std::string> argv = {"git",         "ls-tree", "-r",
+                                   "--name-only", rev,       "--"};
   for (const auto& p : paths) argv.push_back(p);
   int status = 0;
   std::string listing = RunCapture(argv, &status);
   if (status != 0) {
-    *error = absl::StrCat("'", rev, "' is neither a folder nor a git revision "
+    *error = absl::StrCat("'", rev,
+                          "' is neither a folder nor a git revision "
                           "of the repository holding the paths");
     return false;
   }
   std::vector<std::string> names;
-  for (absl::string_view line : absl::StrSplit(listing, '\n', absl::SkipEmpty())) {
+  for (absl::string_view line :
+       absl::StrSplit(listing, '\n', absl::SkipEmpty())) {
     if (IsRuleFileName(line)) names.emplace_back(line);
   }
   if (names.empty()) return true;
@@ -1334,7 +1394,8 @@ int PrepareOneCommand(Client& client) {
 }
 
 int CmdCheck(Client& client, const std::vector<std::string>& args) {
-  if (args.empty()) return Usage("usage: cov check PATH... [--base DIR|GIT_REV]");
+  if (args.empty())
+    return Usage("usage: cov check PATH... [--base DIR|GIT_REV]");
   cov::v1::CheckRequest req;
   *req.mutable_release() = ReleaseFromFlags();
   if (!CoverageOptionsFromFlags(req.mutable_options())) return 2;
@@ -1465,8 +1526,8 @@ bool PlanRequestFromFlags(cov::v1::PlanRequest* req) {
     ++subjects;
   }
   if (!absl::GetFlag(FLAGS_technique).empty()) {
-    for (absl::string_view t : absl::StrSplit(absl::GetFlag(FLAGS_technique), ',',
-                                              absl::SkipWhitespace())) {
+    for (absl::string_view t : absl::StrSplit(absl::GetFlag(FLAGS_technique),
+                                              ',', absl::SkipWhitespace())) {
       req->mutable_techniques()->add_ids(std::string(t));
     }
     ++subjects;
@@ -1494,33 +1555,35 @@ std::string YamlQuote(const std::string& s) {
 }
 
 std::string PlanYaml(const cov::v1::PlanResponse& p) {
-  // The CTID adversary emulation plan layout (structure/format_dictionary.yaml).
+  // The CTID adversary emulation plan layout
+  // (structure/format_dictionary.yaml).
   std::string out = absl::StrCat(
       "- emulation_plan_details:\n    id: ", YamlQuote(p.subject()),
       "\n    adversary_name: ", YamlQuote(p.subject()),
       "\n    attack_version: ", YamlQuote(p.release().version()),
       "\n    format_version: 1.0\n\n");
   for (const auto& s : p.steps()) {
-    absl::StrAppend(&out, "- id: ",
-                    YamlQuote(s.tests().empty() ? absl::StrCat("step-", s.order())
-                                                : s.tests(0).guid()),
-                    "\n  name: ", YamlQuote(s.technique_name()),
-                    "\n  description: ", YamlQuote(s.procedure()),
-                    "\n  tactic:\n    name: ", YamlQuote(s.tactic()),
-                    "\n  technique:\n    attack_id: ", s.technique_id(),
-                    "\n    name: ", YamlQuote(s.technique_name()),
-                    "\n  procedure_step: ", YamlQuote(s.step_id().empty()
-                                                          ? std::to_string(s.order())
-                                                          : s.step_id()),
-                    "\n");
+    absl::StrAppend(
+        &out, "- id: ",
+        YamlQuote(s.tests().empty() ? absl::StrCat("step-", s.order())
+                                    : s.tests(0).guid()),
+        "\n  name: ", YamlQuote(s.technique_name()),
+        "\n  description: ", YamlQuote(s.procedure()),
+        "\n  tactic:\n    name: ", YamlQuote(s.tactic()),
+        "\n  technique:\n    attack_id: ", s.technique_id(),
+        "\n    name: ", YamlQuote(s.technique_name()), "\n  procedure_step: ",
+        YamlQuote(s.step_id().empty() ? std::to_string(s.order())
+                                      : s.step_id()),
+        "\n");
     if (!s.tests().empty()) {
       absl::StrAppend(&out, "  executors:\n");
       for (const auto& t : s.tests()) {
-        absl::StrAppend(&out, "    - name: ", YamlQuote(t.executor()),
-                        "\n      command: ", YamlQuote(t.command()),
-                        "\n      cleanup_command: ", YamlQuote(t.cleanup_command()),
-                        "\n      elevation_required: ",
-                        t.elevation_required() ? "true" : "false", "\n");
+        absl::StrAppend(
+            &out, "    - name: ", YamlQuote(t.executor()),
+            "\n      command: ", YamlQuote(t.command()),
+            "\n      cleanup_command: ", YamlQuote(t.cleanup_command()),
+            "\n      elevation_required: ",
+            t.elevation_required() ? "true" : "false", "\n");
       }
     }
     out += "\n";
@@ -1546,30 +1609,31 @@ std::string JsonQuote(const std::string& s) {
 }
 
 std::string PlanLayer(const cov::v1::PlanResponse& p) {
-  std::string major = p.release().version().substr(0, p.release().version().find('.'));
+  std::string major =
+      p.release().version().substr(0, p.release().version().find('.'));
   std::string out = absl::StrCat(
       "{\"name\":", JsonQuote("cov plan: " + p.subject()),
       ",\"versions\":{\"attack\":", JsonQuote(major),
       ",\"navigator\":\"5.2.0\",\"layer\":\"4.5\"},\"domain\":",
       JsonQuote(p.release().domain().empty() ? "enterprise-attack"
                                              : p.release().domain()),
-      ",\"description\":", JsonQuote("Emulation plan steps; score = step order"),
+      ",\"description\":",
+      JsonQuote("Emulation plan steps; score = step order"),
       ",\"techniques\":[");
   for (int i = 0; i < p.steps_size(); ++i) {
     const auto& s = p.steps(i);
-    absl::StrAppend(&out, i ? "," : "", "{\"techniqueID\":",
-                    JsonQuote(s.technique_id()), ",\"tactic\":",
-                    JsonQuote(s.tactic()), ",\"score\":", s.order(),
-                    ",\"comment\":",
-                    JsonQuote(absl::StrCat(s.tests_size(), " tests, ",
-                                           s.expected_rules_size(),
-                                           " rules, evidence ",
-                                           s.evidence().empty() ? "none"
-                                                                : s.evidence())),
-                    ",\"enabled\":true}");
+    absl::StrAppend(
+        &out, i ? "," : "", "{\"techniqueID\":", JsonQuote(s.technique_id()),
+        ",\"tactic\":", JsonQuote(s.tactic()), ",\"score\":", s.order(),
+        ",\"comment\":",
+        JsonQuote(absl::StrCat(s.tests_size(), " tests, ",
+                               s.expected_rules_size(), " rules, evidence ",
+                               s.evidence().empty() ? "none" : s.evidence())),
+        ",\"enabled\":true}");
   }
-  absl::StrAppend(&out, "],\"gradient\":{\"colors\":[\"#c6dbef\",\"#08519c\"],"
-                        "\"minValue\":1,\"maxValue\":",
+  absl::StrAppend(&out,
+                  "],\"gradient\":{\"colors\":[\"#c6dbef\",\"#08519c\"],"
+                  "\"minValue\":1,\"maxValue\":",
                   std::max(1, p.steps_size()), "}}\n");
   return out;
 }
@@ -1586,20 +1650,21 @@ std::string PlanMarkdown(const cov::v1::PlanResponse& p) {
   for (const auto& s : p.steps()) {
     absl::StrAppend(&out, "## ", s.order(), ". ", s.technique_id(), " ",
                     s.technique_name(), " (", s.tactic(), ")\n\n");
-    if (!s.procedure().empty()) absl::StrAppend(&out, "> ", s.procedure(), "\n\n");
-    absl::StrAppend(&out, "- Telemetry needed: ",
-                    s.data_components().empty()
-                        ? "none named by ATT&CK"
-                        : absl::StrJoin(s.data_components(), ", "),
-                    "\n- Evidence now: ",
-                    s.evidence().empty() ? "none" : s.evidence(), "\n");
+    if (!s.procedure().empty())
+      absl::StrAppend(&out, "> ", s.procedure(), "\n\n");
+    absl::StrAppend(
+        &out, "- Telemetry needed: ",
+        s.data_components().empty() ? "none named by ATT&CK"
+                                    : absl::StrJoin(s.data_components(), ", "),
+        "\n- Evidence now: ", s.evidence().empty() ? "none" : s.evidence(),
+        "\n");
     if (s.expected_rules().empty()) {
       absl::StrAppend(&out, "- Expected rules: **none** (a detection gap)\n");
     } else {
       absl::StrAppend(&out, "- Expected rules:\n");
       for (const auto& r : s.expected_rules()) {
-        absl::StrAppend(&out, "  - `", r.uid(), "` ", r.title(), " (", r.source(),
-                        ")\n");
+        absl::StrAppend(&out, "  - `", r.uid(), "` ", r.title(), " (",
+                        r.source(), ")\n");
       }
     }
     if (s.tests().empty()) {
@@ -1608,15 +1673,16 @@ std::string PlanMarkdown(const cov::v1::PlanResponse& p) {
     }
     absl::StrAppend(&out, "- Tests:\n\n");
     for (const auto& t : s.tests()) {
-      absl::StrAppend(&out, "  ### ", t.name(), " (`", t.guid(), "`)\n\n  ",
-                      absl::StrJoin(t.platforms(), ", "), ", executor ",
-                      t.executor(), t.elevation_required() ? ", elevated" : "",
-                      "\n\n  ```\n  ", absl::StrReplaceAll(t.command(), {{"\n", "\n  "}}),
-                      "\n  ```\n\n");
+      absl::StrAppend(
+          &out, "  ### ", t.name(), " (`", t.guid(), "`)\n\n  ",
+          absl::StrJoin(t.platforms(), ", "), ", executor ", t.executor(),
+          t.elevation_required() ? ", elevated" : "", "\n\n  ```\n  ",
+          absl::StrReplaceAll(t.command(), {{"\n", "\n  "}}), "\n  ```\n\n");
       if (!t.cleanup_command().empty()) {
-        absl::StrAppend(&out, "  Cleanup:\n\n  ```\n  ",
-                        absl::StrReplaceAll(t.cleanup_command(), {{"\n", "\n  "}}),
-                        "\n  ```\n\n");
+        absl::StrAppend(
+            &out, "  Cleanup:\n\n  ```\n  ",
+            absl::StrReplaceAll(t.cleanup_command(), {{"\n", "\n  "}}),
+            "\n  ```\n\n");
       }
       absl::StrAppend(&out, "  Record: `cov experiment record EXP --technique ",
                       s.technique_id(), " --test ", t.guid(),
@@ -1632,8 +1698,9 @@ void PrintPlanTable(const cov::v1::PlanResponse& p) {
               p.release().version().c_str(), p.steps_size());
   for (const auto& s : p.steps()) {
     std::printf("%3d. %-10s %-40s %-20s evidence: %s\n", s.order(),
-                s.technique_id().c_str(), Truncate(s.technique_name(), 40).c_str(),
-                s.tactic().c_str(), s.evidence().empty() ? "none" : s.evidence().c_str());
+                s.technique_id().c_str(),
+                Truncate(s.technique_name(), 40).c_str(), s.tactic().c_str(),
+                s.evidence().empty() ? "none" : s.evidence().c_str());
     if (!s.procedure().empty()) {
       std::printf("     why:   %s\n", Truncate(s.procedure(), 100).c_str());
     }
@@ -1642,7 +1709,8 @@ void PrintPlanTable(const cov::v1::PlanResponse& p) {
     }
     for (const auto& t : s.tests()) {
       std::printf("     test:  %s %s [%s]\n", t.guid().c_str(),
-                  Truncate(t.name(), 60).c_str(), absl::StrJoin(t.platforms(), ",").c_str());
+                  Truncate(t.name(), 60).c_str(),
+                  absl::StrJoin(t.platforms(), ",").c_str());
     }
     std::printf("     rules: %d expected%s\n", s.expected_rule_count(),
                 s.expected_rule_count() == 0 ? " (gap)" : "");
@@ -1656,8 +1724,9 @@ void PrintPlanTable(const cov::v1::PlanResponse& p) {
 int CmdPlan(Client& client) {
   cov::v1::PlanRequest req;
   if (!PlanRequestFromFlags(&req)) {
-    return Usage("give exactly one of --group, --software, --campaign, "
-                 "--technique, --ctid_plan");
+    return Usage(
+        "give exactly one of --group, --software, --campaign, "
+        "--technique, --ctid_plan");
   }
   grpc::ClientContext ctx;
   client.Prepare(&ctx);
@@ -1690,16 +1759,17 @@ bool ParseTime(const std::string& text, int64_t* out) {
 }
 
 void PrintExperiment(const cov::v1::Experiment& e) {
-  std::printf("%s  %s  (%s)\n  window: %s .. %s\n", e.id().c_str(),
-              e.name().c_str(), e.plan().subject().c_str(),
-              FormatTime(e.started_at_unix()).c_str(),
-              e.ended_at_unix() ? FormatTime(e.ended_at_unix()).c_str() : "open");
+  std::printf(
+      "%s  %s  (%s)\n  window: %s .. %s\n", e.id().c_str(), e.name().c_str(),
+      e.plan().subject().c_str(), FormatTime(e.started_at_unix()).c_str(),
+      e.ended_at_unix() ? FormatTime(e.ended_at_unix()).c_str() : "open");
   std::map<std::string, const cov::v1::ExperimentResult*> latest;
   for (const auto& r : e.results()) latest[r.technique_id()] = &r;
   for (const auto& s : e.plan().steps()) {
     auto it = latest.find(s.technique_id());
     std::printf("  %3d. %-10s %-36s %-9s evidence: %s\n", s.order(),
-                s.technique_id().c_str(), Truncate(s.technique_name(), 36).c_str(),
+                s.technique_id().c_str(),
+                Truncate(s.technique_name(), 36).c_str(),
                 it == latest.end() ? "untested" : it->second->outcome().c_str(),
                 s.evidence().empty() ? "none" : s.evidence().c_str());
     if (it != latest.end() && !it->second->rule_uids().empty()) {
@@ -1711,14 +1781,16 @@ void PrintExperiment(const cov::v1::Experiment& e) {
 }
 
 int CmdExperiment(Client& client, const std::vector<std::string>& args) {
-  if (args.empty()) return Usage("usage: cov experiment start|record|import|show|list");
+  if (args.empty())
+    return Usage("usage: cov experiment start|record|import|show|list");
   const std::string& sub = args[0];
   grpc::ClientContext ctx;
   client.Prepare(&ctx);
   if (sub == "start") {
     cov::v1::StartExperimentRequest req;
     if (!PlanRequestFromFlags(req.mutable_plan())) {
-      return Usage("experiment start needs one plan subject (see cov plan --help)");
+      return Usage(
+          "experiment start needs one plan subject (see cov plan --help)");
     }
     req.set_name(absl::GetFlag(FLAGS_name));
     if (req.name().empty()) return Usage("experiment start needs --name");
@@ -1742,7 +1814,9 @@ int CmdExperiment(Client& client, const std::vector<std::string>& args) {
     return 0;
   }
   if (sub == "record") {
-    if (args.size() != 2) return Usage("usage: cov experiment record EXP --technique T --outcome O");
+    if (args.size() != 2)
+      return Usage(
+          "usage: cov experiment record EXP --technique T --outcome O");
     cov::v1::RecordResultRequest req;
     req.set_experiment_id(args[1]);
     auto* r = req.mutable_result();
@@ -1757,11 +1831,15 @@ int CmdExperiment(Client& client, const std::vector<std::string>& args) {
     cov::v1::Experiment e;
     grpc::Status s = client.stub()->RecordResult(&ctx, req, &e);
     if (!s.ok()) return client.Fail(s);
-    if (JsonOutput()) PrintJson(e); else std::printf("recorded; %d results\n", e.results_size());
+    if (JsonOutput())
+      PrintJson(e);
+    else
+      std::printf("recorded; %d results\n", e.results_size());
     return 0;
   }
   if (sub == "import") {
-    if (args.size() != 2) return Usage("usage: cov experiment import EXP --eve FILE|--jsonl FILE");
+    if (args.size() != 2)
+      return Usage("usage: cov experiment import EXP --eve FILE|--jsonl FILE");
     cov::v1::ImportAlertsRequest req;
     req.set_experiment_id(args[1]);
     std::string file = absl::GetFlag(FLAGS_eve);
@@ -1770,7 +1848,8 @@ int CmdExperiment(Client& client, const std::vector<std::string>& args) {
       file = absl::GetFlag(FLAGS_jsonl);
       req.set_format("jsonl");
     }
-    if (file.empty()) return Usage("experiment import needs --eve FILE or --jsonl FILE");
+    if (file.empty())
+      return Usage("experiment import needs --eve FILE or --jsonl FILE");
     if (!ReadWhole(UserPath(file), req.mutable_content())) {
       std::fprintf(stderr, "cov: cannot read %s\n", file.c_str());
       return 1;
@@ -1783,14 +1862,16 @@ int CmdExperiment(Client& client, const std::vector<std::string>& args) {
       PrintJson(resp);
       return 0;
     }
-    std::printf("%d alerts: %d matched a rule, %d unknown rule, %d outside the "
-                "window; %d malformed lines, %d other events\n",
-                resp.alerts(), resp.matched(), resp.unmatched(),
-                resp.outside_window(), resp.malformed(), resp.skipped());
+    std::printf(
+        "%d alerts: %d matched a rule, %d unknown rule, %d outside the "
+        "window; %d malformed lines, %d other events\n",
+        resp.alerts(), resp.matched(), resp.unmatched(), resp.outside_window(),
+        resp.malformed(), resp.skipped());
     for (const auto& e : resp.errors()) std::printf("  %s\n", e.c_str());
     for (const auto& r : resp.results()) {
       std::printf("  %-10s %-9s %s\n", r.technique_id().c_str(),
-                  r.outcome().c_str(), absl::StrJoin(r.rule_uids(), ", ").c_str());
+                  r.outcome().c_str(),
+                  absl::StrJoin(r.rule_uids(), ", ").c_str());
     }
     return 0;
   }
@@ -1801,7 +1882,10 @@ int CmdExperiment(Client& client, const std::vector<std::string>& args) {
     cov::v1::Experiment e;
     grpc::Status s = client.stub()->GetExperiment(&ctx, req, &e);
     if (!s.ok()) return client.Fail(s);
-    if (JsonOutput()) PrintJson(e); else PrintExperiment(e);
+    if (JsonOutput())
+      PrintJson(e);
+    else
+      PrintExperiment(e);
     return 0;
   }
   if (sub == "list") {
@@ -1814,7 +1898,8 @@ int CmdExperiment(Client& client, const std::vector<std::string>& args) {
     }
     for (const auto& e : resp.experiments()) {
       std::printf("%s  %-30s %-30s %s\n", e.id().c_str(), e.name().c_str(),
-                  e.plan().subject().c_str(), FormatTime(e.started_at_unix()).c_str());
+                  e.plan().subject().c_str(),
+                  FormatTime(e.started_at_unix()).c_str());
     }
     return 0;
   }
@@ -1838,9 +1923,10 @@ int CmdIngestLibrary(Client& client, const std::string& kind,
     PrintJson(resp);
     return 0;
   }
-  std::printf("source %s: %d files, %d tests, %d plans, %d techniques in %.0f ms\n",
-              resp.source().c_str(), resp.files(), resp.tests(), resp.plans(),
-              resp.techniques(), resp.elapsed_ms());
+  std::printf(
+      "source %s: %d files, %d tests, %d plans, %d techniques in %.0f ms\n",
+      resp.source().c_str(), resp.files(), resp.tests(), resp.plans(),
+      resp.techniques(), resp.elapsed_ms());
   int shown = 0;
   for (const auto& d : resp.diagnostics()) {
     if (shown++ < 15) std::printf("  %s\n", FormatDiag(d).c_str());
@@ -1905,8 +1991,8 @@ int CmdIngest(Client& client, const std::vector<std::string>& args) {
   PrintRelease(r);
   for (const auto& d : resp.diagnostics()) {
     std::printf("  warning: %s%s%s [%s]\n", d.message().c_str(),
-                d.object().empty() ? "" : " ",
-                d.object().c_str(), d.code().c_str());
+                d.object().empty() ? "" : " ", d.object().c_str(),
+                d.code().c_str());
   }
   return 0;
 }
@@ -1929,7 +2015,8 @@ int CmdReleases(Client& client) {
 }
 
 int CmdDefault(Client& client, const std::vector<std::string>& args) {
-  if (args.size() != 1) return Usage("usage: cov default VERSION|DOMAIN@VERSION");
+  if (args.size() != 1)
+    return Usage("usage: cov default VERSION|DOMAIN@VERSION");
   cov::v1::SetDefaultReleaseRequest req;
   std::vector<std::string> parts = absl::StrSplit(args[0], '@');
   if (parts.size() == 2) {
@@ -1966,7 +2053,8 @@ void PrintTechnique(const cov::v1::Technique& t) {
   std::printf("  Tactics:      %s\n", absl::StrJoin(t.tactics(), ", ").c_str());
   std::printf("  Platforms:    %s\n",
               absl::StrJoin(t.platforms(), ", ").c_str());
-  if (!t.parent().empty()) std::printf("  Parent:       %s\n", t.parent().c_str());
+  if (!t.parent().empty())
+    std::printf("  Parent:       %s\n", t.parent().c_str());
   if (!t.subtechniques().empty()) {
     std::printf("  Sub-techniques: %s\n",
                 absl::StrJoin(t.subtechniques(), ", ").c_str());
@@ -2101,7 +2189,9 @@ void PrintBackup(const cov::v1::BackupInfo& b) {
 
 int CmdAdmin(Client& client, const std::vector<std::string>& args) {
   if (args.size() != 1) {
-    return Usage("usage: cov admin backup|backups|restore|reload (see cov admin --help)");
+    return Usage(
+        "usage: cov admin backup|backups|restore|reload (see cov admin "
+        "--help)");
   }
   const std::string& sub = args[0];
   grpc::ClientContext ctx;
@@ -2148,8 +2238,9 @@ int CmdAdmin(Client& client, const std::vector<std::string>& args) {
       req.set_backup_dir(absl::GetFlag(FLAGS_from));
       req.set_backup_id(absl::GetFlag(FLAGS_id));
       if (req.backup_dir().empty()) {
-        return Usage("admin restore needs --from DIR (a replica reloads with "
-                     "`cov admin reload`)");
+        return Usage(
+            "admin restore needs --from DIR (a replica reloads with "
+            "`cov admin reload`)");
       }
     } else {
       req.set_only_if_newer(true);
@@ -2170,8 +2261,7 @@ int CmdAdmin(Client& client, const std::vector<std::string>& args) {
                 resp.backup().backup_id(), resp.backup().summary().c_str(),
                 resp.pause_ms());
     if (!resp.previous_store().empty()) {
-      std::printf("previous store kept in %s\n",
-                  resp.previous_store().c_str());
+      std::printf("previous store kept in %s\n", resp.previous_store().c_str());
     }
     return 0;
   }
@@ -2221,17 +2311,18 @@ int main(int argc, char** argv) {
     return 2;
   }
   const std::string format = absl::GetFlag(FLAGS_format);
-  const bool plan_format = args[0] == "plan" &&
-                           (format == "yaml" || format == "layer" ||
-                            format == "markdown");
-  const bool check_format = args[0] == "check" &&
-                            (format == "text" || format == "sarif" ||
+  const bool plan_format =
+      args[0] == "plan" &&
+      (format == "yaml" || format == "layer" || format == "markdown");
+  const bool check_format =
+      args[0] == "check" && (format == "text" || format == "sarif" ||
                              format == "junit" || format == "github");
   if (format != "table" && format != "json" && !check_format && !plan_format &&
       !(format == "csv" && args[0] == "layer")) {
-    return Usage(absl::StrCat("--format must be table or json (csv for "
-                              "`layer`), not '",
-                              format, "'"));
+    return Usage(
+        absl::StrCat("--format must be table or json (csv for "
+                     "`layer`), not '",
+                     format, "'"));
   }
   std::string server = absl::GetFlag(FLAGS_server);
   if (server.empty()) {

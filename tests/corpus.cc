@@ -63,9 +63,9 @@ absl::StatusOr<std::string> CorpusDir() {
   }
   if (IsDir("/work/shared/corpus")) return std::string("/work/shared/corpus");
   tried.push_back("/work/shared/corpus");
-  return absl::NotFoundError(absl::StrCat(
-      "corpus not found; set COV_CORPUS_DIR. Looked at: ",
-      absl::StrJoin(tried, ", ")));
+  return absl::NotFoundError(
+      absl::StrCat("corpus not found; set COV_CORPUS_DIR. Looked at: ",
+                   absl::StrJoin(tried, ", ")));
 }
 
 absl::StatusOr<std::string> CorpusPath(absl::string_view relative) {

@@ -1,6 +1,5 @@
 #include "ingest/atomics/atomics_parser.h"
 
-
 #include <algorithm>
 #include <set>
 #include <string>
@@ -11,10 +10,10 @@
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
-#include "ingest/base/utf8.h"
 #include "ingest/atomics/render.h"
 #include "ingest/atomics/yaml_fields.h"
 #include "ingest/base/text_position.h"
+#include "ingest/base/utf8.h"
 #include "yaml-cpp/yaml.h"
 
 namespace cov::ingest::atomics {

@@ -161,5 +161,4 @@ void ReadDependencies(
   }
 }
 
-
 }  // namespace cov::ingest::atomics

@@ -86,7 +86,6 @@ void ReadDependencies(
     const YAML::Node& n, YamlDiagnostics& diags,
     google::protobuf::RepeatedPtrField<cov::v1::TestDependency>* out);
 
-
 }  // namespace cov::ingest::atomics
 
 #endif  // COV_INGEST_ATOMICS_YAML_FIELDS_H_

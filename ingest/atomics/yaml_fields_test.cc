@@ -110,6 +110,5 @@ TEST(YamlFieldsTest, Dependencies) {
                                      "atomics-invalid-dependency@5"));
 }
 
-
 }  // namespace
 }  // namespace cov::ingest::atomics

@@ -37,7 +37,8 @@ bool GetString(const element& e, absl::string_view* out) {
   return true;
 }
 
-simdjson::simdjson_result<element> AtKey(const object& o, absl::string_view key) {
+simdjson::simdjson_result<element> AtKey(const object& o,
+                                         absl::string_view key) {
   return o.at_key(std::string_view(key.data(), key.size()));
 }
 
@@ -155,16 +156,15 @@ class BundleReader {
 
  private:
   absl::Status Fail(absl::string_view message) const {
-    return absl::InvalidArgumentError(
-        absl::StrCat(options_.file_name.empty() ? "<bundle>"
-                                                : options_.file_name,
-                     ": ", message));
+    return absl::InvalidArgumentError(absl::StrCat(
+        options_.file_name.empty() ? "<bundle>" : options_.file_name, ": ",
+        message));
   }
 
   // Field accessors: a present field of the wrong type is a warning naming
   // the object and is treated as absent.
   absl::string_view Str(const object& o, absl::string_view key,
-                       absl::string_view stix_id) {
+                        absl::string_view stix_id) {
     element e;
     if (AtKey(o, key).get(e) != simdjson::SUCCESS) return {};
     absl::string_view s;
@@ -191,7 +191,7 @@ class BundleReader {
   }
 
   std::vector<absl::string_view> StrList(const object& o, absl::string_view key,
-                                        absl::string_view stix_id) {
+                                         absl::string_view stix_id) {
     std::vector<absl::string_view> out;
     element e;
     if (AtKey(o, key).get(e) != simdjson::SUCCESS) return out;
@@ -338,9 +338,9 @@ void BundleReader::CollectObjects(const array& objects) {
     }
   }
   for (const auto& [type, n] : unknown_types) {
-    warnings_.Add("stix-unknown-type",
-                  absl::StrCat(n, " object(s) of unknown type '", type,
-                               "' ignored"));
+    warnings_.Add(
+        "stix-unknown-type",
+        absl::StrCat(n, " object(s) of unknown type '", type, "' ignored"));
   }
 
   for (auto& [id, obj] : objects_) {
@@ -420,10 +420,10 @@ absl::Status BundleReader::ResolveDomainAndVersion(ParsedRelease& out) {
         "(like enterprise-attack-18.1.json); pass it with --version");
   }
   if (!options_.version_flag.empty() && options_.version_flag != version) {
-    warnings_.Add("stix-version-conflict",
-                  absl::StrCat("--version ", options_.version_flag,
-                               " ignored: the ", rel.version_source(),
-                               " says ", version));
+    warnings_.Add(
+        "stix-version-conflict",
+        absl::StrCat("--version ", options_.version_flag, " ignored: the ",
+                     rel.version_source(), " says ", version));
   }
   rel.set_version(version);
   return absl::OkStatus();
@@ -494,8 +494,9 @@ void BundleReader::IndexRelationships() {
     }
     if (Find(r.source) == nullptr || Find(r.target) == nullptr) {
       warnings_.Add("stix-dangling-ref",
-                    absl::StrCat(r.type, " relationship names an object the "
-                                         "bundle does not hold; skipped"),
+                    absl::StrCat(r.type,
+                                 " relationship names an object the "
+                                 "bundle does not hold; skipped"),
                     id);
       continue;
     }
@@ -551,8 +552,8 @@ void BundleReader::BuildDataComponents(ParsedRelease& out) {
       dc.set_data_source_id(std::string(ds->attack_id));
       dc.set_data_source_name(std::string(ds->name));
     }
-    for (const object& ls : ObjList(c->json, "x_mitre_log_sources",
-                                    c->stix_id)) {
+    for (const object& ls :
+         ObjList(c->json, "x_mitre_log_sources", c->stix_id)) {
       cov::v1::LogSource* l = dc.add_log_sources();
       l->set_name(std::string(Str(ls, "name", c->stix_id)));
       l->set_channel(std::string(Str(ls, "channel", c->stix_id)));
@@ -638,8 +639,7 @@ void BundleReader::BuildTechniques(ParsedRelease& out) {
     tech.set_url(std::string(t->url));
     tech.set_revoked(t->revoked);
     tech.set_deprecated(t->deprecated);
-    tech.set_version(
-        std::string(Str(t->json, "x_mitre_version", t->stix_id)));
+    tech.set_version(std::string(Str(t->json, "x_mitre_version", t->stix_id)));
     tech.set_created(std::string(Str(t->json, "created", t->stix_id)));
     tech.set_modified(std::string(t->modified));
     tech.set_detection(
@@ -828,7 +828,8 @@ void BundleReader::BuildActors(ParsedRelease& out) {
       actor.set_url(std::string(a->url));
       actor.set_revoked(a->revoked);
       actor.set_deprecated(a->deprecated);
-      if (a->revoked) actor.set_revoked_by(std::string(RevokedByEnd(a->stix_id)));
+      if (a->revoked)
+        actor.set_revoked_by(std::string(RevokedByEnd(a->stix_id)));
       if (type == "malware" || type == "tool") {
         actor.set_software_type(std::string(type));
       }
@@ -882,10 +883,8 @@ void BundleReader::BuildActors(ParsedRelease& out) {
         cov::v1::ExternalReference* er = actor.add_references();
         er->set_source_name(std::string(Str(ref, "source_name", a->stix_id)));
         er->set_url(std::string(url));
-        er->set_description(
-            std::string(Str(ref, "description", a->stix_id)));
-        er->set_external_id(
-            std::string(Str(ref, "external_id", a->stix_id)));
+        er->set_description(std::string(Str(ref, "description", a->stix_id)));
+        er->set_external_id(std::string(Str(ref, "external_id", a->stix_id)));
       }
       if (!a->revoked && !a->deprecated) {
         if (type == "intrusion-set") {
@@ -939,8 +938,7 @@ absl::StatusOr<ParsedRelease> BundleReader::Read(absl::string_view json) {
   absl::string_view type;
   element type_el;
   if (AtKey(bundle, "type").get(type_el) != simdjson::SUCCESS ||
-      !GetString(type_el, &type) ||
-      type != "bundle") {
+      !GetString(type_el, &type) || type != "bundle") {
     return Fail("not a STIX bundle (top-level \"type\" is not \"bundle\")");
   }
   element objects_el;
@@ -1010,10 +1008,11 @@ ParsedRelease::ParsedRelease()
 bool VersionFromFileName(absl::string_view file_name, std::string* domain,
                          std::string* version) {
   size_t slash = file_name.find_last_of('/');
-  absl::string_view base =
-      slash == absl::string_view::npos ? file_name : file_name.substr(slash + 1);
-  for (absl::string_view d : {"enterprise-attack", "mobile-attack",
-                              "ics-attack", "pre-attack"}) {
+  absl::string_view base = slash == absl::string_view::npos
+                               ? file_name
+                               : file_name.substr(slash + 1);
+  for (absl::string_view d :
+       {"enterprise-attack", "mobile-attack", "ics-attack", "pre-attack"}) {
     if (!absl::StartsWith(base, d)) continue;
     absl::string_view rest = base.substr(d.size());
     if (!absl::ConsumePrefix(&rest, "-")) continue;

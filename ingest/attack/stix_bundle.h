@@ -54,7 +54,8 @@ class ArenaList {
   explicit ArenaList(google::protobuf::Arena* arena)
       : field_(google::protobuf::Arena::Create<
                google::protobuf::RepeatedPtrField<T>>(arena)) {}
-  ArenaList(ArenaList&& o) noexcept : field_(std::exchange(o.field_, nullptr)) {}
+  ArenaList(ArenaList&& o) noexcept
+      : field_(std::exchange(o.field_, nullptr)) {}
   ArenaList& operator=(ArenaList&& o) noexcept {
     field_ = std::exchange(o.field_, nullptr);
     return *this;
@@ -64,7 +65,9 @@ class ArenaList {
 
   size_t size() const { return static_cast<size_t>(field_->size()); }
   bool empty() const { return field_->empty(); }
-  const T& operator[](size_t i) const { return field_->Get(static_cast<int>(i)); }
+  const T& operator[](size_t i) const {
+    return field_->Get(static_cast<int>(i));
+  }
   T& operator[](size_t i) { return *field_->Mutable(static_cast<int>(i)); }
   const T& front() const { return (*this)[0]; }
   const T& back() const { return (*this)[size() - 1]; }
@@ -91,7 +94,8 @@ struct ParsedRelease {
   // Owns every message of the lists below; declared first, destroyed last.
   std::unique_ptr<google::protobuf::Arena> arena;
   // domain, version, version_source, stix_version and counts are set;
-  // storage fields (sha256, source_file, ingested_at_unix) are left to the caller.
+  // storage fields (sha256, source_file, ingested_at_unix) are left to the
+  // caller.
   cov::v1::Release release;
   ArenaList<cov::v1::Tactic> tactics;
   // All techniques and sub-techniques, including revoked and deprecated ones.

@@ -310,14 +310,13 @@ TEST(StixBundleTest, NotABundle) {
   EXPECT_THAT(std::string(ParseBundle("[1,2]", opts).status().message()),
               HasSubstr("top level is not a JSON object"));
   EXPECT_THAT(
-      std::string(ParseBundle(R"({"type": "indicator"})", opts)
-                      .status()
-                      .message()),
+      std::string(
+          ParseBundle(R"({"type": "indicator"})", opts).status().message()),
       HasSubstr("not a STIX bundle"));
-  EXPECT_THAT(std::string(ParseBundle(R"({"type": "bundle"})", opts)
-                              .status()
-                              .message()),
-              HasSubstr("no \"objects\" array"));
+  EXPECT_THAT(
+      std::string(
+          ParseBundle(R"({"type": "bundle"})", opts).status().message()),
+      HasSubstr("no \"objects\" array"));
 }
 
 TEST(StixBundleTest, BundleWithoutMatrixFails) {
@@ -333,9 +332,8 @@ TEST(StixBundleTest, BundleWithoutMatrixFails) {
 
 TEST(StixBundleTest, UnknownTypesWrongFieldTypesAndDuplicatesAreWarnings) {
   std::string json = absl::StrReplaceAll(
-      kBundle20,
-      {{R"( {"type": "campaign")",
-        R"j( {"type": "x-future-thing", "id": "x-future-thing--1"},
+      kBundle20, {{R"( {"type": "campaign")",
+                   R"j( {"type": "x-future-thing", "id": "x-future-thing--1"},
             {"type": "x-future-thing", "id": "x-future-thing--2"},
             {"type": "tool", "id": "tool--bad", "name": 5,
              "external_references": [{"source_name": "mitre-attack", "external_id": "S0002"}]},

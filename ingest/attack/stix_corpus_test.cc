@@ -24,8 +24,7 @@ using ::testing::ElementsAre;
 using ::testing::UnorderedElementsAre;
 
 ParsedRelease Load(const std::string& name) {
-  absl::StatusOr<std::string> path =
-      cov::testing::CorpusPath("attack/" + name);
+  absl::StatusOr<std::string> path = cov::testing::CorpusPath("attack/" + name);
   EXPECT_TRUE(path.ok()) << path.status();
   if (!path.ok()) return {};
   absl::StatusOr<std::string> bytes = cov::testing::ReadFileToString(*path);
@@ -115,7 +114,8 @@ TEST(StixCorpusTest, Enterprise171UsesComponentDetects) {
   EXPECT_EQ(r.release.counts().subtechniques(), 468);
   EXPECT_EQ(r.release.counts().detection_strategies(), 0);
   const cov::v1::Technique& t = Get(r, "T1197");
-  // 17.1 still has "Service Metadata"; 18.1's analytics name "Service Creation".
+  // 17.1 still has "Service Metadata"; 18.1's analytics name "Service
+  // Creation".
   EXPECT_THAT(t.data_components(),
               ElementsAre("Command Execution", "Network Connection Creation",
                           "Process Creation", "Service Metadata"));

@@ -5,8 +5,8 @@
 namespace cov::ingest {
 
 cov::v1::Diagnostic MakeDiagnostic(cov::v1::Severity severity,
-                                   absl::string_view file, int line,
-                                   int column, absl::string_view code,
+                                   absl::string_view file, int line, int column,
+                                   absl::string_view code,
                                    absl::string_view message) {
   cov::v1::Diagnostic d;
   d.set_severity(severity);

@@ -14,8 +14,8 @@ namespace cov::ingest {
 
 // Returns a Diagnostic with the given fields.
 cov::v1::Diagnostic MakeDiagnostic(cov::v1::Severity severity,
-                                   absl::string_view file, int line,
-                                   int column, absl::string_view code,
+                                   absl::string_view file, int line, int column,
+                                   absl::string_view code,
                                    absl::string_view message);
 
 inline cov::v1::Diagnostic Error(absl::string_view file, int line, int column,
@@ -25,8 +25,8 @@ inline cov::v1::Diagnostic Error(absl::string_view file, int line, int column,
                         message);
 }
 
-inline cov::v1::Diagnostic Warning(absl::string_view file, int line,
-                                   int column, absl::string_view code,
+inline cov::v1::Diagnostic Warning(absl::string_view file, int line, int column,
+                                   absl::string_view code,
                                    absl::string_view message) {
   return MakeDiagnostic(cov::v1::SEVERITY_WARNING, file, line, column, code,
                         message);

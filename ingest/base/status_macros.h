@@ -18,16 +18,17 @@
 #define COV_STATUS_CONCAT_(a, b) COV_STATUS_CONCAT_INNER_(a, b)
 
 // Evaluates `expr` (an absl::Status); returns it from the caller when not OK.
-#define RETURN_IF_ERROR(expr)                         \
-  do {                                                \
-    ::absl::Status cov_status_ = (expr);              \
-    if (!cov_status_.ok()) return cov_status_;        \
+#define RETURN_IF_ERROR(expr)                  \
+  do {                                         \
+    ::absl::Status cov_status_ = (expr);       \
+    if (!cov_status_.ok()) return cov_status_; \
   } while (false)
 
 // Evaluates `rexpr` (an absl::StatusOr<T>); on error returns its status, else
 // moves the value into `lhs` (a declaration such as `auto x` or an lvalue).
-#define ASSIGN_OR_RETURN(lhs, rexpr) \
-  COV_ASSIGN_OR_RETURN_IMPL_(COV_STATUS_CONCAT_(cov_statusor_, __LINE__), lhs, rexpr)
+#define ASSIGN_OR_RETURN(lhs, rexpr)                                           \
+  COV_ASSIGN_OR_RETURN_IMPL_(COV_STATUS_CONCAT_(cov_statusor_, __LINE__), lhs, \
+                             rexpr)
 
 #define COV_ASSIGN_OR_RETURN_IMPL_(statusor, lhs, rexpr) \
   auto statusor = (rexpr);                               \

@@ -9,10 +9,10 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
 #include "absl/strings/str_split.h"
-#include "ingest/base/utf8.h"
 #include "ingest/atomics/atomics_parser.h"
 #include "ingest/atomics/yaml_fields.h"
 #include "ingest/base/text_position.h"
+#include "ingest/base/utf8.h"
 #include "ingest/ctid/tactics.h"
 #include "yaml-cpp/yaml.h"
 

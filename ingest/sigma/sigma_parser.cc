@@ -1,8 +1,5 @@
 #include "ingest/sigma/sigma_parser.h"
 
-#include "ingest/base/hash.h"
-#include "ingest/base/utf8.h"
-
 #include <algorithm>
 #include <cstdint>
 #include <cstring>
@@ -20,6 +17,8 @@
 #include "google/protobuf/message.h"
 #include "google/protobuf/reflection.h"
 #include "ingest/base/diagnostics.h"
+#include "ingest/base/hash.h"
+#include "ingest/base/utf8.h"
 #include "ingest/sigma/attack_tags.h"
 #include "ingest/sigma/condition.h"
 #include "ingest/sigma/internal/prescan.h"
@@ -30,7 +29,6 @@ namespace {
 
 using internal::Node;
 using internal::NodeType;
-
 
 constexpr absl::string_view kStatuses[] = {"stable", "test", "experimental",
                                            "deprecated", "unsupported"};
@@ -682,7 +680,6 @@ class FileParser {
 };
 
 }  // namespace
-
 
 bool SigmaParser::Accepts(absl::string_view path) const {
   return absl::EndsWithIgnoreCase(path, ".yml") ||

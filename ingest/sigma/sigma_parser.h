@@ -98,7 +98,6 @@ class SigmaParser : public RuleParser {
   SigmaParserOptions options_;
 };
 
-
 }  // namespace cov::ingest::sigma
 
 #endif  // COV_INGEST_SIGMA_SIGMA_PARSER_H_

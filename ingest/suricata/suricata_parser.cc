@@ -12,10 +12,10 @@
 #include "absl/strings/match.h"
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
-#include "ingest/base/hash.h"
-#include "ingest/base/utf8.h"
 #include "ingest/base/diagnostics.h"
+#include "ingest/base/hash.h"
 #include "ingest/base/text_position.h"
+#include "ingest/base/utf8.h"
 #include "ingest/suricata/keywords.h"
 #include "ingest/suricata/metadata.h"
 #include "ingest/suricata/option_scanner.h"
@@ -37,7 +37,6 @@ inline bool IsBlank(char c) {
 
 // ---------------------------------------------------------------------------
 // UTF-8
-
 
 // ---------------------------------------------------------------------------
 // Lines
@@ -306,7 +305,6 @@ bool ParseUnsigned(absl::string_view s, uint64_t max, uint64_t* out) {
   *out = v;
   return true;
 }
-
 
 std::string Shorten(absl::string_view s, size_t max = 40) {
   if (s.size() <= max) return std::string(s);
@@ -760,7 +758,6 @@ void FileParser::ParseRule(const LogicalRule& logical, bool enabled,
 }
 
 }  // namespace
-
 
 ParsedFile SuricataParser::Parse(const SourceFile& file) const {
   ParsedFile out;

@@ -89,7 +89,6 @@ std::vector<cov::v1::Diagnostic> FindDuplicateSids(
 std::vector<cov::v1::Diagnostic> FindDuplicateSids(
     const std::vector<ParsedFile>& files);
 
-
 }  // namespace cov::ingest::suricata
 
 #endif  // COV_INGEST_SURICATA_SURICATA_PARSER_H_

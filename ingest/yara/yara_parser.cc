@@ -12,10 +12,10 @@
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
-#include "ingest/base/hash.h"
-#include "ingest/base/utf8.h"
 #include "ingest/base/diagnostics.h"
+#include "ingest/base/hash.h"
 #include "ingest/base/text_position.h"
+#include "ingest/base/utf8.h"
 #include "ingest/yara/attack_meta.h"
 #include "ingest/yara/lexer.h"
 
@@ -51,7 +51,6 @@ bool IsTopLevelWord(absl::string_view w) {
          w == "include";
 }
 
-
 bool HasHighBytes(absl::string_view s) {
   for (char c : s) {
     if (static_cast<unsigned char>(c) >= 0x80) return true;
@@ -63,7 +62,6 @@ std::string Utf8Safe(absl::string_view s) {
   if (!HasHighBytes(s)) return std::string(s);
   return ToValidUtf8(s);
 }
-
 
 // How a token is named in messages: its text, shortened.
 std::string Describe(const Lexer& lex, const Token& t) {

@@ -25,7 +25,8 @@ absl::StatusOr<AlertImport> MatchAlerts(const cov::v1::Experiment& experiment,
                              ? (experiment.ended_at_unix() + 1) * 1000000
                              : INT64_MAX;
   std::set<std::string> planned;
-  for (const auto& s : experiment.plan().steps()) planned.insert(s.technique_id());
+  for (const auto& s : experiment.plan().steps())
+    planned.insert(s.technique_id());
 
   AlertImport out;
   cov::v1::ImportAlertsResponse& resp = out.response;
@@ -48,11 +49,11 @@ absl::StatusOr<AlertImport> MatchAlerts(const cov::v1::Experiment& experiment,
   };
   ingest::alerts::AlertStats stats;
   if (format == "eve") {
-    ingest::alerts::EveReader reader(
-        file_name, [&](ingest::alerts::EveAlert&& a) {
-          take(a.has_timestamp, a.timestamp_micros,
-               rules.FindSid(a.signature_id));
-        });
+    ingest::alerts::EveReader reader(file_name,
+                                     [&](ingest::alerts::EveAlert&& a) {
+                                       take(a.has_timestamp, a.timestamp_micros,
+                                            rules.FindSid(a.signature_id));
+                                     });
     reader.Feed(content);
     reader.Finish();
     stats = reader.stats();
@@ -77,8 +78,8 @@ absl::StatusOr<AlertImport> MatchAlerts(const cov::v1::Experiment& experiment,
     resp.add_errors(ingest::FormatDiagnostic(d));
   }
   if (stats.diagnostics_dropped > 0) {
-    resp.add_errors(absl::StrCat(stats.diagnostics_dropped,
-                                 " more problems not listed"));
+    resp.add_errors(
+        absl::StrCat(stats.diagnostics_dropped, " more problems not listed"));
   }
   const std::string by = format == "eve" ? "eve" : "jsonl";
   // Planned techniques: detected or missed. Techniques outside the plan
@@ -101,8 +102,8 @@ absl::StatusOr<AlertImport> MatchAlerts(const cov::v1::Experiment& experiment,
       res->add_rule_uids(rules.rules()[r].uid);
       res->add_rule_hashes(rules.rules()[r].content_hash);
     }
-    res->set_note(absl::StrCat(it->second.size(), " rule(s) fired, from ",
-                               file_name));
+    res->set_note(
+        absl::StrCat(it->second.size(), " rule(s) fired, from ", file_name));
   }
   return out;
 }

@@ -27,10 +27,10 @@ double Ratio(int covered, int potential) {
 struct TechState {
   const cov::v1::Technique* technique = nullptr;
   bool potential = false;
-  bool direct = false;  // a counting rule names it
-  bool rollup = false;  // covered only through a sub-technique
+  bool direct = false;           // a counting rule names it
+  bool rollup = false;           // covered only through a sub-technique
   uint32_t covered_tactics = 0;  // bits as KnowledgeBase::TacticMask
-  std::vector<int> rules;  // counting rules naming it directly
+  std::vector<int> rules;        // counting rules naming it directly
 };
 
 struct Evaluation {
@@ -55,7 +55,8 @@ bool RuleCounts(const RuleFacts& r, const CoverageQuery& q) {
 bool InReach(const KnowledgeBase& kb, size_t ti, const ResolvedProfile& p) {
   if (!p.platforms.empty()) {
     bool any = false;
-    for (const auto& pl : kb.LowerPlatforms(ti)) any |= p.platforms.contains(pl);
+    for (const auto& pl : kb.LowerPlatforms(ti))
+      any |= p.platforms.contains(pl);
     if (!any) return false;
   }
   if (p.components.empty()) return true;
@@ -140,7 +141,6 @@ void AddTactics(const KnowledgeBase& kb, const cov::v1::Technique& t,
   }
 }
 
-
 }  // namespace
 
 int StatusRank(absl::string_view status) {
@@ -172,13 +172,13 @@ absl::StatusOr<ResolvedProfile> ResolveProfile(
     if (!c.id().empty()) by_key[absl::AsciiStrToLower(c.id())] = c.name();
   }
   for (const std::string& c : profile.data_components()) {
-    auto it = by_key.find(
-        absl::AsciiStrToLower(absl::StripAsciiWhitespace(c)));
+    auto it = by_key.find(absl::AsciiStrToLower(absl::StripAsciiWhitespace(c)));
     if (it == by_key.end()) {
-      return absl::InvalidArgumentError(absl::StrCat(
-          "profile names data component '", c, "', which ATT&CK ",
-          kb.release_key(), " does not have (see `cov search --kind "
-          "data-component TEXT`)"));
+      return absl::InvalidArgumentError(
+          absl::StrCat("profile names data component '", c, "', which ATT&CK ",
+                       kb.release_key(),
+                       " does not have (see `cov search --kind "
+                       "data-component TEXT`)"));
     }
     if (out.components.insert(absl::AsciiStrToLower(it->second)).second) {
       out.profile.add_data_components(it->second);
@@ -250,8 +250,8 @@ cov::v1::CoverageResponse ComputeCoverage(const KnowledgeBase& kb,
     const size_t ti = kb.IndexOf(&t);
     tc->set_user_count(kb.UserCount(ti));
     for (const auto& u : kb.UsedBy(ti)) tc->add_used_by(u);
-    for (size_t i = 0; i < s.rules.size() &&
-                       (limit < 0 || static_cast<int>(i) < limit);
+    for (size_t i = 0;
+         i < s.rules.size() && (limit < 0 || static_cast<int>(i) < limit);
          ++i) {
       const RuleFacts& r = rules.rules()[s.rules[i]];
       cov::v1::RuleRef* ref = tc->add_rules();
@@ -348,9 +348,9 @@ absl::StatusOr<cov::v1::GapsResponse> ComputeGaps(const KnowledgeBase& kb,
   for (const std::string& g : q.groups) {
     const cov::v1::Actor* a = kb.FindActor(g);
     if (a == nullptr || a->kind() != "group") {
-      return absl::NotFoundError(absl::StrCat(
-          "no group '", g, "' in ATT&CK ", kb.release_key(),
-          " (use an ID like G0007, a name or an alias)"));
+      return absl::NotFoundError(
+          absl::StrCat("no group '", g, "' in ATT&CK ", kb.release_key(),
+                       " (use an ID like G0007, a name or an alias)"));
     }
     ranking_ids.insert(a->id());
   }
@@ -424,10 +424,9 @@ absl::StatusOr<cov::v1::GapsResponse> ComputeGaps(const KnowledgeBase& kb,
       if (p->kind() == "campaign") return 2;
       return 3;
     };
-    std::stable_sort(procs.begin(), procs.end(),
-                     [&](const auto* a, const auto* b) {
-                       return rank(a) < rank(b);
-                     });
+    std::stable_sort(
+        procs.begin(), procs.end(),
+        [&](const auto* a, const auto* b) { return rank(a) < rank(b); });
     for (size_t j = 0; j < procs.size(); ++j) {
       if (proc_limit >= 0 && static_cast<int>(j) >= proc_limit) break;
       *g->add_procedures() = *procs[j];

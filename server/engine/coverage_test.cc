@@ -25,7 +25,8 @@ std::unique_ptr<KnowledgeBase> MakeKb() {
   }
   std::vector<cov::v1::Technique> t;
   auto add = [&](const std::string& id, std::vector<std::string> tactics,
-                 std::vector<std::string> comps, const std::string& parent = "") {
+                 std::vector<std::string> comps,
+                 const std::string& parent = "") {
     cov::v1::Technique x;
     x.set_id(id);
     x.set_name("name of " + id);
@@ -47,7 +48,8 @@ std::unique_ptr<KnowledgeBase> MakeKb() {
   add("T1197", {"persistence", "defense-evasion"},
       {"Network Connection Creation", "Process Creation"});
   add("T1071", {"command-and-control"}, {"Network Traffic Content"});
-  add("T1071.001", {"command-and-control"}, {"Network Traffic Content"}, "T1071");
+  add("T1071.001", {"command-and-control"}, {"Network Traffic Content"},
+      "T1071");
   t[5 - 1].add_subtechniques("T1071.001");
   add("T1086", {"execution"}, {});
   t.back().set_revoked(true);
@@ -107,8 +109,8 @@ cov::v1::Rule MakeRule(const std::string& uid, std::vector<std::string> refs,
   for (const auto& id : refs) {
     auto* ref = r.add_attack_refs();
     ref->set_id(id);
-    bool technique = id.size() > 1 && id[0] == 'T' && id[1] >= '0' &&
-                     id[1] <= '9';
+    bool technique =
+        id.size() > 1 && id[0] == 'T' && id[1] >= '0' && id[1] <= '9';
     ref->set_kind(technique ? "technique" : "tactic");
   }
   return r;
@@ -188,8 +190,7 @@ TEST_F(CoverageTest, RevokedCountsForReplacementUnknownAndDeprecatedNever) {
 TEST_F(CoverageTest, TacticContext) {
   // The rule names persistence only: T1197 counts there, not under
   // defense-evasion, when tactic_context is on.
-  std::vector<cov::v1::Rule> rules = {
-      MakeRule("a", {"persistence", "T1197"})};
+  std::vector<cov::v1::Rule> rules = {MakeRule("a", {"persistence", "T1197"})};
   auto r = Run(rules);
   EXPECT_EQ(Tactic(r, "defense-evasion").covered(), 1);
   CoverageQuery q;
@@ -233,13 +234,13 @@ TEST_F(CoverageTest, ProfileLimitsPotentialAndSources) {
   p.add_data_components("DC0082");
   auto resolved = ResolveProfile(*kb_, p);
   ASSERT_TRUE(resolved.ok()) << resolved.status();
-  EXPECT_THAT(resolved->profile.data_components(),
-              ElementsAre("Network Traffic Content",
-                          "Network Connection Creation"));
+  EXPECT_THAT(
+      resolved->profile.data_components(),
+      ElementsAre("Network Traffic Content", "Network Connection Creation"));
   CoverageQuery q;
   q.profile = *resolved;
-  auto r = Run({MakeRule("a", {"T1059"}), MakeRule("b", {"T1071.001"}, "s2")},
-               q);
+  auto r =
+      Run({MakeRule("a", {"T1059"}), MakeRule("b", {"T1071.001"}, "s2")}, q);
   EXPECT_EQ(r.potential(), 3);  // T1197, T1071, T1071.001
   EXPECT_EQ(r.covered(), 1);
   EXPECT_EQ(Tactic(r, "execution").potential(), 0);

@@ -71,8 +71,8 @@ void Enrich(const PlanInputs& in, const std::string& platform,
   }
   step->set_expected_rule_count(count);
   if (in.evidence != nullptr && in.rules != nullptr) {
-    step->set_evidence(in.evidence->Tier(step->technique_id(), claimed,
-                                         *in.rules));
+    step->set_evidence(
+        in.evidence->Tier(step->technique_id(), claimed, *in.rules));
   } else {
     step->set_evidence(claimed ? "claimed" : "");
   }
@@ -141,10 +141,10 @@ absl::StatusOr<cov::v1::PlanResponse> BuildPlan(
     if (in.ctid_plans != nullptr) {
       for (const auto& p : *in.ctid_plans) names.push_back(p.subject());
     }
-    return absl::NotFoundError(absl::StrCat(
-        "no CTID plan '", request.ctid_plan(), "'; stored plans: ",
-        names.empty() ? "none (cov ingest plans PATH)"
-                      : absl::StrJoin(names, ", ")));
+    return absl::NotFoundError(
+        absl::StrCat("no CTID plan '", request.ctid_plan(), "'; stored plans: ",
+                     names.empty() ? "none (cov ingest plans PATH)"
+                                   : absl::StrJoin(names, ", ")));
   }
 
   std::vector<cov::v1::Procedure> procedures;
@@ -152,13 +152,12 @@ absl::StatusOr<cov::v1::PlanResponse> BuildPlan(
     case cov::v1::PlanRequest::kGroup:
     case cov::v1::PlanRequest::kSoftware:
     case cov::v1::PlanRequest::kCampaign: {
-      const std::string& query = request.subject_case() ==
-                                         cov::v1::PlanRequest::kGroup
-                                     ? request.group()
-                                 : request.subject_case() ==
-                                         cov::v1::PlanRequest::kSoftware
-                                     ? request.software()
-                                     : request.campaign();
+      const std::string& query =
+          request.subject_case() == cov::v1::PlanRequest::kGroup
+              ? request.group()
+          : request.subject_case() == cov::v1::PlanRequest::kSoftware
+              ? request.software()
+              : request.campaign();
       const char* kind =
           request.subject_case() == cov::v1::PlanRequest::kGroup ? "group"
           : request.subject_case() == cov::v1::PlanRequest::kSoftware
@@ -166,9 +165,8 @@ absl::StatusOr<cov::v1::PlanResponse> BuildPlan(
               : "campaign";
       const cov::v1::Actor* a = kb.FindActor(query);
       if (a == nullptr || a->kind() != kind) {
-        return absl::NotFoundError(absl::StrCat("no ", kind, " '", query,
-                                                "' in ATT&CK ",
-                                                kb.release_key()));
+        return absl::NotFoundError(absl::StrCat(
+            "no ", kind, " '", query, "' in ATT&CK ", kb.release_key()));
       }
       out.set_subject(absl::StrCat(a->id(), " ", a->name()));
       procedures = ActorTechniques(kb, *a, request.include_campaigns());

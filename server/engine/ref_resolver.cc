@@ -65,10 +65,10 @@ void ResolveRefs(const KnowledgeBase& kb, const OtherDomains& others,
         ref.set_status(cov::v1::REF_STATUS_REVOKED);
         ref.set_resolved_id(l.revoked_by);
         ref.set_note(l.revoked_by.empty()
-                         ? absl::StrCat(l.canonical, " is revoked in ",
-                                        release, " (no replacement named)")
-                         : absl::StrCat(l.canonical, " is revoked in ",
-                                        release, "; use ", l.revoked_by));
+                         ? absl::StrCat(l.canonical, " is revoked in ", release,
+                                        " (no replacement named)")
+                         : absl::StrCat(l.canonical, " is revoked in ", release,
+                                        "; use ", l.revoked_by));
       } else if (l.deprecated) {
         ref.set_status(cov::v1::REF_STATUS_DEPRECATED);
         ref.set_resolved_id(l.canonical);

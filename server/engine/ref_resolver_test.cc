@@ -47,8 +47,7 @@ std::shared_ptr<const KnowledgeBase> Mobile() {
       std::vector<cov::v1::MitigationRef>());
 }
 
-cov::v1::Rule RuleWith(
-    std::vector<std::pair<std::string, std::string>> refs) {
+cov::v1::Rule RuleWith(std::vector<std::pair<std::string, std::string>> refs) {
   cov::v1::Rule r;
   for (auto& [kind, id] : refs) {
     auto* ref = r.add_attack_refs();
@@ -80,7 +79,8 @@ TEST(RefResolverTest, EveryStatus) {
   EXPECT_EQ(r.attack_refs(3).note(),
             "technique T1690 does not exist in ATT&CK enterprise-attack@18.1");
   EXPECT_EQ(r.attack_refs(4).status(), cov::v1::REF_STATUS_WRONG_DOMAIN);
-  EXPECT_THAT(r.attack_refs(4).note(), ::testing::HasSubstr("mobile-attack@18.1"));
+  EXPECT_THAT(r.attack_refs(4).note(),
+              ::testing::HasSubstr("mobile-attack@18.1"));
   EXPECT_EQ(r.attack_refs(5).status(), cov::v1::REF_STATUS_VALID);
   // Names are not IDs.
   EXPECT_EQ(r.attack_refs(6).status(), cov::v1::REF_STATUS_UNKNOWN);
@@ -88,13 +88,13 @@ TEST(RefResolverTest, EveryStatus) {
 
 TEST(RefResolverTest, TacticPairsAndLegacyNames) {
   auto kb = Enterprise();
-  cov::v1::Rule ok = RuleWith({{"tactic", "persistence"},
-                               {"technique", "T1197"}});
+  cov::v1::Rule ok =
+      RuleWith({{"tactic", "persistence"}, {"technique", "T1197"}});
   ResolveRefs(*kb, {}, &ok);
   EXPECT_EQ(ok.attack_refs(0).status(), cov::v1::REF_STATUS_VALID);
 
-  cov::v1::Rule mismatch = RuleWith({{"tactic", "TA0011"},
-                                     {"technique", "T1197"}});
+  cov::v1::Rule mismatch =
+      RuleWith({{"tactic", "TA0011"}, {"technique", "T1197"}});
   ResolveRefs(*kb, {}, &mismatch);
   EXPECT_EQ(mismatch.attack_refs(0).status(),
             cov::v1::REF_STATUS_TACTIC_MISMATCH);
@@ -102,8 +102,8 @@ TEST(RefResolverTest, TacticPairsAndLegacyNames) {
   EXPECT_EQ(mismatch.attack_refs(1).status(), cov::v1::REF_STATUS_VALID);
 
   // Revoked technique pairs through its replacement's tactics.
-  cov::v1::Rule revoked = RuleWith({{"tactic", "execution"},
-                                    {"technique", "T1086"}});
+  cov::v1::Rule revoked =
+      RuleWith({{"tactic", "execution"}, {"technique", "T1086"}});
   ResolveRefs(*kb, {}, &revoked);
   EXPECT_EQ(revoked.attack_refs(0).status(), cov::v1::REF_STATUS_VALID);
 

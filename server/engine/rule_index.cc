@@ -83,5 +83,4 @@ const std::vector<int>& RuleIndex::FindSid(int64_t sid) const {
   return it == by_sid_.end() ? *kEmpty : it->second;
 }
 
-
 }  // namespace cov::server::engine

@@ -63,14 +63,19 @@ cov::v1::SearchResponse Search(const KnowledgeBase& kb,
   static const std::string kEmpty;
   if (wanted("technique")) {
     for (const auto& t : kb.techniques()) {
-      candidates.push_back({&t.id(), &t.name(), &t.description(), {},
-                            "technique", t.revoked(), t.deprecated()});
+      candidates.push_back({&t.id(),
+                            &t.name(),
+                            &t.description(),
+                            {},
+                            "technique",
+                            t.revoked(),
+                            t.deprecated()});
     }
   }
   if (wanted("tactic")) {
     for (const auto& t : kb.tactics()) {
-      candidates.push_back({&t.id(), &t.name(), &t.description(),
-                            {&t.shortname()}, "tactic"});
+      candidates.push_back(
+          {&t.id(), &t.name(), &t.description(), {&t.shortname()}, "tactic"});
     }
   }
   for (const auto& a : kb.actors()) {
@@ -78,8 +83,8 @@ cov::v1::SearchResponse Search(const KnowledgeBase& kb,
                        : a.kind() == "campaign" ? "campaign"
                                                 : "software";
     if (!wanted(kind)) continue;
-    Candidate c{&a.id(), &a.name(), &a.description(), {}, kind, a.revoked(),
-                a.deprecated()};
+    Candidate c{&a.id(), &a.name(),   &a.description(), {},
+                kind,    a.revoked(), a.deprecated()};
     for (const auto& al : a.aliases()) c.aliases.push_back(&al);
     candidates.push_back(std::move(c));
   }
@@ -91,8 +96,13 @@ cov::v1::SearchResponse Search(const KnowledgeBase& kb,
   }
   if (wanted("data-component")) {
     for (const auto& c : kb.components()) {
-      candidates.push_back({&c.id(), &c.name(), &c.description(), {},
-                            "data-component", false, c.deprecated()});
+      candidates.push_back({&c.id(),
+                            &c.name(),
+                            &c.description(),
+                            {},
+                            "data-component",
+                            false,
+                            c.deprecated()});
     }
   }
 

@@ -19,8 +19,8 @@ absl::StatusOr<std::shared_ptr<const engine::KnowledgeBase>> KbCache::Get(
     return it->second.kb;
   }
   std::vector<cov::v1::Technique> techniques;
-  absl::Status st = store_->ForEachTechnique(
-      release.key, [&](const cov::v1::Technique& t) {
+  absl::Status st =
+      store_->ForEachTechnique(release.key, [&](const cov::v1::Technique& t) {
         techniques.push_back(t);
         return true;
       });

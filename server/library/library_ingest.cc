@@ -56,8 +56,8 @@ absl::StatusOr<cov::v1::IngestLibraryResponse> IngestLibrary(
   if (fs::is_regular_file(root, ec)) {
     files.push_back(root.string());
   } else {
-    for (fs::recursive_directory_iterator it(
-             root, fs::directory_options::skip_permission_denied, ec),
+    for (fs::recursive_directory_iterator
+             it(root, fs::directory_options::skip_permission_denied, ec),
          end;
          it != end; it.increment(ec)) {
       if (ec) break;
@@ -71,7 +71,8 @@ absl::StatusOr<cov::v1::IngestLibraryResponse> IngestLibrary(
         continue;
       }
       // atomics/T1197/T1197.yaml; the folders also hold src/ and bin/.
-      if (kind == "atomics" && !(name[0] == 'T' && absl::ascii_isdigit(name[1]))) {
+      if (kind == "atomics" &&
+          !(name[0] == 'T' && absl::ascii_isdigit(name[1]))) {
         continue;
       }
       // The CTID format dictionary describes the format; it is no plan.
@@ -85,10 +86,10 @@ absl::StatusOr<cov::v1::IngestLibraryResponse> IngestLibrary(
   cov::v1::IngestLibraryResponse response;
   std::set<std::string> techniques;
   for (const std::string& path : files) {
-    std::string rel = fs::relative(path, fs::is_directory(root) ? root
-                                                                 : root.parent_path(),
-                                   ec)
-                          .generic_string();
+    std::string rel =
+        fs::relative(path, fs::is_directory(root) ? root : root.parent_path(),
+                     ec)
+            .generic_string();
     std::string bytes;
     if (!ReadAll(path, &bytes)) {
       *response.add_diagnostics() =
@@ -100,8 +101,8 @@ absl::StatusOr<cov::v1::IngestLibraryResponse> IngestLibrary(
       absl::StatusOr<ingest::atomics::AtomicsFile> f =
           ingest::atomics::ParseAtomics(bytes, rel);
       if (!f.ok()) {
-        *response.add_diagnostics() = ingest::Error(
-            rel, 0, 0, "atomics-invalid", f.status().message());
+        *response.add_diagnostics() =
+            ingest::Error(rel, 0, 0, "atomics-invalid", f.status().message());
         continue;
       }
       for (auto& d : f->diagnostics) *response.add_diagnostics() = d;

@@ -20,7 +20,6 @@
 namespace cov::server::rules {
 namespace {
 
-
 struct Side {
   std::vector<std::shared_ptr<const CheckedFile>> files;
   std::vector<cov::v1::Diagnostic> unknown_format;
@@ -61,8 +60,9 @@ std::shared_ptr<const CheckedFile> CheckFile(const CheckContext& ctx,
 }
 
 // Checks every file of one side (in parallel), through the cache.
-Side ParseSide(const CheckContext& ctx, const cov::v1::CheckRequest& req,
-               const google::protobuf::RepeatedPtrField<cov::v1::RuleFile>& files) {
+Side ParseSide(
+    const CheckContext& ctx, const cov::v1::CheckRequest& req,
+    const google::protobuf::RepeatedPtrField<cov::v1::RuleFile>& files) {
   Side side;
   side.files.resize(files.size());
   std::vector<cov::v1::RuleFormat> formats(files.size());
@@ -76,8 +76,8 @@ Side ParseSide(const CheckContext& ctx, const cov::v1::CheckRequest& req,
       // process) is fine here; FNV-1a byte by byte cost 70 ms per 68 MB.
       std::string key = absl::StrFormat(
           "%d\x1f%s\x1f%016x\x1f%d\x1f%p\x1f%d", formats[i], files[i].path(),
-          absl::Hash<absl::string_view>{}(content), content.size(), static_cast<const void*>(ctx.kb.get()),
-          req.flag_parent_and_sub());
+          absl::Hash<absl::string_view>{}(content), content.size(),
+          static_cast<const void*>(ctx.kb.get()), req.flag_parent_and_sub());
       std::shared_ptr<const CheckedFile> hit =
           ctx.cache != nullptr ? ctx.cache->Get(key) : nullptr;
       if (hit == nullptr) {
@@ -166,8 +166,10 @@ void RefFindings(const CheckContext& ctx, const cov::v1::CheckRequest& req,
       if (dot != std::string::npos && techniques.count(t.substr(0, dot))) {
         add(cov::v1::SEVERITY_WARNING, "attack-parent-and-subtechnique",
             rule.line(),
-            absl::StrCat("rule tags both ", t.substr(0, dot), " and its "
-                         "sub-technique ", t, "; tag the sub-technique only"));
+            absl::StrCat("rule tags both ", t.substr(0, dot),
+                         " and its "
+                         "sub-technique ",
+                         t, "; tag the sub-technique only"));
       }
     }
   }

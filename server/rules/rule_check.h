@@ -51,7 +51,8 @@ struct CheckedFile {
 // options). Bounded: cleared when it reaches max_entries.
 class ParseCache {
  public:
-  explicit ParseCache(size_t max_entries = 200000) : max_entries_(max_entries) {}
+  explicit ParseCache(size_t max_entries = 200000)
+      : max_entries_(max_entries) {}
 
   std::shared_ptr<const CheckedFile> Get(const std::string& key);
   void Put(const std::string& key, std::shared_ptr<const CheckedFile> value);
@@ -59,8 +60,8 @@ class ParseCache {
  private:
   size_t max_entries_;
   absl::Mutex mu_;
-  absl::flat_hash_map<std::string, std::shared_ptr<const CheckedFile>>
-      entries_ ABSL_GUARDED_BY(mu_);
+  absl::flat_hash_map<std::string, std::shared_ptr<const CheckedFile>> entries_
+      ABSL_GUARDED_BY(mu_);
 };
 
 // The format of a file from its explicit format or its extension;

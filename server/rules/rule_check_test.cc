@@ -38,7 +38,8 @@ class RuleCheckTest : public ::testing::Test {
     std::system(("rm -rf '" + dir + "'").c_str());
     store_ = store::RocksDbStore::Open(dir)->release();
     cov::v1::IngestAttackRequest req;
-    req.set_path(*cov::testing::CorpusPath("attack/enterprise-attack-18.1.json"));
+    req.set_path(
+        *cov::testing::CorpusPath("attack/enterprise-attack-18.1.json"));
     ASSERT_TRUE(kb::IngestAttack(*store_, req).ok());
     cache_ = new kb::KbCache(store_);
     kb_ = new std::shared_ptr<const engine::KnowledgeBase>(
@@ -78,8 +79,8 @@ std::shared_ptr<const engine::KnowledgeBase>* RuleCheckTest::kb_ = nullptr;
 
 TEST_F(RuleCheckTest, CleanRulePasses) {
   cov::v1::CheckRequest req;
-  *req.add_files() = File("rules/a.yml", Sigma(kA, {"attack.persistence",
-                                                     "attack.t1197"}));
+  *req.add_files() =
+      File("rules/a.yml", Sigma(kA, {"attack.persistence", "attack.t1197"}));
   auto r = CheckRules(Context(), req);
   EXPECT_EQ(r.findings_size(), 0);
   EXPECT_FALSE(r.failed());
@@ -90,17 +91,17 @@ TEST_F(RuleCheckTest, CleanRulePasses) {
 TEST_F(RuleCheckTest, RevokedUnknownV19AndNoTechnique) {
   cov::v1::CheckRequest req;
   *req.add_files() = File("rules/a.yml", Sigma(kA, {"attack.t1086"}));
-  *req.add_files() = File(
-      "rules/v19.yml", Sigma(kB, {"attack.defense-impairment", "attack.t1685"}));
-  *req.add_files() = File("rules/none.yml",
-                          Sigma("2d2e0b6b-0d53-4d5f-9a57-1a2b3c4d5e6f",
-                                {"attack.execution"}));
+  *req.add_files() =
+      File("rules/v19.yml",
+           Sigma(kB, {"attack.defense-impairment", "attack.t1685"}));
+  *req.add_files() =
+      File("rules/none.yml",
+           Sigma("2d2e0b6b-0d53-4d5f-9a57-1a2b3c4d5e6f", {"attack.execution"}));
   *req.add_files() = File("README.md", "# not a rule");
   auto r = CheckRules(Context(), req);
-  EXPECT_THAT(Codes(r),
-              ElementsAre("check-unknown-format", "attack-revoked",
-                          "attack-no-technique", "attack-unknown",
-                          "attack-unknown"));
+  EXPECT_THAT(Codes(r), ElementsAre("check-unknown-format", "attack-revoked",
+                                    "attack-no-technique", "attack-unknown",
+                                    "attack-unknown"));
   EXPECT_THAT(r.findings(1).message(), HasSubstr("use T1059.001"));
   EXPECT_EQ(r.findings(1).file(), "rules/a.yml");
   EXPECT_GT(r.findings(1).line(), 0);
@@ -116,12 +117,13 @@ TEST_F(RuleCheckTest, RevokedUnknownV19AndNoTechnique) {
 
 TEST_F(RuleCheckTest, DuplicatesAndParentWithSub) {
   cov::v1::CheckRequest req;
-  *req.add_files() = File("a.yml", Sigma(kA, {"attack.t1059", "attack.t1059.001"}));
+  *req.add_files() =
+      File("a.yml", Sigma(kA, {"attack.t1059", "attack.t1059.001"}));
   *req.add_files() = File("b.yml", Sigma(kA, {"attack.t1197"}));
   req.set_flag_parent_and_sub(true);
   auto r = CheckRules(Context(), req);
-  EXPECT_THAT(Codes(r), ElementsAre("attack-parent-and-subtechnique",
-                                    "duplicate-id"));
+  EXPECT_THAT(Codes(r),
+              ElementsAre("attack-parent-and-subtechnique", "duplicate-id"));
   EXPECT_THAT(r.findings(1).message(), HasSubstr("also defined in a.yml"));
   EXPECT_EQ(r.findings(1).file(), "b.yml");
 }

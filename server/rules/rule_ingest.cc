@@ -44,7 +44,6 @@ struct FoundFile {
   int64_t mtime_ns = 0;
 };
 
-
 absl::StatusOr<std::string> ReadAll(const std::string& path) {
   std::ifstream in(path, std::ios::binary | std::ios::ate);
   if (!in) return absl::UnavailableError("cannot open file");
@@ -61,15 +60,15 @@ bool StatFile(const std::string& path, int64_t* size, int64_t* mtime_ns) {
   struct stat st;
   if (stat(path.c_str(), &st) != 0) return false;
   *size = st.st_size;
-  *mtime_ns = static_cast<int64_t>(st.st_mtim.tv_sec) * 1000000000 +
-              st.st_mtim.tv_nsec;
+  *mtime_ns =
+      static_cast<int64_t>(st.st_mtim.tv_sec) * 1000000000 + st.st_mtim.tv_nsec;
   return true;
 }
 
 // Lists the files the parser accepts under root (or root itself if a file).
-absl::StatusOr<std::vector<FoundFile>> Walk(const fs::path& root,
-                                            const ingest::RuleParser& parser,
-                                            std::vector<std::string>* symlinks) {
+absl::StatusOr<std::vector<FoundFile>> Walk(
+    const fs::path& root, const ingest::RuleParser& parser,
+    std::vector<std::string>* symlinks) {
   std::vector<FoundFile> out;
   std::error_code ec;
   auto add = [&](const fs::path& p, const std::string& rel) {
@@ -119,8 +118,9 @@ absl::StatusOr<std::vector<FoundFile>> Walk(const fs::path& root,
     return absl::UnavailableError(
         absl::StrCat("error walking ", root.string(), ": ", ec.message()));
   }
-  std::sort(out.begin(), out.end(),
-            [](const FoundFile& a, const FoundFile& b) { return a.rel < b.rel; });
+  std::sort(out.begin(), out.end(), [](const FoundFile& a, const FoundFile& b) {
+    return a.rel < b.rel;
+  });
   return out;
 }
 
@@ -257,9 +257,8 @@ absl::StatusOr<cov::v1::IngestRulesResponse> IngestRules(
   if (existing.ok()) {
     if (existing->format() != request.format()) {
       return absl::FailedPreconditionError(absl::StrCat(
-          "source '", name, "' holds ",
-          ingest::FormatName(existing->format()), " rules, not ",
-          ingest::FormatName(request.format()),
+          "source '", name, "' holds ", ingest::FormatName(existing->format()),
+          " rules, not ", ingest::FormatName(request.format()),
           "; pick another --source name"));
     }
     absl::StatusOr<std::vector<cov::v1::IngestedFile>> files =
@@ -305,8 +304,8 @@ absl::StatusOr<cov::v1::IngestRulesResponse> IngestRules(
       rec.set_mtime_ns(f.mtime_ns);
       absl::StatusOr<std::string> bytes = ReadAll(f.full);
       if (!bytes.ok()) {
-        *rec.add_diagnostics() = ingest::Error(f.rel, 0, 0, "io-error",
-                                               bytes.status().message());
+        *rec.add_diagnostics() =
+            ingest::Error(f.rel, 0, 0, "io-error", bytes.status().message());
         continue;
       }
       rec.set_content_hash(ingest::Fnv1a64Hex(*bytes));
@@ -371,7 +370,8 @@ absl::StatusOr<cov::v1::IngestRulesResponse> IngestRules(
     if (prev != previous.end()) final_files[f.rel] = &prev->second;
   }
   for (const auto& t : update.touched_files) final_files[t.path()] = &t;
-  for (const auto& c : update.changed_files) final_files[c.file.path()] = &c.file;
+  for (const auto& c : update.changed_files)
+    final_files[c.file.path()] = &c.file;
 
   // Source-wide duplicate IDs (first file in path order keeps it).
   store::SourceUpdate::ChangedFile source_level;
@@ -389,10 +389,10 @@ absl::StatusOr<cov::v1::IngestRulesResponse> IngestRules(
       for (const std::string& uid : rec->rule_uids()) {
         auto [it, inserted] = first_file.emplace(uid, path);
         if (!inserted && it->second != path) {
-          *source_level.file.add_diagnostics() = ingest::Error(
-              path, 0, 0, dup_code,
-              absl::StrCat("rule ID ", uid, " is also defined in ",
-                           it->second));
+          *source_level.file.add_diagnostics() =
+              ingest::Error(path, 0, 0, dup_code,
+                            absl::StrCat("rule ID ", uid,
+                                         " is also defined in ", it->second));
         }
       }
     }

@@ -23,9 +23,9 @@ using ::testing::HasSubstr;
 std::string TempDir(const std::string& name) {
   const char* base = std::getenv("TEST_TMPDIR");
   std::string dir = std::string(base ? base : "/tmp") + "/" + name;
-  EXPECT_EQ(std::system(("rm -rf '" + dir + "' && mkdir -p '" + dir + "'")
-                            .c_str()),
-            0);
+  EXPECT_EQ(
+      std::system(("rm -rf '" + dir + "' && mkdir -p '" + dir + "'").c_str()),
+      0);
   return dir;
 }
 
@@ -67,10 +67,13 @@ class RuleIngestTest : public ::testing::Test {
   }
   std::set<std::string> Uids(const std::string& source) {
     std::set<std::string> out;
-    EXPECT_TRUE(store_->ForEachRule(source, [&](const cov::v1::Rule& r) {
-                        out.insert(r.uid());
-                        return true;
-                      }).ok());
+    EXPECT_TRUE(store_
+                    ->ForEachRule(source,
+                                  [&](const cov::v1::Rule& r) {
+                                    out.insert(r.uid());
+                                    return true;
+                                  })
+                    .ok());
     return out;
   }
   std::unique_ptr<store::RocksDbStore> store_;
@@ -113,8 +116,8 @@ TEST_F(RuleIngestTest, IncrementalReingest) {
   // One file changed, one removed, one added.
   Write(dir + "/a.yml", SigmaRule(kIdA, "attack.t1059.001"));
   ASSERT_EQ(std::remove((dir + "/sub/b.yml").c_str()), 0);
-  Write(dir + "/c.yaml", SigmaRule("2d2e0b6b-0d53-4d5f-9a57-1a2b3c4d5e6f",
-                                   "attack.t1041"));
+  Write(dir + "/c.yaml",
+        SigmaRule("2d2e0b6b-0d53-4d5f-9a57-1a2b3c4d5e6f", "attack.t1041"));
   r = Ingest(dir, "mine");
   ASSERT_TRUE(r.ok());
   EXPECT_EQ(r->files_parsed(), 2);
@@ -123,12 +126,15 @@ TEST_F(RuleIngestTest, IncrementalReingest) {
   EXPECT_EQ(Uids("mine"), (std::set<std::string>{
                               kIdA, "2d2e0b6b-0d53-4d5f-9a57-1a2b3c4d5e6f"}));
   bool saw_new_tag = false;
-  store_->ForEachRule("mine", [&](const cov::v1::Rule& rule) {
-    for (const auto& ref : rule.attack_refs()) {
-      saw_new_tag |= ref.id() == "T1059.001";
-    }
-    return true;
-  }).IgnoreError();
+  store_
+      ->ForEachRule("mine",
+                    [&](const cov::v1::Rule& rule) {
+                      for (const auto& ref : rule.attack_refs()) {
+                        saw_new_tag |= ref.id() == "T1059.001";
+                      }
+                      return true;
+                    })
+      .IgnoreError();
   EXPECT_TRUE(saw_new_tag);
 }
 
@@ -166,10 +172,11 @@ TEST_F(RuleIngestTest, BadFilesAndDuplicatesAreDiagnosticsNotFailures) {
 TEST_F(RuleIngestTest, RecordsTheGitCommitOfTheSource) {
   std::string dir = TempDir("src-git");
   Write(dir + "/a.yml", SigmaRule(kIdA, "attack.t1197"));
-  std::string git = "cd '" + dir +
-                    "' && git -c init.defaultBranch=main init -q && git add -A &&"
-                    " git -c user.email=t@example.test -c user.name=t commit -qm "
-                    "rules";
+  std::string git =
+      "cd '" + dir +
+      "' && git -c init.defaultBranch=main init -q && git add -A &&"
+      " git -c user.email=t@example.test -c user.name=t commit -qm "
+      "rules";
   ASSERT_EQ(std::system(git.c_str()), 0);
   std::string head;
   {
@@ -212,12 +219,13 @@ TEST_F(RuleIngestTest, UsageErrors) {
 
 // Over the real corpora, with references resolved against ATT&CK 18.1.
 // Expected values computed independently with grep:
-//   grep -rli 'attack\.t1086' --include=*.yml sigmahq-legacy-0.20 | wc -l  -> 68
-//   grep -c over et-open: 34,850 rules (SOURCE.txt and helper counts).
+//   grep -rli 'attack\.t1086' --include=*.yml sigmahq-legacy-0.20 | wc -l  ->
+//   68 grep -c over et-open: 34,850 rules (SOURCE.txt and helper counts).
 class CorpusIngestTest : public RuleIngestTest {
  protected:
   void LoadAttack() {
-    for (const char* f : {"enterprise-attack-18.1.json", "mobile-attack-18.1.json"}) {
+    for (const char* f :
+         {"enterprise-attack-18.1.json", "mobile-attack-18.1.json"}) {
       cov::v1::IngestAttackRequest req;
       req.set_path(*cov::testing::CorpusPath(std::string("attack/") + f));
       ASSERT_TRUE(kb::IngestAttack(*store_, req).ok());
@@ -241,17 +249,20 @@ TEST_F(CorpusIngestTest, LegacySigmaRevokedIdsResolveToReplacements) {
   EXPECT_EQ(r->source().file_count(), 1151);
   std::set<std::string> files_with_t1086;
   int wrong = 0;
-  store_->ForEachRule("sigma-legacy", [&](const cov::v1::Rule& rule) {
-    for (const auto& ref : rule.attack_refs()) {
-      if (ref.id() != "T1086") continue;
-      files_with_t1086.insert(rule.file());
-      if (ref.status() != cov::v1::REF_STATUS_REVOKED ||
-          ref.resolved_id() != "T1059.001") {
-        ++wrong;
-      }
-    }
-    return true;
-  }).IgnoreError();
+  store_
+      ->ForEachRule("sigma-legacy",
+                    [&](const cov::v1::Rule& rule) {
+                      for (const auto& ref : rule.attack_refs()) {
+                        if (ref.id() != "T1086") continue;
+                        files_with_t1086.insert(rule.file());
+                        if (ref.status() != cov::v1::REF_STATUS_REVOKED ||
+                            ref.resolved_id() != "T1059.001") {
+                          ++wrong;
+                        }
+                      }
+                      return true;
+                    })
+      .IgnoreError();
   EXPECT_EQ(files_with_t1086.size(), 68u);
   EXPECT_EQ(wrong, 0);
 }
@@ -265,19 +276,23 @@ TEST_F(CorpusIngestTest, EtOpenAllRulesWithMobileTacticFlagged) {
   EXPECT_EQ(r->source().rule_count(), 34850);
   EXPECT_EQ(r->source().error_count(), 0);
   int disabled = 0, t1041 = 0, ta0037_wrong_domain = 0;
-  store_->ForEachRule("et-open", [&](const cov::v1::Rule& rule) {
-    disabled += !rule.enabled();
-    for (const auto& ref : rule.attack_refs()) {
-      if (ref.id() == "T1041" && ref.status() == cov::v1::REF_STATUS_VALID) {
-        ++t1041;
-      }
-      if (ref.id() == "TA0037" &&
-          ref.status() == cov::v1::REF_STATUS_WRONG_DOMAIN) {
-        ++ta0037_wrong_domain;
-      }
-    }
-    return true;
-  }).IgnoreError();
+  store_
+      ->ForEachRule("et-open",
+                    [&](const cov::v1::Rule& rule) {
+                      disabled += !rule.enabled();
+                      for (const auto& ref : rule.attack_refs()) {
+                        if (ref.id() == "T1041" &&
+                            ref.status() == cov::v1::REF_STATUS_VALID) {
+                          ++t1041;
+                        }
+                        if (ref.id() == "TA0037" &&
+                            ref.status() == cov::v1::REF_STATUS_WRONG_DOMAIN) {
+                          ++ta0037_wrong_domain;
+                        }
+                      }
+                      return true;
+                    })
+      .IgnoreError();
   EXPECT_EQ(disabled, 10023);
   EXPECT_EQ(t1041, 182);
   EXPECT_GT(ta0037_wrong_domain, 0);

@@ -262,7 +262,8 @@ TEST(RocksDbStoreSourcesTest, RejectsBadSourceNames) {
   u.source.set_name("a/b");
   absl::Status st = (*s)->ApplySourceUpdate(u);
   EXPECT_EQ(st.code(), absl::StatusCode::kInvalidArgument);
-  EXPECT_THAT(std::string(st.message()), HasSubstr("invalid source name 'a/b'"));
+  EXPECT_THAT(std::string(st.message()),
+              HasSubstr("invalid source name 'a/b'"));
   u.source.set_name("");
   EXPECT_EQ((*s)->ApplySourceUpdate(u).code(),
             absl::StatusCode::kInvalidArgument);

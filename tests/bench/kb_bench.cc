@@ -7,10 +7,10 @@
 //   - the naive alternative in the same run: python3 json.load of the file.
 //
 //   bazel run //tests/bench:kb_bench -- [BUNDLE] [CALLS]
+#include <fcntl.h>
 #include <signal.h>
 #include <sys/resource.h>
 #include <sys/wait.h>
-#include <fcntl.h>
 #include <unistd.h>
 
 #include <algorithm>
@@ -86,10 +86,11 @@ int main(int argc, char** argv) {
       std::fprintf(stderr, "%s\n", r.status().ToString().c_str());
       return 1;
     }
-    std::printf("ingest %s: %.0f ms wall (read+parse %.0f ms, store %.0f ms), "
-                "peak RSS %ld MB  [target <= 400 ms, <= 300 MB]\n",
-                bundle.substr(bundle.find_last_of('/') + 1).c_str(),
-                Ms(t0, t1), r->parse_ms(), r->store_ms(), PeakRssMb());
+    std::printf(
+        "ingest %s: %.0f ms wall (read+parse %.0f ms, store %.0f ms), "
+        "peak RSS %ld MB  [target <= 400 ms, <= 300 MB]\n",
+        bundle.substr(bundle.find_last_of('/') + 1).c_str(), Ms(t0, t1),
+        r->parse_ms(), r->store_ms(), PeakRssMb());
   }
 
   // 2. covd start to first answer.
@@ -132,9 +133,10 @@ int main(int argc, char** argv) {
     kill(pid, SIGTERM);
     return 1;
   }
-  std::printf("covd start -> first GetTechnique answer: %.0f ms  "
-              "[target <= 150 ms]\n",
-              Ms(t0, t1));
+  std::printf(
+      "covd start -> first GetTechnique answer: %.0f ms  "
+      "[target <= 150 ms]\n",
+      Ms(t0, t1));
 
   // 3. GetTechnique latency, sequential, one client on loopback.
   const char* ids[] = {"T1197", "T1059.001", "T1086", "T1566", "T1071.001"};
@@ -152,19 +154,21 @@ int main(int argc, char** argv) {
     }
   }
   std::sort(lat.begin(), lat.end());
-  std::printf("GetTechnique x%d over loopback: p50 %.3f ms, p99 %.3f ms, "
-              "max %.3f ms  [target p99 <= 1 ms]\n",
-              calls, lat[lat.size() / 2], lat[lat.size() * 99 / 100],
-              lat.back());
+  std::printf(
+      "GetTechnique x%d over loopback: p50 %.3f ms, p99 %.3f ms, "
+      "max %.3f ms  [target p99 <= 1 ms]\n",
+      calls, lat[lat.size() / 2], lat[lat.size() * 99 / 100], lat.back());
   kill(pid, SIGTERM);
   waitpid(pid, nullptr, 0);
 
   // 4. The naive alternative: only json.load, no model, no store.
-  std::string cmd = "/usr/bin/python3 -c \"import json,time,resource; "
-                    "t=time.perf_counter(); json.load(open('" + bundle +
-                    "')); print('%.0f ms, peak RSS %d MB' % ((time.perf_counter()"
-                    "-t)*1000, resource.getrusage(resource.RUSAGE_SELF)."
-                    "ru_maxrss//1024))\"";
+  std::string cmd =
+      "/usr/bin/python3 -c \"import json,time,resource; "
+      "t=time.perf_counter(); json.load(open('" +
+      bundle +
+      "')); print('%.0f ms, peak RSS %d MB' % ((time.perf_counter()"
+      "-t)*1000, resource.getrusage(resource.RUSAGE_SELF)."
+      "ru_maxrss//1024))\"";
   std::printf("naive: python3 json.load of the same file: ");
   std::fflush(stdout);
   if (std::system(cmd.c_str()) != 0) std::printf("(python3 failed)\n");

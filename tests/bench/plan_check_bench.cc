@@ -71,8 +71,8 @@ void ReadTree(const std::string& root, const std::string& prefix,
     if (!e.is_regular_file()) continue;
     std::string n = e.path().string();
     for (const char* ext : {".yml", ".yaml", ".rules", ".yar", ".yara"}) {
-      if (n.size() > strlen(ext) && n.compare(n.size() - strlen(ext),
-                                              strlen(ext), ext) == 0) {
+      if (n.size() > strlen(ext) &&
+          n.compare(n.size() - strlen(ext), strlen(ext), ext) == 0) {
         names.push_back(n);
         break;
       }
@@ -135,11 +135,11 @@ int main() {
   cov::server::kb::RuleIndexCache ric(store->get());
   auto rules = *ric.Get(kb, {});
   absl::flat_hash_map<std::string, std::vector<cov::v1::TestProcedure>> tests;
-  Check((*store)->ForEachTest([&](absl::string_view t,
-                                  const cov::v1::TestProcedure& p) {
-          tests[std::string(t)].push_back(p);
-          return true;
-        }),
+  Check((*store)->ForEachTest(
+            [&](absl::string_view t, const cov::v1::TestProcedure& p) {
+              tests[std::string(t)].push_back(p);
+              return true;
+            }),
         "tests");
   std::printf("loaded: ATT&CK %s, %zu rules, %zu techniques with tests\n\n",
               kb->release_key().c_str(), rules->rules().size(), tests.size());
@@ -165,11 +165,11 @@ int main() {
     steps += plan->steps_size();
   }
   double total = Ms(t0, Clock::now());
-  std::printf("plans: %d groups (all intrusion-sets incl. revoked), %d steps: "
-              "total %.0f ms, p50 %.2f ms, p99 %.2f ms, max %.2f ms  "
-              "[targets: all < 1000 ms, p99 <= 10 ms]\n",
-              groups, steps, total, Pct(lat, 0.5), Pct(lat, 0.99),
-              Pct(lat, 1.0));
+  std::printf(
+      "plans: %d groups (all intrusion-sets incl. revoked), %d steps: "
+      "total %.0f ms, p50 %.2f ms, p99 %.2f ms, max %.2f ms  "
+      "[targets: all < 1000 ms, p99 <= 10 ms]\n",
+      groups, steps, total, Pct(lat, 0.5), Pct(lat, 0.99), Pct(lat, 1.0));
 
   // 2. 1,000,000 EVE lines, every 4th an alert of a real ET rule.
   cov::v1::PlanRequest preq;
@@ -195,23 +195,24 @@ int main() {
           sids[i % sids.size()],
           ",\"gid\":1,\"rev\":1,\"signature\":\"x\"}}\n");
     } else {
-      absl::StrAppend(&eve, "{\"timestamp\":\"2024-04-21T10:00:01.5+0000\","
-                            "\"event_type\":\"flow\",\"src_ip\":\"10.0.0.1\","
-                            "\"flow\":{\"pkts_toserver\":3}}\n");
+      absl::StrAppend(&eve,
+                      "{\"timestamp\":\"2024-04-21T10:00:01.5+0000\","
+                      "\"event_type\":\"flow\",\"src_ip\":\"10.0.0.1\","
+                      "\"flow\":{\"pkts_toserver\":3}}\n");
     }
   }
   auto e0 = Clock::now();
   auto imported = cov::server::engine::MatchAlerts(exp, *rules, "eve", eve,
                                                    "bench.json", 1713700000);
   double eve_ms = Ms(e0, Clock::now());
-  std::printf("EVE import: 1,000,000 lines (%.0f MB, %d alerts, %d matched, "
-              "%d results) in %.0f ms = %.2f M lines/s; peak RSS %ld MB "
-              "(%ld MB before the file was generated)  [target < 5 s, "
-              "< 500 MB]\n",
-              eve.size() / 1e6, imported->response.alerts(),
-              imported->response.matched(),
-              imported->response.results_size(), eve_ms, 1.0 / (eve_ms / 1e3),
-              PeakRssMb(), rss_before);
+  std::printf(
+      "EVE import: 1,000,000 lines (%.0f MB, %d alerts, %d matched, "
+      "%d results) in %.0f ms = %.2f M lines/s; peak RSS %ld MB "
+      "(%ld MB before the file was generated)  [target < 5 s, "
+      "< 500 MB]\n",
+      eve.size() / 1e6, imported->response.alerts(),
+      imported->response.matched(), imported->response.results_size(), eve_ms,
+      1.0 / (eve_ms / 1e3), PeakRssMb(), rss_before);
   eve.clear();
   eve.shrink_to_fit();
 
@@ -233,9 +234,10 @@ int main() {
     if (f.path().rfind("sigmahq/rules/windows/process_creation/", 0) != 0) {
       continue;
     }
-    f.set_content(absl::StrReplaceAll(f.content(), {{"level: high", "level: medium"},
-                                                    {"level: medium", "level: high"}}) +
-                  "\n# edited\n");
+    f.set_content(
+        absl::StrReplaceAll(f.content(), {{"level: high", "level: medium"},
+                                          {"level: medium", "level: high"}}) +
+        "\n# edited\n");
     ++changed;
   }
   size_t bytes = 0;
@@ -260,17 +262,19 @@ int main() {
     auto r = cov::server::rules::CheckRules(cctx, creq);
     warm.push_back(Ms(w0, Clock::now()));
     if (i == 0) {
-      std::printf("check: %d files (%.0f MB) head and base, %d rules, %d "
-                  "findings, delta -%d/+%d\n",
-                  r.files_checked(), 2 * bytes / 1e6, r.rules_checked(),
-                  r.findings_size(), r.delta().techniques_lost_size(),
-                  r.delta().techniques_gained_size());
+      std::printf(
+          "check: %d files (%.0f MB) head and base, %d rules, %d "
+          "findings, delta -%d/+%d\n",
+          r.files_checked(), 2 * bytes / 1e6, r.rules_checked(),
+          r.findings_size(), r.delta().techniques_lost_size(),
+          r.delta().techniques_gained_size());
     }
   }
-  std::printf("check of a 10-rule change against all public corpora: cold "
-              "(empty parse cache) %.0f ms; running server (warm cache) "
-              "median %.0f ms, max %.0f ms  [target < 300 ms]\n",
-              cold_ms, Pct(warm, 0.5), Pct(warm, 1.0));
+  std::printf(
+      "check of a 10-rule change against all public corpora: cold "
+      "(empty parse cache) %.0f ms; running server (warm cache) "
+      "median %.0f ms, max %.0f ms  [target < 300 ms]\n",
+      cold_ms, Pct(warm, 0.5), Pct(warm, 1.0));
   (void)cold;
   store->reset();
   fs::remove_all(dir);

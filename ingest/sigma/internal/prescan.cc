@@ -1,9 +1,10 @@
 #include "ingest/sigma/internal/prescan.h"
-#include "ingest/base/utf8.h"
 
 #include <algorithm>
 #include <cstdint>
 #include <cstring>
+
+#include "ingest/base/utf8.h"
 
 namespace cov::ingest::sigma::internal {
 namespace {
@@ -21,7 +22,6 @@ bool IsMarker(absl::string_view line, char c) {
   return line.size() >= 3 && line[0] == c && line[1] == c && line[2] == c &&
          (line.size() == 3 || IsSpace(line[3]));
 }
-
 
 // Line-by-line state machine; see the header for what it models.
 class Scanner {
@@ -262,7 +262,6 @@ class Scanner {
 };
 
 }  // namespace
-
 
 void LineColumnAt(absl::string_view text, size_t offset, int* line,
                   int* column) {

@@ -59,7 +59,6 @@ struct PrescanResult {
 // (the rest of the scan is skipped: the file is binary).
 PrescanResult Prescan(absl::string_view text, const PrescanLimits& limits);
 
-
 // 1-based line and column of byte `offset` in `text` (O(offset)).
 void LineColumnAt(absl::string_view text, size_t offset, int* line,
                   int* column);
