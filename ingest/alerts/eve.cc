@@ -17,12 +17,7 @@ using internal::GetString;
 
 constexpr size_t kMaxEventTypes = 64;
 
-struct LineOutcome {
-  LineKind kind = LineKind::kBlank;
-  absl::string_view code;       // for kMalformed
-  std::string error;            // kMalformed reason or timestamp problem
-  std::string_view event_type;  // for kSkipped; valid until the next parse
-};
+using internal::LineOutcome;
 
 std::string Str(std::string_view s) { return std::string(s.data(), s.size()); }
 
@@ -98,80 +93,27 @@ LineOutcome ReadLine(internal::JsonLineParser& parser, absl::string_view line,
 
 }  // namespace
 
-class EveReader::Impl {
+// EVE: a line of another event_type is counted by type, without a
+// diagnostic (flows, DNS, TLS... are expected in an EVE file).
+class EveReader::Impl : public internal::AlertLineReader<EveAlert> {
  public:
   Impl(absl::string_view path, Sink sink, const AlertReaderOptions& options)
-      : path_(path),
-        sink_(std::move(sink)),
-        options_(options),
-        splitter_(options.max_line_bytes) {}
-
-  void Feed(absl::string_view chunk) {
-    splitter_.Feed(chunk, [this](int64_t n, absl::string_view line,
-                                 bool too_long) { Line(n, line, too_long); });
-  }
-  void Finish() {
-    splitter_.Finish([this](int64_t n, absl::string_view line, bool too_long) {
-      Line(n, line, too_long);
-    });
-  }
-  const AlertStats& stats() const { return stats_; }
+      : AlertLineReader(path, std::move(sink), options, &ReadLine,
+                        [](int64_t, const LineOutcome& o, AlertStats* stats) {
+                          CountSkippedType(o.event_type, stats);
+                        }) {}
 
  private:
-  void Line(int64_t n, absl::string_view line, bool too_long) {
-    ++stats_.lines;
-    if (too_long) {
-      ++stats_.malformed;
-      internal::AddDiagnostic(
-          options_, path_, cov::v1::SEVERITY_ERROR, n, "alerts-line-too-long",
-          absl::StrCat("line longer than ", options_.max_line_bytes, " bytes"),
-          &stats_);
-      return;
-    }
-    EveAlert alert;
-    LineOutcome o = ReadLine(parser_, line, &alert);
-    switch (o.kind) {
-      case LineKind::kBlank:
-        ++stats_.blank;
-        return;
-      case LineKind::kMalformed:
-        ++stats_.malformed;
-        internal::AddDiagnostic(options_, path_, cov::v1::SEVERITY_ERROR, n,
-                                o.code, o.error, &stats_);
-        return;
-      case LineKind::kSkipped: {
-        ++stats_.skipped;
-        auto it = stats_.skipped_event_types.find(o.event_type);
-        if (it != stats_.skipped_event_types.end()) {
-          ++it->second;
-        } else if (stats_.skipped_event_types.size() < kMaxEventTypes) {
-          stats_.skipped_event_types.emplace(Str(o.event_type), 1);
-        } else {
-          ++stats_.skipped_event_types["(other)"];
-        }
-        return;
-      }
-      case LineKind::kAlert:
-        ++stats_.alerts;
-        if (!alert.has_timestamp) {
-          ++stats_.without_timestamp;
-          internal::AddDiagnostic(options_, path_, cov::v1::SEVERITY_WARNING, n,
-                                  "alerts-bad-timestamp",
-                                  absl::StrCat(o.error, " (alert kept)"),
-                                  &stats_);
-        }
-        alert.line = n;
-        sink_(std::move(alert));
-        return;
+  static void CountSkippedType(std::string_view type, AlertStats* stats) {
+    auto it = stats->skipped_event_types.find(type);
+    if (it != stats->skipped_event_types.end()) {
+      ++it->second;
+    } else if (stats->skipped_event_types.size() < kMaxEventTypes) {
+      stats->skipped_event_types.emplace(Str(type), 1);
+    } else {
+      ++stats->skipped_event_types["(other)"];
     }
   }
-
-  std::string path_;
-  Sink sink_;
-  AlertReaderOptions options_;
-  internal::LineSplitter splitter_;
-  internal::JsonLineParser parser_;
-  AlertStats stats_;
 };
 
 EveReader::EveReader(absl::string_view path, Sink sink,
@@ -196,13 +138,7 @@ EveFile ParseEve(absl::string_view content, absl::string_view path,
 
 LineKind ParseEveLine(absl::string_view line, EveAlert* alert,
                       std::string* error) {
-  // One parser per thread: its buffers outlive the call.
-  thread_local internal::JsonLineParser parser;
-  EveAlert a;
-  LineOutcome o = ReadLine(parser, line, &a);
-  if (error != nullptr) *error = o.error;
-  if (o.kind == LineKind::kAlert) *alert = std::move(a);
-  return o.kind;
+  return internal::ReadOneLine<EveAlert>(&ReadLine, line, alert, error);
 }
 
 }  // namespace cov::ingest::alerts

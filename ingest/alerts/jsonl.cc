@@ -16,11 +16,7 @@ using internal::AV;
 using simdjson::dom::element;
 using simdjson::dom::element_type;
 
-struct LineOutcome {
-  LineKind kind = LineKind::kBlank;
-  absl::string_view code;
-  std::string error;
-};
+using internal::LineOutcome;
 
 // A non-empty string or an integer, as text.
 bool IdText(simdjson::simdjson_result<element> v, std::string* out) {
@@ -130,73 +126,17 @@ LineOutcome ReadLine(internal::JsonLineParser& parser, absl::string_view line,
 
 }  // namespace
 
-class JsonlReader::Impl {
+// JSON lines: a line that is not an alert gets a warning naming why.
+class JsonlReader::Impl : public internal::AlertLineReader<RuleAlert> {
  public:
   Impl(absl::string_view path, Sink sink, const AlertReaderOptions& options)
-      : path_(path),
-        sink_(std::move(sink)),
-        options_(options),
-        splitter_(options.max_line_bytes) {}
-
-  void Feed(absl::string_view chunk) {
-    splitter_.Feed(chunk, [this](int64_t n, absl::string_view line,
-                                 bool too_long) { Line(n, line, too_long); });
-  }
-  void Finish() {
-    splitter_.Finish([this](int64_t n, absl::string_view line, bool too_long) {
-      Line(n, line, too_long);
-    });
-  }
-  const AlertStats& stats() const { return stats_; }
-
- private:
-  void Line(int64_t n, absl::string_view line, bool too_long) {
-    ++stats_.lines;
-    if (too_long) {
-      ++stats_.malformed;
-      internal::AddDiagnostic(
-          options_, path_, cov::v1::SEVERITY_ERROR, n, "alerts-line-too-long",
-          absl::StrCat("line longer than ", options_.max_line_bytes, " bytes"),
-          &stats_);
-      return;
-    }
-    RuleAlert alert;
-    LineOutcome o = ReadLine(parser_, line, &alert);
-    switch (o.kind) {
-      case LineKind::kBlank:
-        ++stats_.blank;
-        return;
-      case LineKind::kMalformed:
-        ++stats_.malformed;
-        internal::AddDiagnostic(options_, path_, cov::v1::SEVERITY_ERROR, n,
-                                o.code, o.error, &stats_);
-        return;
-      case LineKind::kSkipped:
-        ++stats_.skipped;
-        internal::AddDiagnostic(options_, path_, cov::v1::SEVERITY_WARNING, n,
-                                o.code, o.error, &stats_);
-        return;
-      case LineKind::kAlert:
-        ++stats_.alerts;
-        if (!alert.has_timestamp) {
-          ++stats_.without_timestamp;
-          internal::AddDiagnostic(options_, path_, cov::v1::SEVERITY_WARNING, n,
-                                  "alerts-bad-timestamp",
-                                  absl::StrCat(o.error, " (alert kept)"),
-                                  &stats_);
-        }
-        alert.line = n;
-        sink_(std::move(alert));
-        return;
-    }
-  }
-
-  std::string path_;
-  Sink sink_;
-  AlertReaderOptions options_;
-  internal::LineSplitter splitter_;
-  internal::JsonLineParser parser_;
-  AlertStats stats_;
+      : AlertLineReader(
+            path, std::move(sink), options, &ReadLine,
+            [this](int64_t n, const LineOutcome& o, AlertStats* stats) {
+              internal::AddDiagnostic(this->options(), this->path(),
+                                      cov::v1::SEVERITY_WARNING, n, o.code,
+                                      o.error, stats);
+            }) {}
 };
 
 JsonlReader::JsonlReader(absl::string_view path, Sink sink,
@@ -221,12 +161,7 @@ JsonlFile ParseAlertJsonl(absl::string_view content, absl::string_view path,
 
 LineKind ParseAlertJsonlLine(absl::string_view line, RuleAlert* alert,
                              std::string* error) {
-  thread_local internal::JsonLineParser parser;
-  RuleAlert a;
-  LineOutcome o = ReadLine(parser, line, &a);
-  if (error != nullptr) *error = o.error;
-  if (o.kind == LineKind::kAlert) *alert = std::move(a);
-  return o.kind;
+  return internal::ReadOneLine<RuleAlert>(&ReadLine, line, alert, error);
 }
 
 }  // namespace cov::ingest::alerts

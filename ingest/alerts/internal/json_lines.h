@@ -6,9 +6,12 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <functional>
 #include <string>
 #include <string_view>  // simdjson hands out std::string_view
+#include <utility>
 
+#include "absl/strings/str_cat.h"
 #include "absl/strings/string_view.h"
 #include "ingest/alerts/alert_file.h"
 #include "simdjson.h"
@@ -117,6 +120,114 @@ bool GetInt64(simdjson::simdjson_result<simdjson::dom::element> v,
 // Reads a JSON string.
 bool GetString(simdjson::simdjson_result<simdjson::dom::element> v,
                std::string_view* out);
+
+// What one line came to, as a format's ReadLine reports it.
+struct LineOutcome {
+  LineKind kind = LineKind::kBlank;
+  absl::string_view code;       // diagnostic code (kMalformed, kSkipped)
+  std::string error;            // the reason, or the timestamp problem
+  std::string_view event_type;  // EVE kSkipped; valid until the next parse
+};
+
+// The streaming reader both formats share: splits chunks into lines, parses
+// each with `read_line`, counts, reports capped diagnostics, and passes each
+// alert (with its line number) to the sink. Formats differ only in how a
+// line is read and in what a skipped line means (`on_skipped`).
+template <typename Alert>
+class AlertLineReader {
+ public:
+  using ReadLineFn = LineOutcome (*)(JsonLineParser&, absl::string_view,
+                                     Alert*);
+  using Sink = std::function<void(Alert&&)>;
+  // Called for kSkipped after stats->skipped is counted.
+  using SkippedFn =
+      std::function<void(int64_t line, const LineOutcome&, AlertStats*)>;
+
+  AlertLineReader(absl::string_view path, Sink sink,
+                  const AlertReaderOptions& options, ReadLineFn read_line,
+                  SkippedFn on_skipped)
+      : path_(path),
+        sink_(std::move(sink)),
+        options_(options),
+        read_line_(read_line),
+        on_skipped_(std::move(on_skipped)),
+        splitter_(options.max_line_bytes) {}
+
+  void Feed(absl::string_view chunk) {
+    splitter_.Feed(chunk, [this](int64_t n, absl::string_view line,
+                                 bool too_long) { Line(n, line, too_long); });
+  }
+  void Finish() {
+    splitter_.Finish([this](int64_t n, absl::string_view line, bool too_long) {
+      Line(n, line, too_long);
+    });
+  }
+  const AlertStats& stats() const { return stats_; }
+  const std::string& path() const { return path_; }
+  const AlertReaderOptions& options() const { return options_; }
+
+ private:
+  void Line(int64_t n, absl::string_view line, bool too_long) {
+    ++stats_.lines;
+    if (too_long) {
+      ++stats_.malformed;
+      AddDiagnostic(
+          options_, path_, cov::v1::SEVERITY_ERROR, n, "alerts-line-too-long",
+          absl::StrCat("line longer than ", options_.max_line_bytes, " bytes"),
+          &stats_);
+      return;
+    }
+    Alert alert;
+    LineOutcome o = read_line_(parser_, line, &alert);
+    switch (o.kind) {
+      case LineKind::kBlank:
+        ++stats_.blank;
+        return;
+      case LineKind::kMalformed:
+        ++stats_.malformed;
+        AddDiagnostic(options_, path_, cov::v1::SEVERITY_ERROR, n, o.code,
+                      o.error, &stats_);
+        return;
+      case LineKind::kSkipped:
+        ++stats_.skipped;
+        on_skipped_(n, o, &stats_);
+        return;
+      case LineKind::kAlert:
+        ++stats_.alerts;
+        if (!alert.has_timestamp) {
+          ++stats_.without_timestamp;
+          AddDiagnostic(options_, path_, cov::v1::SEVERITY_WARNING, n,
+                        "alerts-bad-timestamp",
+                        absl::StrCat(o.error, " (alert kept)"), &stats_);
+        }
+        alert.line = n;
+        sink_(std::move(alert));
+        return;
+    }
+  }
+
+  std::string path_;
+  Sink sink_;
+  AlertReaderOptions options_;
+  ReadLineFn read_line_;
+  SkippedFn on_skipped_;
+  LineSplitter splitter_;
+  JsonLineParser parser_;
+  AlertStats stats_;
+};
+
+// One line read on its own (ParseEveLine, ParseAlertJsonlLine), with a
+// parser per thread whose buffers outlive the call.
+template <typename Alert>
+LineKind ReadOneLine(typename AlertLineReader<Alert>::ReadLineFn read_line,
+                     absl::string_view line, Alert* alert, std::string* error) {
+  thread_local JsonLineParser parser;
+  Alert a;
+  LineOutcome o = read_line(parser, line, &a);
+  if (error != nullptr) *error = o.error;
+  if (o.kind == LineKind::kAlert) *alert = std::move(a);
+  return o.kind;
+}
 
 }  // namespace cov::ingest::alerts::internal
 
