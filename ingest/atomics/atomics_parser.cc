@@ -12,7 +12,7 @@
 #include "absl/strings/str_join.h"
 #include "ingest/atomics/render.h"
 #include "ingest/atomics/yaml_fields.h"
-#include "ingest/base/text_position.h"
+#include "ingest/base/text_checks.h"
 #include "ingest/base/utf8.h"
 #include "yaml-cpp/yaml.h"
 
@@ -36,27 +36,6 @@ constexpr absl::string_view kTestKeys[] = {"name",
                                            "executor"};
 constexpr absl::string_view kExecutorKeys[] = {
     "name", "command", "cleanup_command", "elevation_required", "steps"};
-
-template <size_t N>
-bool OneOf(absl::string_view v, const absl::string_view (&set)[N]) {
-  for (absl::string_view s : set) {
-    if (v == s) return true;
-  }
-  return false;
-}
-
-// 8-4-4-4-12 hexadecimal digits.
-bool IsGuid(absl::string_view s) {
-  if (s.size() != 36) return false;
-  for (size_t i = 0; i < s.size(); ++i) {
-    if (i == 8 || i == 13 || i == 18 || i == 23) {
-      if (s[i] != '-') return false;
-    } else if (!absl::ascii_isxdigit(static_cast<unsigned char>(s[i]))) {
-      return false;
-    }
-  }
-  return true;
-}
 
 absl::Status Invalid(absl::string_view path, const YAML::Node& at,
                      absl::string_view message) {
@@ -112,7 +91,7 @@ class TestReader {
     } else {
       out->set_guid(guid.Scalar());
       diags_.set_object(out->guid());
-      if (!IsGuid(out->guid())) {
+      if (!IsUuid(out->guid())) {
         diags_.Warn(guid, "invalid-guid",
                     absl::StrCat("'", out->guid(),
                                  "' is not a GUID (8-4-4-4-12 hex digits)"));
@@ -295,17 +274,8 @@ bool IsTechniqueId(absl::string_view id) {
 
 absl::StatusOr<AtomicsFile> ParseAtomics(absl::string_view yaml,
                                          absl::string_view path) {
-  if (yaml.size() > kMaxAtomicsBytes) {
-    return absl::InvalidArgumentError(
-        absl::StrCat(path, ": file is ", yaml.size(), " bytes; the limit is ",
-                     kMaxAtomicsBytes));
-  }
-  if (const size_t bad = FirstInvalidUtf8(yaml);
-      bad != absl::string_view::npos) {
-    const LineCol lc = TextPosition(yaml).At(bad);
-    return absl::InvalidArgumentError(absl::StrCat(
-        path, ":", lc.line, ":", lc.column, ": file is not valid UTF-8"));
-  }
+  if (absl::Status ok = CheckTextInput(yaml, path, kMaxAtomicsBytes); !ok.ok())
+    return ok;
   AtomicsFile file;
   YamlDiagnostics diags(path, "atomics", &file.diagnostics);
   // yaml-cpp reports syntax and conversion errors by exception; they stop

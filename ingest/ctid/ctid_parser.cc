@@ -11,8 +11,7 @@
 #include "absl/strings/str_split.h"
 #include "ingest/atomics/atomics_parser.h"
 #include "ingest/atomics/yaml_fields.h"
-#include "ingest/base/text_position.h"
-#include "ingest/base/utf8.h"
+#include "ingest/base/text_checks.h"
 #include "ingest/ctid/tactics.h"
 #include "yaml-cpp/yaml.h"
 
@@ -36,14 +35,6 @@ constexpr absl::string_view kCalderaExecutors[] = {
 constexpr absl::string_view kAtomicExecutors[] = {
     "command_prompt", "powershell", "sh", "bash", "manual"};
 constexpr absl::string_view kPlatforms[] = {"windows", "linux", "darwin"};
-
-template <size_t N>
-bool OneOf(absl::string_view v, const absl::string_view (&set)[N]) {
-  for (absl::string_view s : set) {
-    if (v == s) return true;
-  }
-  return false;
-}
 
 // "x", "TBD", "T1234.xxx", "Txxxx": values authors left to fill in later.
 bool IsPlaceholder(absl::string_view raw) {
@@ -422,17 +413,8 @@ void ReadDetails(const YAML::Node& d, YamlDiagnostics& diags, CtidPlan* plan) {
 
 absl::StatusOr<CtidPlan> ParseCtidPlan(absl::string_view yaml,
                                        absl::string_view path) {
-  if (yaml.size() > kMaxPlanBytes) {
-    return absl::InvalidArgumentError(
-        absl::StrCat(path, ": file is ", yaml.size(), " bytes; the limit is ",
-                     kMaxPlanBytes));
-  }
-  if (const size_t bad = FirstInvalidUtf8(yaml);
-      bad != absl::string_view::npos) {
-    const LineCol lc = TextPosition(yaml).At(bad);
-    return absl::InvalidArgumentError(absl::StrCat(
-        path, ":", lc.line, ":", lc.column, ": file is not valid UTF-8"));
-  }
+  if (absl::Status ok = CheckTextInput(yaml, path, kMaxPlanBytes); !ok.ok())
+    return ok;
   CtidPlan plan;
   plan.name = std::string(Stem(path));
   YamlDiagnostics diags(path, "ctid", &plan.diagnostics);

@@ -18,6 +18,7 @@
 #include "google/protobuf/reflection.h"
 #include "ingest/base/diagnostics.h"
 #include "ingest/base/hash.h"
+#include "ingest/base/text_checks.h"
 #include "ingest/base/utf8.h"
 #include "ingest/sigma/attack_tags.h"
 #include "ingest/sigma/condition.h"
@@ -37,27 +38,6 @@ constexpr absl::string_view kLevels[] = {"informational", "low", "medium",
 constexpr absl::string_view kCorrelationTypes[] = {
     "event_count", "value_count", "temporal",         "temporal_ordered",
     "value_sum",   "value_avg",   "value_percentile", "value_median"};
-
-template <size_t N>
-bool OneOf(absl::string_view v, const absl::string_view (&set)[N]) {
-  for (absl::string_view s : set) {
-    if (v == s) return true;
-  }
-  return false;
-}
-
-// 8-4-4-4-12 hexadecimal digits.
-bool IsUuid(absl::string_view s) {
-  if (s.size() != 36) return false;
-  for (size_t i = 0; i < s.size(); ++i) {
-    if (i == 8 || i == 13 || i == 18 || i == 23) {
-      if (s[i] != '-') return false;
-    } else if (!absl::ascii_isxdigit(static_cast<unsigned char>(s[i]))) {
-      return false;
-    }
-  }
-  return true;
-}
 
 // A null node, or a plain scalar YAML reads as null.
 bool IsNullish(const Node* n) {
