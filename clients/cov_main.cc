@@ -2181,10 +2181,15 @@ std::string FormatUnix(int64_t t) {
                           absl::UTCTimeZone());
 }
 
-void PrintBackup(const cov::v1::BackupInfo& b) {
-  std::printf("%6u  %s  %8.1f MB  %5u files  %s\n", b.backup_id(),
-              FormatUnix(b.created_unix()).c_str(), b.size_bytes() / 1e6,
-              b.file_count(), b.summary().c_str());
+void PrintBackups(
+    const google::protobuf::RepeatedPtrField<cov::v1::BackupInfo>& backups) {
+  std::printf("%6s  %-20s  %11s  %11s  %s\n", "ID", "CREATED (UTC)", "SIZE",
+              "FILES", "CONTENT");
+  for (const auto& b : backups) {
+    std::printf("%6u  %s  %8.1f MB  %5u files  %s\n", b.backup_id(),
+                FormatUnix(b.created_unix()).c_str(), b.size_bytes() / 1e6,
+                b.file_count(), b.summary().c_str());
+  }
 }
 
 int CmdAdmin(Client& client, const std::vector<std::string>& args) {
@@ -2210,9 +2215,7 @@ int CmdAdmin(Client& client, const std::vector<std::string>& args) {
     }
     std::printf("backup %u of %s taken into %s\n", resp.backup().backup_id(),
                 resp.backup().summary().c_str(), req.backup_dir().c_str());
-    std::printf("%6s  %-20s  %11s  %11s  %s\n", "ID", "CREATED (UTC)", "SIZE",
-                "FILES", "CONTENT");
-    for (const auto& b : resp.backups()) PrintBackup(b);
+    PrintBackups(resp.backups());
     return 0;
   }
   if (sub == "backups") {
@@ -2227,9 +2230,7 @@ int CmdAdmin(Client& client, const std::vector<std::string>& args) {
     }
     std::printf("%s: %d backups\n", resp.backup_dir().c_str(),
                 resp.backups_size());
-    std::printf("%6s  %-20s  %11s  %11s  %s\n", "ID", "CREATED (UTC)", "SIZE",
-                "FILES", "CONTENT");
-    for (const auto& b : resp.backups()) PrintBackup(b);
+    PrintBackups(resp.backups());
     return 0;
   }
   if (sub == "restore" || sub == "reload") {

@@ -324,22 +324,7 @@ int main(int argc, char** argv) {
       }
       cov::v1::RestoreBackupRequest reload;
       reload.set_only_if_newer(true);
-      auto done = live->Restore(reload);
-      if (!done.ok()) {
-        std::fprintf(stderr,
-                     "covd: SIGHUP: reload failed, still serving "
-                     "backup %u: %s\n",
-                     live->served_backup().backup_id(),
-                     done.status().ToString().c_str());
-      } else if (done->changed()) {
-        std::fprintf(stderr,
-                     "covd: SIGHUP: reloaded backup %u (%s), pause %.2f ms\n",
-                     done->backup().backup_id(),
-                     done->backup().summary().c_str(), done->pause_ms());
-      } else {
-        std::fprintf(stderr, "covd: SIGHUP: already serving backup %u\n",
-                     done->backup().backup_id());
-      }
+      (void)live->Restore(reload);  // logs its outcome
     }
     std::fprintf(stderr, "covd: signal %d, shutting down\n", sig);
     (*obs)->BeginShutdown();  // observability: NOT_SERVING, /readyz 503

@@ -88,7 +88,7 @@ struct MethodRole {
 };
 
 // The table's rows in declaration order (for tests and documentation).
-const std::vector<MethodRole> &MethodRoles();
+const std::vector<MethodRole>& MethodRoles();
 
 }  // namespace cov::server::auth
 

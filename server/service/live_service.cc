@@ -169,38 +169,53 @@ LiveCovService::RestoreReplicaSnapshot(const std::string& backup_dir,
   return serving;
 }
 
-absl::Status LiveCovService::CheckBackupDir(const std::string& dir) const {
-  if (dir.empty()) {
-    return absl::InvalidArgumentError(
-        "backup_dir is required (this server has no --snapshot_from)");
+absl::StatusOr<std::string> LiveCovService::ResolveBackupDir(
+    const std::string& requested) const {
+  if (requested.empty()) {
+    if (options_.snapshot_from.empty()) {
+      return absl::InvalidArgumentError(
+          "backup_dir is required (this server has no --snapshot_from)");
+    }
+    return options_.snapshot_from;  // configured by the operator: trusted
   }
-  if (options_.backup_policy == nullptr) return absl::OkStatus();
-  return options_.backup_policy->Check(dir);
+  if (options_.backup_policy != nullptr) {
+    if (absl::Status ok = options_.backup_policy->Check(requested); !ok.ok()) {
+      return ok;
+    }
+  }
+  return requested;
 }
 
 absl::StatusOr<cov::v1::RestoreBackupResponse> LiveCovService::Restore(
     const cov::v1::RestoreBackupRequest& request) {
-  absl::MutexLock restore_lock(&restore_mu_);
-  std::string backup_dir = request.backup_dir();
-  if (backup_dir.empty()) {
-    backup_dir = options_.snapshot_from;
-  } else if (absl::Status ok = CheckBackupDir(backup_dir); !ok.ok()) {
-    return ok;
+  absl::StatusOr<cov::v1::RestoreBackupResponse> done = DoRestore(request);
+  // The one log line of every restore and reload (RPC or SIGHUP).
+  const char* verb = replica() ? "reload" : "restore";
+  if (!done.ok()) {
+    std::fprintf(stderr, "covd: %s failed, still serving backup %u: %s\n", verb,
+                 served_backup().backup_id(), done.status().ToString().c_str());
+  } else if (!done->changed()) {
+    std::fprintf(stderr, "covd: %s: already serving backup %u\n", verb,
+                 done->backup().backup_id());
+  } else {
+    std::fprintf(stderr, "covd: %sed backup %u (%s), pause %.2f ms%s%s\n", verb,
+                 done->backup().backup_id(), done->backup().summary().c_str(),
+                 done->pause_ms(),
+                 done->previous_store().empty() ? "" : "; previous store in ",
+                 done->previous_store().c_str());
   }
-  if (backup_dir.empty()) return CheckBackupDir(backup_dir);
+  return done;
+}
 
-  auto backups = store::ListBackups(backup_dir);
-  if (!backups.ok()) return backups.status();
-  const cov::v1::BackupInfo* chosen = nullptr;
-  for (const auto& b : *backups) {
-    if (request.backup_id() == 0 || b.backup_id() == request.backup_id()) {
-      chosen = &b;
-    }
-  }
-  if (chosen == nullptr) {
-    return absl::NotFoundError(absl::StrCat("backup ", request.backup_id(),
-                                            " is not in ", backup_dir));
-  }
+absl::StatusOr<cov::v1::RestoreBackupResponse> LiveCovService::DoRestore(
+    const cov::v1::RestoreBackupRequest& request) {
+  absl::MutexLock restore_lock(&restore_mu_);
+  absl::StatusOr<std::string> dir = ResolveBackupDir(request.backup_dir());
+  if (!dir.ok()) return dir.status();
+  const std::string& backup_dir = *dir;
+  absl::StatusOr<cov::v1::BackupInfo> chosen =
+      store::FindBackup(backup_dir, request.backup_id());
+  if (!chosen.ok()) return chosen.status();
   cov::v1::RestoreBackupResponse response;
   if (request.only_if_newer()) {
     std::shared_ptr<Serving> current = Current();
@@ -355,8 +370,12 @@ COV_AUTH_STORE_METHODS(COV_LIVE_FORWARD)
 grpc::ServerUnaryReactor* LiveCovService::CreateBackup(
     grpc::CallbackServerContext* ctx, const cov::v1::CreateBackupRequest* req,
     cov::v1::CreateBackupResponse* resp) {
-  if (absl::Status ok = CheckBackupDir(req->backup_dir()); !ok.ok()) {
-    return Finish(ctx, ok);
+  if (req->backup_dir().empty()) {
+    return Finish(ctx, absl::InvalidArgumentError("backup_dir is required"));
+  }
+  if (absl::StatusOr<std::string> dir = ResolveBackupDir(req->backup_dir());
+      !dir.ok()) {
+    return Finish(ctx, dir.status());
   }
   if (replica() && req->backup_dir() == options_.snapshot_from) {
     return Finish(ctx, absl::FailedPreconditionError(
@@ -384,17 +403,12 @@ grpc::ServerUnaryReactor* LiveCovService::CreateBackup(
 grpc::ServerUnaryReactor* LiveCovService::ListBackups(
     grpc::CallbackServerContext* ctx, const cov::v1::ListBackupsRequest* req,
     cov::v1::ListBackupsResponse* resp) {
-  std::string dir = req->backup_dir();
-  if (dir.empty()) {
-    dir = options_.snapshot_from;
-  } else if (absl::Status ok = CheckBackupDir(dir); !ok.ok()) {
-    return Finish(ctx, ok);
-  }
-  if (dir.empty()) return Finish(ctx, CheckBackupDir(dir));
-  auto all = store::ListBackups(dir);
+  absl::StatusOr<std::string> dir = ResolveBackupDir(req->backup_dir());
+  if (!dir.ok()) return Finish(ctx, dir.status());
+  auto all = store::ListBackups(*dir);
   if (!all.ok()) return Finish(ctx, all.status());
   for (auto& b : *all) *resp->add_backups() = std::move(b);
-  resp->set_backup_dir(dir);
+  resp->set_backup_dir(*dir);
   return Finish(ctx, absl::OkStatus());
 }
 
@@ -404,13 +418,6 @@ grpc::ServerUnaryReactor* LiveCovService::RestoreBackup(
   absl::StatusOr<cov::v1::RestoreBackupResponse> done = Restore(*req);
   if (!done.ok()) return Finish(ctx, done.status());
   *resp = *std::move(done);
-  if (resp->changed()) {
-    std::fprintf(stderr, "covd: restored backup %u (%s), pause %.1f ms%s%s\n",
-                 resp->backup().backup_id(), resp->backup().summary().c_str(),
-                 resp->pause_ms(),
-                 resp->previous_store().empty() ? "" : "; previous store in ",
-                 resp->previous_store().c_str());
-  }
   return Finish(ctx, absl::OkStatus());
 }
 

@@ -80,7 +80,7 @@ class LiveCovService final : public cov::v1::CovService::CallbackService {
 
   // The RestoreBackup RPC's work, also called on SIGHUP with
   // only_if_newer set. One restore runs at a time; on any error the served
-  // store is unchanged.
+  // store is unchanged. Logs one line with the outcome.
   absl::StatusOr<cov::v1::RestoreBackupResponse> Restore(
       const cov::v1::RestoreBackupRequest& request);
 
@@ -104,6 +104,9 @@ class LiveCovService final : public cov::v1::CovService::CallbackService {
   };
 
   explicit LiveCovService(const Options& options);
+  // Restore without the log line.
+  absl::StatusOr<cov::v1::RestoreBackupResponse> DoRestore(
+      const cov::v1::RestoreBackupRequest& request);
   // The store to use for one call: waits while a primary's folders are
   // swapped; null when a failed restore left nothing to serve.
   std::shared_ptr<Serving> Current() const;
@@ -118,7 +121,10 @@ class LiveCovService final : public cov::v1::CovService::CallbackService {
                            const std::string& backup_dir,
                            const cov::v1::BackupInfo& backup,
                            std::string* previous, double* pause_ms);
-  absl::Status CheckBackupDir(const std::string& dir) const;
+  // The backup directory a request names, after --backup_root; empty
+  // means --snapshot_from (kInvalidArgument on a primary).
+  absl::StatusOr<std::string> ResolveBackupDir(
+      const std::string& requested) const;
 
   const Options options_;
   // Serialises restores (a restore takes seconds; the swap is short).

@@ -17,7 +17,7 @@ namespace cov::server::store {
 namespace {
 
 // RocksDB status -> absl::Status for backup operations.
-absl::Status FromRocks(const rocksdb::Status &s, absl::string_view what) {
+absl::Status FromRocks(const rocksdb::Status& s, absl::string_view what) {
   if (s.ok()) return absl::OkStatus();
   std::string msg = absl::StrCat(what, ": ", s.ToString());
   if (s.IsNotFound()) return absl::NotFoundError(msg);
@@ -26,7 +26,7 @@ absl::Status FromRocks(const rocksdb::Status &s, absl::string_view what) {
   return absl::UnavailableError(msg);
 }
 
-cov::v1::BackupInfo ToProto(const rocksdb::BackupInfo &b) {
+cov::v1::BackupInfo ToProto(const rocksdb::BackupInfo& b) {
   cov::v1::BackupInfo out;
   out.set_backup_id(b.backup_id);
   out.set_created_unix(b.timestamp);
@@ -36,7 +36,7 @@ cov::v1::BackupInfo ToProto(const rocksdb::BackupInfo &b) {
   return out;
 }
 
-rocksdb::BackupEngineOptions EngineOptions(const std::string &dir) {
+rocksdb::BackupEngineOptions EngineOptions(const std::string& dir) {
   rocksdb::BackupEngineOptions options(dir);
   // Our writes are synced WriteBatches; the backup files are synced too so
   // a power loss right after CreateBackup cannot lose the backup.
@@ -46,16 +46,16 @@ rocksdb::BackupEngineOptions EngineOptions(const std::string &dir) {
 }
 
 std::vector<cov::v1::BackupInfo> AllInfos(
-    const rocksdb::BackupEngineReadOnlyBase &engine) {
+    const rocksdb::BackupEngineReadOnlyBase& engine) {
   std::vector<rocksdb::BackupInfo> infos;
   engine.GetBackupInfo(&infos);
   std::vector<cov::v1::BackupInfo> out;
   out.reserve(infos.size());
-  for (const auto &b : infos) out.push_back(ToProto(b));
+  for (const auto& b : infos) out.push_back(ToProto(b));
   return out;
 }
 
-bool IsDirectory(const std::string &path) {
+bool IsDirectory(const std::string& path) {
   struct stat st;
   return stat(path.c_str(), &st) == 0 && S_ISDIR(st.st_mode);
 }
@@ -68,12 +68,12 @@ std::string RocksDbStore::Summary() const {
   if (auto r = ListReleases(); r.ok()) releases = static_cast<int>(r->size());
   if (auto s = ListSources(); s.ok()) {
     sources = static_cast<int>(s->size());
-    for (const auto &src : *s) rules += src.rule_count();
+    for (const auto& src : *s) rules += src.rule_count();
   }
   if (auto l = ListLibrarySources(); l.ok()) {
     library = static_cast<int>(l->size());
   }
-  (void)ForEachExperiment([&](const cov::v1::Experiment &) {
+  (void)ForEachExperiment([&](const cov::v1::Experiment&) {
     ++experiments;
     return true;
   });
@@ -83,7 +83,7 @@ std::string RocksDbStore::Summary() const {
 }
 
 absl::StatusOr<cov::v1::BackupInfo> RocksDbStore::CreateBackup(
-    const std::string &backup_dir, uint32_t keep) {
+    const std::string& backup_dir, uint32_t keep) {
   if (backup_dir.empty()) {
     return absl::InvalidArgumentError("backup directory is empty");
   }
@@ -94,7 +94,7 @@ absl::StatusOr<cov::v1::BackupInfo> RocksDbStore::CreateBackup(
         "cannot create backup directory ", backup_dir, ": ", ec.message()));
   }
   const std::string summary = Summary();
-  rocksdb::BackupEngine *raw = nullptr;
+  rocksdb::BackupEngine* raw = nullptr;
   absl::Status st =
       FromRocks(rocksdb::BackupEngine::Open(EngineOptions(backup_dir),
                                             rocksdb::Env::Default(), &raw),
@@ -124,14 +124,14 @@ absl::StatusOr<cov::v1::BackupInfo> RocksDbStore::CreateBackup(
 }
 
 absl::StatusOr<std::vector<cov::v1::BackupInfo>> ListBackups(
-    const std::string &backup_dir) {
+    const std::string& backup_dir) {
   // BackupEngineReadOnly would create nothing, but a missing directory is
   // reported more clearly by us.
   if (!IsDirectory(backup_dir)) {
     return absl::NotFoundError(
         absl::StrCat("backup directory ", backup_dir, " does not exist"));
   }
-  rocksdb::BackupEngineReadOnly *raw = nullptr;
+  rocksdb::BackupEngineReadOnly* raw = nullptr;
   absl::Status st =
       FromRocks(rocksdb::BackupEngineReadOnly::Open(
                     EngineOptions(backup_dir), rocksdb::Env::Default(), &raw),
@@ -146,28 +146,32 @@ absl::StatusOr<std::vector<cov::v1::BackupInfo>> ListBackups(
   return all;
 }
 
+absl::StatusOr<cov::v1::BackupInfo> FindBackup(const std::string& backup_dir,
+                                               uint32_t backup_id) {
+  absl::StatusOr<std::vector<cov::v1::BackupInfo>> all =
+      ListBackups(backup_dir);
+  if (!all.ok()) return all.status();
+  if (backup_id == 0) return all->back();  // ListBackups: never empty
+  for (const auto& b : *all) {
+    if (b.backup_id() == backup_id) return b;
+  }
+  return absl::NotFoundError(absl::StrCat("backup ", backup_id, " is not in ",
+                                          backup_dir, " (it holds ",
+                                          all->size(), " backups)"));
+}
+
 absl::StatusOr<cov::v1::BackupInfo> RestoreBackup(
-    const std::string &backup_dir, uint32_t backup_id,
-    const std::string &target_dir) {
+    const std::string& backup_dir, uint32_t backup_id,
+    const std::string& target_dir) {
   std::error_code ec;
   if (std::filesystem::exists(target_dir, ec)) {
     return absl::AlreadyExistsError(
         absl::StrCat("restore target ", target_dir, " already exists"));
   }
-  absl::StatusOr<std::vector<cov::v1::BackupInfo>> all =
-      ListBackups(backup_dir);
-  if (!all.ok()) return all.status();
-  const cov::v1::BackupInfo *chosen = nullptr;
-  for (const auto &b : *all) {
-    if (backup_id == 0 || b.backup_id() == backup_id) chosen = &b;
-  }
-  if (chosen == nullptr) {
-    return absl::NotFoundError(absl::StrCat("backup ", backup_id, " is not in ",
-                                            backup_dir, " (it holds ",
-                                            all->size(), " backups)"));
-  }
-  const cov::v1::BackupInfo result = *chosen;
-  rocksdb::BackupEngineReadOnly *raw = nullptr;
+  absl::StatusOr<cov::v1::BackupInfo> found = FindBackup(backup_dir, backup_id);
+  if (!found.ok()) return found.status();
+  const cov::v1::BackupInfo result = *std::move(found);
+  rocksdb::BackupEngineReadOnly* raw = nullptr;
   absl::Status st =
       FromRocks(rocksdb::BackupEngineReadOnly::Open(
                     EngineOptions(backup_dir), rocksdb::Env::Default(), &raw),

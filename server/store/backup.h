@@ -27,7 +27,12 @@ namespace cov::server::store {
 // The backups in `backup_dir`, oldest first. kNotFound when the directory
 // does not exist or holds no backup; kDataLoss when its metadata is corrupt.
 absl::StatusOr<std::vector<cov::v1::BackupInfo>> ListBackups(
-    const std::string &backup_dir);
+    const std::string& backup_dir);
+
+// Backup `backup_id` of `backup_dir` (0: the latest). kNotFound naming the
+// directory when it, or the backup, is missing.
+absl::StatusOr<cov::v1::BackupInfo> FindBackup(const std::string& backup_dir,
+                                               uint32_t backup_id);
 
 // Verifies the checksums of backup `backup_id` (0: the latest) and restores
 // it into `target_dir`, which must not exist yet. On any error `target_dir`
@@ -35,8 +40,8 @@ absl::StatusOr<std::vector<cov::v1::BackupInfo>> ListBackups(
 // an unknown backup or directory, kDataLoss when a checksum does not match,
 // kAlreadyExists when `target_dir` exists.
 absl::StatusOr<cov::v1::BackupInfo> RestoreBackup(
-    const std::string &backup_dir, uint32_t backup_id,
-    const std::string &target_dir);
+    const std::string& backup_dir, uint32_t backup_id,
+    const std::string& target_dir);
 
 }  // namespace cov::server::store
 

@@ -18,14 +18,14 @@ namespace {
 using ::testing::ElementsAre;
 using ::testing::HasSubstr;
 
-std::string TempDir(const std::string &name) {
-  const char *base = std::getenv("TEST_TMPDIR");
+std::string TempDir(const std::string& name) {
+  const char* base = std::getenv("TEST_TMPDIR");
   std::string dir = std::string(base ? base : "/tmp") + "/backup-" + name;
   std::filesystem::remove_all(dir);
   return dir;
 }
 
-ingest::attack::ParsedRelease MakeRelease(const std::string &version) {
+ingest::attack::ParsedRelease MakeRelease(const std::string& version) {
   ingest::attack::ParsedRelease p;
   p.release.set_domain("enterprise-attack");
   p.release.set_version(version);
@@ -36,12 +36,12 @@ ingest::attack::ParsedRelease MakeRelease(const std::string &version) {
   return p;
 }
 
-void PutRelease(Store &s, const std::string &version) {
+void PutRelease(Store& s, const std::string& version) {
   auto p = MakeRelease(version);
   ASSERT_TRUE(s.PutRelease(p, p.release, false).ok());
 }
 
-void PutSource(Store &s, const std::string &name, int rules) {
+void PutSource(Store& s, const std::string& name, int rules) {
   SourceUpdate u;
   u.source.set_name(name);
   u.source.set_rule_count(rules);
@@ -58,7 +58,7 @@ void PutSource(Store &s, const std::string &name, int rules) {
   ASSERT_TRUE(s.ApplySourceUpdate(u).ok());
 }
 
-void PutExperiment(Store &s, const std::string &note) {
+void PutExperiment(Store& s, const std::string& note) {
   auto id = s.NextExperimentId();
   ASSERT_TRUE(id.ok());
   cov::v1::Experiment e;
@@ -67,17 +67,17 @@ void PutExperiment(Store &s, const std::string &note) {
   ASSERT_TRUE(s.PutExperiment(e).ok());
 }
 
-std::vector<std::string> ReleaseKeys(const Store &s) {
+std::vector<std::string> ReleaseKeys(const Store& s) {
   std::vector<std::string> out;
   auto r = s.ListReleases();
   EXPECT_TRUE(r.ok());
-  for (const auto &rel : *r) out.push_back(rel.domain() + "@" + rel.version());
+  for (const auto& rel : *r) out.push_back(rel.domain() + "@" + rel.version());
   return out;
 }
 
-std::vector<std::string> ExperimentIds(const Store &s) {
+std::vector<std::string> ExperimentIds(const Store& s) {
   std::vector<std::string> out;
-  EXPECT_TRUE(s.ForEachExperiment([&](const cov::v1::Experiment &e) {
+  EXPECT_TRUE(s.ForEachExperiment([&](const cov::v1::Experiment& e) {
                  out.push_back(e.id());
                  return true;
                }).ok());
@@ -186,7 +186,7 @@ TEST(BackupTest, ErrorsNameWhatIsWrongAndLeaveNothingBehind) {
 
   // A damaged backup file fails verification; the target is removed.
   int damaged = 0;
-  for (const auto &e : std::filesystem::recursive_directory_iterator(backups)) {
+  for (const auto& e : std::filesystem::recursive_directory_iterator(backups)) {
     if (e.path().extension() == ".sst" || e.path().extension() == ".log") {
       std::fstream f(e.path(), std::ios::in | std::ios::out | std::ios::binary);
       f.seekp(0);

@@ -30,35 +30,35 @@ class RocksDbStore final : public Store {
   // be written, kDataLoss on corruption, kFailedPrecondition when the store
   // was written by an incompatible schema version.
   static absl::StatusOr<std::unique_ptr<RocksDbStore>> Open(
-      const std::string &dir);
+      const std::string& dir);
 
   ~RocksDbStore() override;
 
-  absl::Status PutRelease(const ingest::attack::ParsedRelease &parsed,
-                          const cov::v1::Release &release,
+  absl::Status PutRelease(const ingest::attack::ParsedRelease& parsed,
+                          const cov::v1::Release& release,
                           bool make_default) override;
   absl::StatusOr<std::vector<cov::v1::Release>> ListReleases() const override;
   absl::StatusOr<StoredRelease> ResolveRelease(
-      const cov::v1::ReleaseRef &ref) const override;
+      const cov::v1::ReleaseRef& ref) const override;
   absl::StatusOr<cov::v1::Release> SetDefaultRelease(
-      const cov::v1::ReleaseRef &ref) override;
+      const cov::v1::ReleaseRef& ref) override;
   absl::StatusOr<cov::v1::Technique> GetTechnique(
       absl::string_view release_key, absl::string_view id) const override;
   absl::StatusOr<cov::v1::Actor> GetActor(absl::string_view release_key,
                                           absl::string_view id) const override;
   absl::Status ForEachTechnique(
       absl::string_view release_key,
-      const std::function<bool(const cov::v1::Technique &)> &fn) const override;
+      const std::function<bool(const cov::v1::Technique&)>& fn) const override;
   absl::Status ForEachActor(
       absl::string_view release_key,
-      const std::function<bool(const cov::v1::Actor &)> &fn) const override;
+      const std::function<bool(const cov::v1::Actor&)>& fn) const override;
   absl::StatusOr<std::vector<cov::v1::Tactic>> ListTactics(
       absl::string_view release_key) const override;
   absl::StatusOr<std::vector<cov::v1::DataComponent>> ListDataComponents(
       absl::string_view release_key) const override;
   absl::StatusOr<std::vector<cov::v1::MitigationRef>> ListMitigations(
       absl::string_view release_key) const override;
-  absl::Status ApplySourceUpdate(const SourceUpdate &update) override;
+  absl::Status ApplySourceUpdate(const SourceUpdate& update) override;
   absl::Status DeleteSource(absl::string_view name) override;
   absl::StatusOr<std::vector<cov::v1::Source>> ListSources() const override;
   absl::StatusOr<cov::v1::Source> GetSource(
@@ -67,41 +67,40 @@ class RocksDbStore final : public Store {
       absl::string_view source) const override;
   absl::Status ForEachRule(
       absl::string_view source,
-      const std::function<bool(const cov::v1::Rule &)> &fn) const override;
+      const std::function<bool(const cov::v1::Rule&)>& fn) const override;
   int64_t RulesGeneration() const override;
-  absl::Status PutLibrary(const LibraryUpdate &update) override;
+  absl::Status PutLibrary(const LibraryUpdate& update) override;
   absl::StatusOr<std::vector<cov::v1::Source>> ListLibrarySources()
       const override;
   absl::Status ForEachTest(
       const std::function<bool(absl::string_view technique,
-                               const cov::v1::TestProcedure &)> &fn)
+                               const cov::v1::TestProcedure&)>& fn)
       const override;
   absl::Status ForEachPlan(
-      const std::function<bool(const cov::v1::PlanResponse &)> &fn)
+      const std::function<bool(const cov::v1::PlanResponse&)>& fn)
       const override;
   absl::StatusOr<std::string> NextExperimentId() override;
-  absl::Status PutExperiment(const cov::v1::Experiment &e) override;
+  absl::Status PutExperiment(const cov::v1::Experiment& e) override;
   absl::StatusOr<cov::v1::Experiment> GetExperiment(
       absl::string_view id) const override;
   absl::Status ForEachExperiment(
-      const std::function<bool(const cov::v1::Experiment &)> &fn)
-      const override;
+      const std::function<bool(const cov::v1::Experiment&)>& fn) const override;
   int64_t EvidenceGeneration() const override;
   int64_t LibraryGeneration() const override;
   int64_t ApproximateSizeBytes() const override;
   // Defined in backup.cc.
   absl::StatusOr<cov::v1::BackupInfo> CreateBackup(
-      const std::string &backup_dir, uint32_t keep) override;
+      const std::string& backup_dir, uint32_t keep) override;
 
  private:
   RocksDbStore() = default;
 
-  rocksdb::ColumnFamilyHandle *cf(const char *name) const;
+  rocksdb::ColumnFamilyHandle* cf(const char* name) const;
   // "releases=4 sources=5 rules=12873 library=2 experiments=3".
   std::string Summary() const;
   // Adds the rules-generation bump to `batch` (caller holds write_mu_).
-  absl::Status BumpGeneration(rocksdb::WriteBatch *batch);
-  absl::Status WriteSynced(rocksdb::WriteBatch *batch, absl::string_view what);
+  absl::Status BumpGeneration(rocksdb::WriteBatch* batch);
+  absl::Status WriteSynced(rocksdb::WriteBatch* batch, absl::string_view what);
 
   // Serialises rule-source writers: each computes its generation from the
   // stored one.
@@ -110,9 +109,9 @@ class RocksDbStore final : public Store {
   std::atomic<int64_t> library_generation_{0};
 
   std::string dir_;
-  rocksdb::DB *db_ = nullptr;
+  rocksdb::DB* db_ = nullptr;
   std::vector<std::string> cf_names_;
-  std::vector<rocksdb::ColumnFamilyHandle *> handles_;
+  std::vector<rocksdb::ColumnFamilyHandle*> handles_;
 };
 
 }  // namespace cov::server::store

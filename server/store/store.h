@@ -67,8 +67,8 @@ class Store {
   // source_file, ingested_at_unix). The first release stored becomes the
   // default; `make_default` makes this one the default of the store and of
   // its domain. On error nothing changes.
-  virtual absl::Status PutRelease(const ingest::attack::ParsedRelease &parsed,
-                                  const cov::v1::Release &release,
+  virtual absl::Status PutRelease(const ingest::attack::ParsedRelease& parsed,
+                                  const cov::v1::Release& release,
                                   bool make_default) = 0;
 
   // All releases, sorted by key, with is_default set.
@@ -80,11 +80,11 @@ class Store {
   // (else in any domain). kFailedPrecondition when nothing is stored,
   // kNotFound naming the stored releases otherwise.
   virtual absl::StatusOr<StoredRelease> ResolveRelease(
-      const cov::v1::ReleaseRef &ref) const = 0;
+      const cov::v1::ReleaseRef& ref) const = 0;
 
   // Makes a stored release the default of the store and of its domain.
   virtual absl::StatusOr<cov::v1::Release> SetDefaultRelease(
-      const cov::v1::ReleaseRef &ref) = 0;
+      const cov::v1::ReleaseRef& ref) = 0;
 
   // One technique by upper-case ID. kNotFound when the release lacks it.
   virtual absl::StatusOr<cov::v1::Technique> GetTechnique(
@@ -98,10 +98,10 @@ class Store {
   // returning false stops the walk early (not an error).
   virtual absl::Status ForEachTechnique(
       absl::string_view release_key,
-      const std::function<bool(const cov::v1::Technique &)> &fn) const = 0;
+      const std::function<bool(const cov::v1::Technique&)>& fn) const = 0;
   virtual absl::Status ForEachActor(
       absl::string_view release_key,
-      const std::function<bool(const cov::v1::Actor &)> &fn) const = 0;
+      const std::function<bool(const cov::v1::Actor&)>& fn) const = 0;
   virtual absl::StatusOr<std::vector<cov::v1::Tactic>> ListTactics(
       absl::string_view release_key) const = 0;
   virtual absl::StatusOr<std::vector<cov::v1::DataComponent>>
@@ -113,7 +113,7 @@ class Store {
 
   // Applies `update` atomically (one WriteBatch) and bumps the rules
   // generation. kInvalidArgument for an invalid source name.
-  virtual absl::Status ApplySourceUpdate(const SourceUpdate &update) = 0;
+  virtual absl::Status ApplySourceUpdate(const SourceUpdate& update) = 0;
 
   // Deletes a source, its files and rules atomically. kNotFound if absent.
   virtual absl::Status DeleteSource(absl::string_view name) = 0;
@@ -133,7 +133,7 @@ class Store {
   // one snapshot.
   virtual absl::Status ForEachRule(
       absl::string_view source,
-      const std::function<bool(const cov::v1::Rule &)> &fn) const = 0;
+      const std::function<bool(const cov::v1::Rule&)>& fn) const = 0;
 
   // Increases with every ApplySourceUpdate/DeleteSource; lets caches of rule
   // data know when to rebuild.
@@ -142,25 +142,25 @@ class Store {
   // Test procedures, plans, experiments ------------------------------------
 
   // Replaces a library source and everything it held, atomically.
-  virtual absl::Status PutLibrary(const LibraryUpdate &update) = 0;
+  virtual absl::Status PutLibrary(const LibraryUpdate& update) = 0;
   virtual absl::StatusOr<std::vector<cov::v1::Source>> ListLibrarySources()
       const = 0;
   // Every stored test, with the technique it tests (key order).
   virtual absl::Status ForEachTest(
       const std::function<bool(absl::string_view technique,
-                               const cov::v1::TestProcedure &)> &fn) const = 0;
+                               const cov::v1::TestProcedure&)>& fn) const = 0;
   virtual absl::Status ForEachPlan(
-      const std::function<bool(const cov::v1::PlanResponse &)> &fn) const = 0;
+      const std::function<bool(const cov::v1::PlanResponse&)>& fn) const = 0;
 
   // A new experiment ID ("EXP-000001", ...), unique for the store's life.
   virtual absl::StatusOr<std::string> NextExperimentId() = 0;
   // Writes (creates or replaces) an experiment record, synced.
-  virtual absl::Status PutExperiment(const cov::v1::Experiment &e) = 0;
+  virtual absl::Status PutExperiment(const cov::v1::Experiment& e) = 0;
   // kNotFound when absent.
   virtual absl::StatusOr<cov::v1::Experiment> GetExperiment(
       absl::string_view id) const = 0;
   virtual absl::Status ForEachExperiment(
-      const std::function<bool(const cov::v1::Experiment &)> &fn) const = 0;
+      const std::function<bool(const cov::v1::Experiment&)>& fn) const = 0;
   // Increases with every experiment write (for evidence caches).
   virtual int64_t EvidenceGeneration() const = 0;
   // Increases with every PutLibrary (for test/plan caches).
@@ -179,7 +179,7 @@ class Store {
   // kUnavailable for I/O errors (nothing is left half-written: an
   // interrupted backup is not listed and is cleaned up by the next one).
   virtual absl::StatusOr<cov::v1::BackupInfo> CreateBackup(
-      const std::string &backup_dir, uint32_t keep) = 0;
+      const std::string& backup_dir, uint32_t keep) = 0;
 };
 
 }  // namespace cov::server::store

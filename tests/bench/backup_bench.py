@@ -17,46 +17,26 @@ and every public rule corpus) in a primary covd on loopback, then measures:
 import argparse
 import os
 import shutil
-import signal
 import statistics
 import subprocess
-import sys
 import tempfile
 import threading
 import time
 
 from covclient import Client  # noqa: E402
-from tests.python.covd_fixture import corpus_dir, runfile  # noqa: E402
+from tests.python.covd_fixture import Covd, corpus_dir  # noqa: E402
 
 
-class Server:
+class Server(Covd):
+    """A covd with its store in `root`; start() returns seconds to listening."""
+
     def __init__(self, root, name, *flags):
-        self.db = os.path.join(root, name)
-        self.flags = list(flags)
-        self.log = open(os.path.join(root, name + ".log"), "ab")
-        self.port_file = os.path.join(root, name + ".port")
-        self.proc = None
-        self.address = None
+        super().__init__(os.path.join(root, name), ["--rpc_log", "off", *flags])
 
     def start(self):
-        if os.path.exists(self.port_file):
-            os.remove(self.port_file)
         t0 = time.monotonic()
-        self.proc = subprocess.Popen(
-            [runfile("server/covd"), "--db", self.db, "--listen", "127.0.0.1:0",
-             "--port_file", self.port_file, "--rpc_log", "off", *self.flags],
-            stdout=self.log, stderr=self.log)
-        while not os.path.exists(self.port_file):
-            if self.proc.poll() is not None:
-                sys.exit(f"covd exited; see {self.log.name}")
-            time.sleep(0.005)
-        with open(self.port_file) as f:
-            self.address = "127.0.0.1:" + f.read().strip()
+        super().start()
         return time.monotonic() - t0
-
-    def stop(self):
-        self.proc.send_signal(signal.SIGTERM)
-        self.proc.wait(timeout=60)
 
 
 def du(path):

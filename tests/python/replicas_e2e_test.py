@@ -20,7 +20,7 @@ import unittest
 
 from covclient import Client, CovError
 from tests.python import junit
-from tests.python.covd_fixture import corpus_dir, runfile
+from tests.python.covd_fixture import Covd, corpus_dir, runfile
 
 
 def tmpdir(name):
@@ -40,50 +40,13 @@ def cov_cli(address, *args):
     return p.returncode, p.stdout, p.stderr
 
 
-class Server:
-    """One covd process on 127.0.0.1:0 with extra flags."""
+class Server(Covd):
+    """A covd on 127.0.0.1:0 with its own folder, RPC log and extra flags."""
 
     def __init__(self, name, *flags):
         self.name = name
-        self.flags = list(flags)
-        self.db = tmpdir(name + "-db")
-        self.log_path = tmpdir(name + ".log")
         self.rpc_log = tmpdir(name + ".rpc.jsonl")
-        self.port_file = tmpdir(name + ".port")
-        self.proc = None
-        self.address = None
-
-    def start(self):
-        port_file = self.port_file
-        if os.path.exists(port_file):
-            os.remove(port_file)
-        self._log = open(self.log_path, "ab")
-        self.proc = subprocess.Popen(
-            [runfile("server/covd"), "--db", self.db, "--listen", "127.0.0.1:0",
-             "--port_file", port_file, "--rpc_log", self.rpc_log, *self.flags],
-            stdout=self._log, stderr=self._log)
-        deadline = time.monotonic() + 60
-        while time.monotonic() < deadline:
-            if os.path.exists(port_file):
-                with open(port_file) as f:
-                    self.address = "127.0.0.1:" + f.read().strip()
-                return self
-            if self.proc.poll() is not None:
-                raise RuntimeError(f"{self.name} exited: {self.log()}")
-            time.sleep(0.02)
-        raise RuntimeError(f"{self.name} did not start: {self.log()}")
-
-    def stop(self, sig=signal.SIGTERM):
-        if self.proc and self.proc.poll() is None:
-            self.proc.send_signal(sig)
-            self.proc.wait(timeout=30)
-        if self.proc:
-            self._log.close()
-        return self.proc.returncode if self.proc else None
-
-    def log(self):
-        with open(self.log_path, encoding="utf-8", errors="replace") as f:
-            return f.read()
+        super().__init__(tmpdir(name + "-db"), ["--rpc_log", self.rpc_log, *flags])
 
     def rpc_lines(self, method):
         """RPC log lines of one method (by name), as dicts."""
