@@ -40,6 +40,7 @@
 #include "grpcpp/grpcpp.h"
 #include "grpcpp/security/credentials.h"
 #include "grpcpp/support/client_interceptor.h"
+#include "ingest/base/file_walk.h"
 
 ABSL_FLAG(std::string, server, "",
           "covd address host:port. Default: $COV_SERVER, else 127.0.0.1:8470.");
@@ -1174,34 +1175,21 @@ bool ReadWhole(const std::string& path, std::string* out) {
 // plus the path below root, so base and head files get comparable names.
 bool CollectFiles(const std::string& root, const std::string& prefix,
                   google::protobuf::RepeatedPtrField<cov::v1::RuleFile>* out) {
-  namespace fs = std::filesystem;
-  std::error_code ec;
-  if (fs::is_regular_file(root, ec)) {
+  absl::StatusOr<std::vector<cov::ingest::WalkedFile>> files =
+      cov::ingest::WalkFiles(root, [](absl::string_view rel) {
+        return IsRuleFileName(rel.substr(rel.rfind('/') + 1));
+      });
+  if (!files.ok()) return false;
+  const bool single = files->size() == 1 && (*files)[0].full == root;
+  for (const cov::ingest::WalkedFile& w : *files) {
     cov::v1::RuleFile* f = out->Add();
-    f->set_path(prefix);
-    return ReadWhole(root, f->mutable_content());
-  }
-  if (!fs::is_directory(root, ec)) return false;
-  std::vector<std::string> names;
-  for (fs::recursive_directory_iterator
-           it(root, fs::directory_options::skip_permission_denied, ec),
-       end;
-       it != end; it.increment(ec)) {
-    if (ec) break;
-    std::string name = it->path().filename().string();
-    if (it->is_directory(ec)) {
-      if (!name.empty() && name[0] == '.') it.disable_recursion_pending();
-      continue;
+    if (single) {
+      f->set_path(prefix);
+    } else {
+      f->set_path(prefix.empty() || prefix == "." ? w.rel
+                                                  : prefix + "/" + w.rel);
     }
-    if (it->is_symlink(ec) || !it->is_regular_file(ec)) continue;
-    if (!IsRuleFileName(name)) continue;
-    names.push_back(fs::relative(it->path(), root, ec).generic_string());
-  }
-  std::sort(names.begin(), names.end());
-  for (const std::string& n : names) {
-    cov::v1::RuleFile* f = out->Add();
-    f->set_path(prefix.empty() || prefix == "." ? n : prefix + "/" + n);
-    if (!ReadWhole(root + "/" + n, f->mutable_content())) return false;
+    if (!ReadWhole(w.full, f->mutable_content())) return false;
   }
   return true;
 }

@@ -14,6 +14,7 @@
 #include "absl/time/time.h"
 #include "ingest/atomics/atomics_parser.h"
 #include "ingest/base/diagnostics.h"
+#include "ingest/base/file_walk.h"
 #include "ingest/base/utf8.h"
 #include "ingest/ctid/ctid_parser.h"
 #include "server/auth/path_policy.h"
@@ -52,35 +53,23 @@ absl::StatusOr<cov::v1::IngestLibraryResponse> IngestLibrary(
     return absl::NotFoundError(
         absl::StrCat("cannot ingest ", request.path(), ": ", ec.message()));
   }
+  // Hidden folders and symlinks are skipped; a named file is always read.
+  absl::StatusOr<std::vector<ingest::WalkedFile>> walked =
+      ingest::WalkFiles(root.string(), [&kind](absl::string_view rel) {
+        const absl::string_view name = rel.substr(rel.rfind('/') + 1);
+        if (!absl::EndsWith(name, ".yaml") && !absl::EndsWith(name, ".yml")) {
+          return false;
+        }
+        // atomics/T1197/T1197.yaml; the folders also hold src/ and bin/.
+        if (kind == "atomics") {
+          return name[0] == 'T' && absl::ascii_isdigit(name[1]);
+        }
+        // The CTID format dictionary describes the format; it is no plan.
+        return name != "format_dictionary.yaml";
+      });
+  if (!walked.ok()) return walked.status();
   std::vector<std::string> files;
-  if (fs::is_regular_file(root, ec)) {
-    files.push_back(root.string());
-  } else {
-    for (fs::recursive_directory_iterator
-             it(root, fs::directory_options::skip_permission_denied, ec),
-         end;
-         it != end; it.increment(ec)) {
-      if (ec) break;
-      std::string name = it->path().filename().string();
-      if (it->is_directory(ec)) {
-        if (!name.empty() && name[0] == '.') it.disable_recursion_pending();
-        continue;
-      }
-      if (it->is_symlink(ec) || !it->is_regular_file(ec)) continue;
-      if (!absl::EndsWith(name, ".yaml") && !absl::EndsWith(name, ".yml")) {
-        continue;
-      }
-      // atomics/T1197/T1197.yaml; the folders also hold src/ and bin/.
-      if (kind == "atomics" &&
-          !(name[0] == 'T' && absl::ascii_isdigit(name[1]))) {
-        continue;
-      }
-      // The CTID format dictionary describes the format; it is no plan.
-      if (kind == "plans" && name == "format_dictionary.yaml") continue;
-      files.push_back(it->path().string());
-    }
-  }
-  std::sort(files.begin(), files.end());
+  for (ingest::WalkedFile& w : *walked) files.push_back(std::move(w.full));
 
   store::LibraryUpdate update;
   cov::v1::IngestLibraryResponse response;

@@ -25,6 +25,7 @@
 #include "absl/time/clock.h"
 #include "absl/time/time.h"
 #include "ingest/base/diagnostics.h"
+#include "ingest/base/file_walk.h"
 #include "ingest/base/hash.h"
 #include "ingest/registry/parsers.h"
 #include "server/auth/path_policy.h"
@@ -65,62 +66,24 @@ bool StatFile(const std::string& path, int64_t* size, int64_t* mtime_ns) {
   return true;
 }
 
-// Lists the files the parser accepts under root (or root itself if a file).
+// Lists the files the parser accepts under root (or root itself if a file),
+// with their size and mtime.
 absl::StatusOr<std::vector<FoundFile>> Walk(
     const fs::path& root, const ingest::RuleParser& parser,
     std::vector<std::string>* symlinks) {
+  absl::StatusOr<std::vector<ingest::WalkedFile>> walked = ingest::WalkFiles(
+      root.string(),
+      [&parser](absl::string_view rel) { return parser.Accepts(rel); },
+      symlinks);
+  if (!walked.ok()) return walked.status();
   std::vector<FoundFile> out;
-  std::error_code ec;
-  auto add = [&](const fs::path& p, const std::string& rel) {
+  out.reserve(walked->size());
+  for (ingest::WalkedFile& w : *walked) {
     FoundFile f;
-    f.full = p.string();
-    f.rel = rel;
+    f.full = std::move(w.full);
+    f.rel = std::move(w.rel);
     if (StatFile(f.full, &f.size, &f.mtime_ns)) out.push_back(std::move(f));
-  };
-  if (fs::is_regular_file(root, ec)) {
-    add(root, root.filename().string());
-    return out;
   }
-  fs::recursive_directory_iterator it(
-      root, fs::directory_options::skip_permission_denied, ec);
-  if (ec) {
-    return absl::UnavailableError(
-        absl::StrCat("cannot list ", root.string(), ": ", ec.message()));
-  }
-  const size_t prefix_len =
-      root.native().size() + (root.native().back() == '/' ? 0 : 1);
-  for (; it != fs::recursive_directory_iterator(); it.increment(ec)) {
-    if (ec) break;
-    const fs::directory_entry& e = *it;
-    std::string name = e.path().filename().string();
-    if (e.is_symlink(ec)) {
-      // Never follow links: they could lead out of the source root.
-      if (e.is_directory(ec)) it.disable_recursion_pending();
-      std::string rel = fs::relative(e.path(), root, ec).generic_string();
-      if (!ec && (e.is_directory(ec) || parser.Accepts(rel))) {
-        symlinks->push_back(rel);
-      }
-      continue;
-    }
-    if (e.is_directory(ec)) {
-      if (!name.empty() && name[0] == '.') it.disable_recursion_pending();
-      continue;
-    }
-    if (!e.is_regular_file(ec)) continue;  // devices, fifos, sockets
-    // The iterator yields root/<rel>; strip the prefix instead of
-    // fs::relative, which canonicalises both paths (realpath per file).
-    const std::string& full = e.path().native();
-    std::string rel = full.size() > prefix_len ? full.substr(prefix_len) : "";
-    if (rel.empty() || !parser.Accepts(rel)) continue;
-    add(e.path(), rel);
-  }
-  if (ec) {
-    return absl::UnavailableError(
-        absl::StrCat("error walking ", root.string(), ": ", ec.message()));
-  }
-  std::sort(out.begin(), out.end(), [](const FoundFile& a, const FoundFile& b) {
-    return a.rel < b.rel;
-  });
   return out;
 }
 
