@@ -5,6 +5,7 @@
 
 #include "absl/strings/ascii.h"
 #include "absl/strings/str_split.h"
+#include "ingest/base/attack_tactics.h"
 
 namespace cov::ingest::ctid {
 namespace {
@@ -24,15 +25,6 @@ constexpr Tactic kTactics[] = {
     {"collection", "TA0009"},      {"command-and-control", "TA0011"},
     {"exfiltration", "TA0010"},    {"impact", "TA0040"},
 };
-
-constexpr absl::string_view kShortnames[] = {
-    "reconnaissance",  "resource-development",
-    "initial-access",  "execution",
-    "persistence",     "privilege-escalation",
-    "defense-evasion", "credential-access",
-    "discovery",       "lateral-movement",
-    "collection",      "command-and-control",
-    "exfiltration",    "impact"};
 
 // Lower case; runs of blanks, '_' and '-' become one '-'; trimmed.
 std::string Canonical(absl::string_view raw) {
@@ -92,7 +84,9 @@ TacticMatch MatchOne(absl::string_view raw) {
 
 }  // namespace
 
-absl::Span<const absl::string_view> EnterpriseTactics() { return kShortnames; }
+absl::Span<const absl::string_view> EnterpriseTactics() {
+  return kEnterpriseTactics;
+}
 
 int EditDistance(absl::string_view a, absl::string_view b) {
   const size_t n = a.size(), m = b.size();

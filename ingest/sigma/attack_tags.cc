@@ -5,19 +5,10 @@
 
 #include "absl/strings/ascii.h"
 #include "absl/strings/match.h"
+#include "ingest/base/attack_tactics.h"
 
 namespace cov::ingest::sigma {
 namespace {
-
-constexpr absl::string_view kEnterpriseTactics[] = {
-    "reconnaissance",  "resource-development",
-    "initial-access",  "execution",
-    "persistence",     "privilege-escalation",
-    "defense-evasion", "credential-access",
-    "discovery",       "lateral-movement",
-    "collection",      "command-and-control",
-    "exfiltration",    "impact",
-};
 
 // Words seen after `attack.` that name no tactic (domains, object types).
 constexpr absl::string_view kNotTactics[] = {

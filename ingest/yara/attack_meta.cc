@@ -3,10 +3,12 @@
 #include <algorithm>
 #include <string>
 #include <utility>
+#include <vector>
 
 #include "absl/strings/ascii.h"
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
+#include "ingest/base/attack_tactics.h"
 
 namespace cov::ingest::yara {
 namespace {
@@ -159,19 +161,6 @@ void ScanUrls(absl::string_view v, int line, const std::string& origin,
   }
 }
 
-// Tactic shortnames of Enterprise ATT&CK (v18, plus the v19 split of
-// Defense Evasion), matched only in tactic-keyed meta.
-constexpr absl::string_view kTacticNames[] = {
-    "reconnaissance",  "resource-development",
-    "initial-access",  "execution",
-    "persistence",     "privilege-escalation",
-    "defense-evasion", "credential-access",
-    "discovery",       "lateral-movement",
-    "collection",      "command-and-control",
-    "exfiltration",    "impact",
-    "stealth",         "defense-impairment",
-};
-
 void ScanTacticNames(absl::string_view v, int line, const std::string& origin,
                      std::vector<Found>* found) {
   // Same length as `v`, so positions map back to the raw text.
@@ -180,7 +169,16 @@ void ScanTacticNames(absl::string_view v, int line, const std::string& origin,
     ch = absl::ascii_tolower(ch);
     if (ch == '_' || ch == ' ') ch = '-';
   }
-  for (absl::string_view name : kTacticNames) {
+  // Enterprise shortnames (v18, plus the v19 split of Defense Evasion),
+  // matched only in tactic-keyed meta.
+  static const auto* kNames = [] {
+    auto* names = new std::vector<absl::string_view>(
+        std::begin(kEnterpriseTactics), std::end(kEnterpriseTactics));
+    names->insert(names->end(), std::begin(kEnterpriseTacticsV19),
+                  std::end(kEnterpriseTacticsV19));
+    return names;
+  }();
+  for (absl::string_view name : *kNames) {
     size_t at = 0;
     while ((at = norm.find(name.data(), at, name.size())) !=
            std::string::npos) {
