@@ -36,11 +36,12 @@ def corpus_dir():
 
 
 class Covd:
-    """covd --db DIR --listen 127.0.0.1:0; `address` once started."""
+    """covd --db DIR --listen HOST:0; `address` (on loopback) once started."""
 
-    def __init__(self, db_dir=None, extra_args=()):
+    def __init__(self, db_dir=None, extra_args=(), host="127.0.0.1"):
         self.db = db_dir or tempfile.mkdtemp(prefix="covdb-", dir=os.environ.get("TEST_TMPDIR"))
         self.extra_args = list(extra_args)  # more covd flags, after the defaults
+        self.host = host  # where covd listens; tests reach it on loopback
         self.proc = None
         self.address = None
         self.log_path = os.path.join(self.db + ".log")
@@ -51,7 +52,7 @@ class Covd:
             os.remove(port_file)
         self._log = open(self.log_path, "ab")
         self.proc = subprocess.Popen(
-            [runfile("server/covd"), "--db", self.db, "--listen", "127.0.0.1:0",
+            [runfile("server/covd"), "--db", self.db, "--listen", f"{self.host}:0",
              "--port_file", port_file, *self.extra_args],
             stdout=self._log, stderr=self._log)
         deadline = time.monotonic() + 20
@@ -71,7 +72,8 @@ class Covd:
             rc = self.proc.wait(timeout=20)
         else:
             rc = self.proc.returncode if self.proc else None
-        self._log.close()
+        if self.proc:
+            self._log.close()
         return rc
 
     def log(self):

@@ -25,7 +25,7 @@ from cov.v1 import emulation_pb2
 from cov.v1 import rules_pb2
 from covclient import Client, CovError
 from tests.python import junit
-from tests.python.covd_fixture import corpus_dir, runfile
+from tests.python.covd_fixture import Covd, corpus_dir, runfile
 
 
 def _tmp(prefix):
@@ -60,55 +60,18 @@ def make_pki(d, ca_name="cov-test-ca"):
     }
 
 
-class Server:
+class Server(Covd):
     """A covd with extra flags on a free port of `host` (default loopback)."""
 
     def __init__(self, *flags, host="127.0.0.1"):
-        self.db = _tmp("covdb-")
-        self.flags = list(flags)
-        self.host = host
-        self.proc = None
-        self.address = None
-        self.log_path = self.db + ".log"
+        super().__init__(_tmp("covdb-"), flags, host=host)
 
     def run(self, timeout=30):
         """Runs covd to its exit (for refusals): (returncode, log)."""
         p = subprocess.run([runfile("server/covd"), "--db", self.db, "--listen",
-                            f"{self.host}:0", *self.flags],
+                            f"{self.host}:0", *self.extra_args],
                            capture_output=True, text=True, timeout=timeout)
         return p.returncode, p.stderr
-
-    def start(self):
-        port_file = self.db + ".port"
-        self._log = open(self.log_path, "ab")
-        self.proc = subprocess.Popen(
-            [runfile("server/covd"), "--db", self.db, "--listen", f"{self.host}:0",
-             "--port_file", port_file, *self.flags],
-            stdout=self._log, stderr=self._log)
-        deadline = time.monotonic() + 30
-        while time.monotonic() < deadline:
-            if os.path.exists(port_file):
-                with open(port_file) as f:
-                    self.address = "127.0.0.1:" + f.read().strip()
-                return self
-            if self.proc.poll() is not None:
-                raise RuntimeError("covd exited: " + self.log())
-            time.sleep(0.02)
-        raise RuntimeError("covd did not start: " + self.log())
-
-    def stop(self):
-        """SIGTERM, then the exit code (None when never started)."""
-        if self.proc and self.proc.poll() is None:
-            self.proc.send_signal(signal.SIGTERM)
-            self.proc.wait(timeout=20)
-        if self.proc:
-            self._log.close()
-            return self.proc.returncode
-        return None
-
-    def log(self):
-        with open(self.log_path, encoding="utf-8", errors="replace") as f:
-            return f.read()
 
 
 def raw_health(channel):
