@@ -297,19 +297,7 @@ absl::Status RocksDbStore::PutRelease(
     if (!s.ok()) return ToAbsl(s, "preparing batch");
   }
 
-  rocksdb::WriteOptions wo;
-  wo.sync = true;
-  absl::Status written =
-      ToAbsl(db_->Write(wo, &batch), absl::StrCat("storing release ", key));
-  if (!written.ok()) return written;
-  // Start writing the new release to SST files in the background, so a
-  // restart (even after a kill) replays little or no WAL. Durability does
-  // not depend on it: the synced WAL already holds the batch.
-  rocksdb::FlushOptions fo;
-  fo.wait = false;
-  fo.allow_write_stall = true;
-  db_->Flush(fo, handles_).PermitUncheckedError();
-  return absl::OkStatus();
+  return WriteSynced(&batch, absl::StrCat("storing release ", key));
 }
 
 absl::StatusOr<std::vector<cov::v1::Release>> RocksDbStore::ListReleases()
@@ -450,6 +438,9 @@ RocksDbStore::ListMitigations(absl::string_view release_key) const {
   return ListAll<cov::v1::MitigationRef>(db_, cf(kCfMitigations), release_key);
 }
 
+// Start writing the batch to SST files in the background after the synced
+// write, so a restart (even after a kill) replays little or no WAL.
+// Durability does not depend on it: the synced WAL already holds the batch.
 absl::Status RocksDbStore::WriteSynced(rocksdb::WriteBatch* batch,
                                        absl::string_view what) {
   rocksdb::WriteOptions wo;
