@@ -14,6 +14,11 @@ PACKAGES=(
   python3 python3-grpcio python3-protobuf python3-yaml
   # Storage, parsing, utilities.
   librocksdb-dev libyaml-cpp-dev libabsl-dev libsimdjson-dev libssl-dev openssl
+  # Event logs and archives (issue 11): .evtx records, .zip of logs, linear-time
+  # regexes for Sigma's |re, YARA scanning.
+  libevtx-dev libarchive-dev libre2-dev libyara-dev
+  # More rule formats (issue 13): Elastic detection rules are TOML.
+  libtomlplusplus-dev
   # Tests.
   libgtest-dev libgmock-dev
   # Headless browser for the HTML report test (tests/chromium).
