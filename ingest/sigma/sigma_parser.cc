@@ -22,6 +22,7 @@
 #include "ingest/base/utf8.h"
 #include "ingest/sigma/attack_tags.h"
 #include "ingest/sigma/condition.h"
+#include "ingest/sigma/detection_record.h"
 #include "ingest/sigma/internal/prescan.h"
 #include "ingest/sigma/internal/yaml_tree.h"
 
@@ -446,6 +447,12 @@ class FileParser {
       CheckCorrelation(m);
     } else {
       CheckDetection(m, root);
+    }
+    if (absl::Status st = FillSigmaRecord(m, &rule); !st.ok()) {
+      Error(root,
+            is_correlation ? "sigma-invalid-correlation"
+                           : "sigma-invalid-detection",
+            st.message());
     }
     out_->rules.push_back(std::move(rule));
     object_.clear();
