@@ -1,29 +1,28 @@
 // The RocksDB schema of the cov store: the one place that defines column
 // families, key layout and value encoding.
 //
+// clang-format off
 // Column family  | key                               | value
 // ---------------|-----------------------------------|---------------------------
 // default        | "schema_version"                  | decimal string ("1")
 // releases       | <release>                         | cov.v1.Release
-// meta           | "default"                         | <release> of the store
-// default
-//                | "default/" <domain>               | <release> default of a
-//                domain
+// meta           | "default"                         | <release> of the store default
+//                | "default/" <domain>               | <release> default of a domain
 // tactics        | <release> \0 <order, 4-digit>     | cov.v1.Tactic
 // techniques     | <release> \0 <T-id>               | cov.v1.Technique
 // actors         | <release> \0 <G/S/C-id>           | cov.v1.Actor
-// components     | <release> \0 <DC-id> | "NAME:"<name> | cov.v1.DataComponent
-// (name when no DC ID, pre-v18) mitigations    | <release> \0 <M-id> |
-// cov.v1.MitigationRef sources        | <source>                          |
-// cov.v1.Source files          | <source> \0 <path>                |
-// cov.v1.IngestedFile rules          | <source> \0 <path> \0 <index:06> |
-// cov.v1.Rule meta           | "rules_generation"                | decimal, +1
-// per rule ingest meta           | "experiment_seq"                  | decimal,
-// last experiment number library        | <source>                          |
-// cov.v1.Source (atomics / CTID plans) tests          | <source> \0 <T-id> \0
-// <guid>      | cov.v1.TestProcedure plans          | <source> \0 <plan name>
-// | cov.v1.PlanResponse (a CTID plan's steps) experiments    | <experiment id>
-// | cov.v1.Experiment (with every result)
+// components     | <release> \0 <DC-id> | "NAME:"<name> | cov.v1.DataComponent (name when no DC ID, pre-v18)
+// mitigations    | <release> \0 <M-id>               | cov.v1.MitigationRef
+// sources        | <source>                          | cov.v1.Source
+// files          | <source> \0 <path>                | cov.v1.IngestedFile
+// rules          | <source> \0 <path> \0 <index:06>  | cov.v1.Rule
+// meta           | "rules_generation"                | decimal, +1 per rule ingest
+// meta           | "experiment_seq"                  | decimal, last experiment number
+// library        | <source>                          | cov.v1.Source (atomics / CTID plans)
+// tests          | <source> \0 <T-id> \0 <guid>      | cov.v1.TestProcedure
+// plans          | <source> \0 <plan name>           | cov.v1.PlanResponse (a CTID plan's steps)
+// experiments    | <experiment id>                   | cov.v1.Experiment (with every result)
+// clang-format on
 //
 // <source> matches [A-Za-z0-9._-]+; <path> is relative to the source root
 // ("" holds source-level diagnostics such as cross-file duplicate IDs).
