@@ -302,8 +302,14 @@ class FileParser {
 
   void BuildRule(const Node* m, const Doc& doc, uint64_t hash) {
     const Node* root = doc.root;
-    const bool is_correlation = m->Get("correlation") != nullptr;
+    const Node* correlation = m->Get("correlation");
     const bool has_detection = m->Get("detection") != nullptr;
+    // A correlation rule: `correlation:` is a mapping with `type` and there
+    // is no `detection:`. Anything else is a detection rule with an unknown
+    // key (e.g. an author's note `correlation: correlate X with 4624`).
+    const bool is_correlation = correlation != nullptr && !has_detection &&
+                                correlation->type == NodeType::kMap &&
+                                correlation->Get("type") != nullptr;
     const bool looks_like_rule = is_correlation || has_detection ||
                                  m->Get("logsource") != nullptr ||
                                  m->Get("title") != nullptr;
@@ -446,6 +452,19 @@ class FileParser {
     if (is_correlation) {
       CheckCorrelation(m);
     } else {
+      if (correlation != nullptr) {
+        std::string why;
+        if (has_detection) {
+          why = " beside 'detection'";
+        } else if (correlation->type == NodeType::kMap) {
+          why = " without 'type'";
+        }
+        Warn(KeyNode(m, "correlation"), "sigma-unknown-key",
+             absl::StrCat("unknown key 'correlation' (a ",
+                          internal::TypeName(correlation), why,
+                          "): not a correlation rule; read as a detection "
+                          "rule"));
+      }
       CheckDetection(m, root);
     }
     if (absl::Status st = FillSigmaRecord(m, &rule); !st.ok()) {

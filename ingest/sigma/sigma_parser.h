@@ -5,9 +5,11 @@
 // that follows (global values win where both are scalars; maps merge), later
 // global documents add to it, `action: reset` clears it and `action: repeat`
 // re-emits the previous rule updated by the document. Sigma 2.x correlation
-// documents (top-level `correlation:`) become Rules with is_correlation set
-// and no detection checks. Sigma filter documents (top-level `filter:`) are
-// not rules and are skipped with a warning.
+// documents (top-level `correlation:` that is a mapping with `type`, and no
+// `detection:`) become Rules with is_correlation set and no detection checks;
+// any other `correlation:` key (free text, a mapping beside `detection:`) is
+// an unknown key on a detection rule (sigma-unknown-key). Sigma filter
+// documents (top-level `filter:`) are not rules and are skipped with a warning.
 //
 // Each rule is checked against the Sigma specification: required fields,
 // `id` format, `status` and `level` values, the detection layout, and the
@@ -39,6 +41,7 @@
 //   sigma-invalid-action (E)         unknown `action`, `repeat` with no rule
 //   sigma-invalid-correlation (E)    correlation without a valid type,
 //                                    rules or timespan
+//   sigma-unknown-key (W)            `correlation:` on a detection rule
 //   sigma-duplicate-key (E)          a mapping key given twice
 //   sigma-invalid-detection (E)      a search identifier that is not a
 //                                    non-empty map or list

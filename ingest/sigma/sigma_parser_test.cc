@@ -536,6 +536,60 @@ detection:
   EXPECT_TRUE(f.rules[0].is_correlation());
 }
 
+// Issue 15 item 1: `correlation:` holding an author's note on a detection
+// rule is an unknown key, not a correlation rule; the rule still counts.
+TEST(SigmaParserTest, CorrelationKeyThatIsNoCorrelationRuleIsAWarning) {
+  ParsedFile f = Parse(R"(title: Logon with explicit credentials
+id: 929a690e-bef0-4204-a928-ef5e620d6fcc
+correlation: correlate TargetLogonId with event 4624
+logsource: {product: windows, service: security}
+detection:
+    selection: {EventID: 4648}
+    condition: selection
+tags:
+    - attack.t1078
+)");
+  EXPECT_THAT(DiagsWithColumn(f), ElementsAre("sigma-unknown-key@3:1"));
+  EXPECT_EQ(f.diagnostics[0].message(),
+            "unknown key 'correlation' (a scalar beside 'detection'): not a "
+            "correlation rule; read as a detection rule");
+  EXPECT_EQ(f.diagnostics[0].severity(), cov::v1::SEVERITY_WARNING);
+  ASSERT_THAT(f.rules, SizeIs(1));
+  EXPECT_FALSE(f.rules[0].is_correlation());
+  EXPECT_EQ(Refs(f.rules[0]), "technique:T1078@9");
+
+  // A mapping with `type` beside `detection:` is still a detection rule.
+  f = Parse(R"(title: X
+id: 929a690e-bef0-4204-a928-ef5e620d6fcc
+logsource: {product: windows}
+detection:
+    selection: {EventID: 1}
+    condition: selection
+correlation:
+    type: event_count
+)");
+  EXPECT_THAT(DiagsWithColumn(f), ElementsAre("sigma-unknown-key@7:1"));
+  EXPECT_THAT(f.diagnostics[0].message(),
+              HasSubstr("(a mapping beside 'detection')"));
+  ASSERT_THAT(f.rules, SizeIs(1));
+  EXPECT_FALSE(f.rules[0].is_correlation());
+
+  // A mapping without `type` and no detection: a detection rule missing its
+  // detection, not a correlation rule.
+  f = Parse(R"(title: X
+id: 929a690e-bef0-4204-a928-ef5e620d6fcc
+logsource: {product: windows}
+correlation:
+    rules: [a]
+)");
+  EXPECT_THAT(DiagsWithColumn(f),
+              ElementsAre("sigma-unknown-key@4:1", "sigma-missing-field@1:1"));
+  EXPECT_THAT(f.diagnostics[0].message(),
+              HasSubstr("(a mapping without 'type')"));
+  ASSERT_THAT(f.rules, SizeIs(1));
+  EXPECT_FALSE(f.rules[0].is_correlation());
+}
+
 TEST(SigmaParserTest, FilterDocumentsAndNonRulesAreSkippedWithWarnings) {
   ParsedFile f = Parse(R"(title: Filter out admin
 id: 929a690e-bef0-4204-a928-ef5e620d6fcc
