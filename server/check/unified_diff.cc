@@ -5,6 +5,7 @@
 #include <vector>
 
 #include "absl/container/flat_hash_map.h"
+#include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 
 namespace cov::server::check {
@@ -156,6 +157,72 @@ void AppendLine(char kind, absl::string_view line, std::string* out) {
   }
 }
 
+// `prefix` + `path` as git writes it in diff headers: C-quoted ("...",
+// with \" \\ \t \n ... and octal escapes) when the path holds a double
+// quote, backslash, control character or non-ASCII byte (git's default
+// core.quotepath); as is otherwise.
+std::string GitQuotedName(absl::string_view prefix, absl::string_view path) {
+  const auto needs_quote = [](unsigned char c) {
+    return c < 0x20 || c == 0x7f || c == '"' || c == '\\' || c >= 0x80;
+  };
+  if (std::none_of(path.begin(), path.end(), needs_quote)) {
+    return absl::StrCat(prefix, path);
+  }
+  std::string out = "\"";
+  out.append(prefix.data(), prefix.size());
+  for (const char ch : path) {
+    const unsigned char c = static_cast<unsigned char>(ch);
+    switch (c) {
+      case '\a':
+        out += "\\a";
+        continue;
+      case '\b':
+        out += "\\b";
+        continue;
+      case '\t':
+        out += "\\t";
+        continue;
+      case '\n':
+        out += "\\n";
+        continue;
+      case '\v':
+        out += "\\v";
+        continue;
+      case '\f':
+        out += "\\f";
+        continue;
+      case '\r':
+        out += "\\r";
+        continue;
+      case '"':
+        out += "\\\"";
+        continue;
+      case '\\':
+        out += "\\\\";
+        continue;
+      default:
+        break;
+    }
+    if (needs_quote(c)) {
+      out += '\\';
+      out += static_cast<char>('0' + ((c >> 6) & 7));
+      out += static_cast<char>('0' + ((c >> 3) & 7));
+      out += static_cast<char>('0' + (c & 7));
+    } else {
+      out += ch;
+    }
+  }
+  out += '"';
+  return out;
+}
+
+// A `---`/`+++` line; like git, a TAB ends a name holding a space so that
+// `patch` knows where the name stops.
+std::string FileLine(absl::string_view marker, absl::string_view name) {
+  return absl::StrCat(marker, " ", name,
+                      absl::StrContains(name, ' ') ? "\t" : "", "\n");
+}
+
 }  // namespace
 
 std::string UnifiedDiff(absl::string_view path, absl::string_view before,
@@ -190,7 +257,8 @@ std::string UnifiedDiff(absl::string_view path, absl::string_view before,
     }
   }
 
-  std::string out = absl::StrCat("--- a/", path, "\n+++ b/", path, "\n");
+  std::string out = absl::StrCat(FileLine("---", GitQuotedName("a/", path)),
+                                 FileLine("+++", GitQuotedName("b/", path)));
   const int total = static_cast<int>(ops.size());
   int k = 0;
   while (k < total) {

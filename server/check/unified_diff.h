@@ -9,6 +9,11 @@
 //   // -  - attack.t1086
 //   // +  - attack.t1059.001
 //
+// File names are written as git writes them, so `patch -p1` and `git apply`
+// find the file: a name with a double quote, backslash, control character or
+// non-ASCII byte is C-quoted (`--- "a/\303\251.yml"`), and a name holding a
+// space is followed by a TAB (`--- a/my rules/x.yml<TAB>`).
+//
 // Lines are compared byte for byte including their terminators, so a change
 // of line ending is a change; CR bytes are kept in the output lines (`patch
 // --binary` and `git apply` apply such diffs to CRLF files). A last line

@@ -2,6 +2,7 @@
 
 #include <cstdio>
 #include <cstdlib>
+#include <filesystem>
 #include <fstream>
 #include <random>
 #include <sstream>
@@ -268,6 +269,57 @@ TEST(UnifiedDiffTest, RandomEditsApplyWithPatchAndApplier) {
     ASSERT_TRUE(Apply(before, d, &applied)) << d;
     EXPECT_EQ(applied, after) << d;
     EXPECT_EQ(PatchWithGnu(before, d), after) << d;
+  }
+}
+
+// Issue 15 item 9: headers name files as git does (a TAB after a name with
+// a space; C quoting for quotes, backslashes, control and non-ASCII bytes);
+// the expected lines are what `git diff` 2.39 printed for the same files.
+TEST(UnifiedDiffTest, HeadersQuotePathsAsGitDoes) {
+  EXPECT_THAT(UnifiedDiff("my rules/x y.yml", "a\n", "b\n"),
+              ::testing::StartsWith("--- a/my rules/x y.yml\t\n"
+                                    "+++ b/my rules/x y.yml\t\n@@ -1 +1 @@\n"));
+  EXPECT_THAT(UnifiedDiff("q\"t.yml", "a\n", "b\n"),
+              ::testing::StartsWith("--- \"a/q\\\"t.yml\"\n"
+                                    "+++ \"b/q\\\"t.yml\"\n"));
+  EXPECT_THAT(UnifiedDiff("tab\tt.yml", "a\n", "b\n"),
+              ::testing::StartsWith("--- \"a/tab\\tt.yml\"\n"));
+  EXPECT_THAT(UnifiedDiff("\xc3\xa9.yml", "a\n", "b\n"),
+              ::testing::StartsWith("--- \"a/\\303\\251.yml\"\n"));
+  EXPECT_THAT(UnifiedDiff("rules/plain.yml", "a\n", "b\n"),
+              ::testing::StartsWith("--- a/rules/plain.yml\n"));
+}
+
+// The same diffs applied by `patch -p1` and `git apply` inside a tree.
+TEST(UnifiedDiffTest, QuotedPathsApplyWithPatchP1AndGitApply) {
+  ASSERT_THAT(Shell("patch --version"), HasSubstr("GNU patch"))
+      << "GNU patch is needed to check diffs";
+  const std::vector<std::string> paths = {"my rules/x y.yml", "q\"t.yml",
+                                          "sp ace/back\\slash.yml",
+                                          "\xc3\xa9 t.yml", "plain/r.yml"};
+  const std::string before = "title: x\ntags:\n  - attack.t1086\n";
+  const std::string after = "title: x\ntags:\n  - attack.t1059.001\n";
+  for (const std::string tool : {"patch -p1 --batch --silent", "git apply"}) {
+    static int n = 0;
+    const std::string root = absl::StrCat(TempDir(), "/tree", n++);
+    std::string all;
+    for (const std::string& p : paths) {
+      const std::string full = absl::StrCat(root, "/", p);
+      std::filesystem::create_directories(
+          std::filesystem::path(full).parent_path());
+      WriteFile(full, before);
+      all += UnifiedDiff(p, before, after);
+    }
+    WriteFile(root + ".diff", all);
+    EXPECT_EQ(Shell(absl::StrCat("cd ", root, " && ", tool, " < ", root,
+                                 ".diff 2>&1")),
+              "")
+        << tool << "\n"
+        << all;
+    for (const std::string& p : paths) {
+      EXPECT_EQ(ReadFile(absl::StrCat(root, "/", p)), after)
+          << tool << " " << p;
+    }
   }
 }
 
