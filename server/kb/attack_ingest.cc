@@ -3,7 +3,9 @@
 #include <openssl/evp.h>
 
 #include <chrono>
+#include <cstdint>
 #include <fstream>
+#include <optional>
 #include <sstream>
 
 #include "absl/strings/str_cat.h"
@@ -40,7 +42,43 @@ absl::StatusOr<std::string> ReadFilePadded(const std::string& path,
   return out;
 }
 
+// ATT&CK objects a release holds, summed over its counts.
+int64_t ObjectCount(const cov::v1::ReleaseCounts& c) {
+  return int64_t{c.techniques()} + c.subtechniques() + c.revoked_techniques() +
+         c.deprecated_techniques() + c.tactics() + c.groups() + c.software() +
+         c.campaigns() + c.mitigations() + c.data_sources() +
+         c.data_components() + c.detection_strategies() + c.analytics() +
+         c.relationships();
+}
+
+// "replaced ics-attack@18.1 (was STIX 2.0, 1,234 objects; now STIX 2.1,
+// 1,240 objects)", or "re-loaded ... (same bundle ...)" for equal bytes.
+std::string ReplacedMessage(const cov::v1::Release& was,
+                            const cov::v1::Release& now) {
+  const std::string key = absl::StrCat(was.domain(), "@", was.version());
+  if (was.sha256() == now.sha256()) {
+    return absl::StrCat("re-loaded ", key, " from the same bundle (STIX ",
+                        was.stix_version(), ", ",
+                        WithThousands(ObjectCount(was.counts())), " objects)");
+  }
+  return absl::StrCat("replaced ", key, " (was STIX ", was.stix_version(), ", ",
+                      WithThousands(ObjectCount(was.counts())),
+                      " objects, from ", was.source_file(), "; now STIX ",
+                      now.stix_version(), ", ",
+                      WithThousands(ObjectCount(now.counts())), " objects)");
+}
+
 }  // namespace
+
+std::string WithThousands(int64_t n) {
+  std::string digits = absl::StrCat(n < 0 ? -n : n);
+  std::string out;
+  for (size_t i = 0; i < digits.size(); ++i) {
+    if (i > 0 && (digits.size() - i) % 3 == 0) out += ',';
+    out += digits[i];
+  }
+  return n < 0 ? absl::StrCat("-", out) : out;
+}
 
 std::string Sha256Hex(absl::string_view bytes) {
   unsigned char digest[EVP_MAX_MD_SIZE];
@@ -93,6 +131,16 @@ absl::StatusOr<cov::v1::IngestAttackResponse> IngestAttack(
   release.set_source_file(file_name);
   release.set_sha256(Sha256Hex(bytes));
   release.set_ingested_at_unix(absl::ToUnixSeconds(absl::Now()));
+  // A release of the same domain and version is replaced: say so.
+  cov::v1::ReleaseRef same;
+  same.set_domain(release.domain());
+  same.set_version(release.version());
+  std::optional<cov::v1::Release> replaced;
+  if (absl::StatusOr<store::StoredRelease> old = store.ResolveRelease(same);
+      old.ok() && old->release.domain() == release.domain() &&
+      old->release.version() == release.version()) {
+    replaced = old->release;
+  }
   auto t1 = std::chrono::steady_clock::now();
   absl::Status st = store.PutRelease(*parsed, release, request.make_default());
   if (!st.ok()) return st;
@@ -105,10 +153,19 @@ absl::StatusOr<cov::v1::IngestAttackResponse> IngestAttack(
   absl::StatusOr<store::StoredRelease> stored = store.ResolveRelease(ref);
   if (!stored.ok()) return stored.status();
   *response.mutable_release() = stored->release;
+  if (replaced.has_value()) {
+    *response.mutable_replaced() = *replaced;
+    cov::v1::Diagnostic* d = response.add_diagnostics();
+    d->set_severity(cov::v1::SEVERITY_INFO);
+    d->set_file(file_name);
+    d->set_code("attack-release-replaced");
+    d->set_message(ReplacedMessage(*replaced, stored->release));
+  }
+  const int replaced_notes = response.diagnostics_size();
   for (auto& d : parsed->diagnostics) {
     *response.add_diagnostics() = std::move(d);
   }
-  response.set_warning_count(response.diagnostics_size());
+  response.set_warning_count(response.diagnostics_size() - replaced_notes);
   response.set_parse_ms(parse_ms);
   response.set_store_ms(store_ms);
   response.set_elapsed_ms(MsSince(t0));

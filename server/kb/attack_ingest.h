@@ -3,6 +3,9 @@
 #ifndef COV_SERVER_KB_ATTACK_INGEST_H_
 #define COV_SERVER_KB_ATTACK_INGEST_H_
 
+#include <cstdint>
+#include <string>
+
 #include "absl/status/statusor.h"
 #include "cov/v1/cov.pb.h"
 #include "server/store/store.h"
@@ -10,12 +13,21 @@
 namespace cov::server::kb {
 
 // Ingests the bundle named (path) or carried (content) by `request`.
+// Replacing a stored release of the same domain and version is reported:
+// `replaced` holds the old release and the first diagnostic (INFO,
+// attack-release-replaced, not counted in warning_count) reads
+// "replaced ics-attack@18.1 (was STIX 2.0, 1,234 objects, from F; now STIX
+// 2.1, 1,240 objects)" ("re-loaded ... from the same bundle" for equal bytes).
+// Objects are the sum of the release's counts.
 // Errors: kInvalidArgument for an unusable bundle (message names the file
 // and the problem), kNotFound for an unreadable path, store errors as is.
 // Thread-safe; concurrent ingests of the same release serialise in RocksDB
 // (last writer wins, each one whole).
 absl::StatusOr<cov::v1::IngestAttackResponse> IngestAttack(
     store::Store& store, const cov::v1::IngestAttackRequest& request);
+
+// `n` with thousands separators: 1501 -> "1,501".
+std::string WithThousands(int64_t n);
 
 // Hex SHA-256 of `bytes`.
 std::string Sha256Hex(absl::string_view bytes);

@@ -102,6 +102,83 @@ TEST(AttackIngestTest, TwoReleasesSideBySideAndCacheFollowsReingest) {
   EXPECT_EQ(t->release().version(), "17.1");
 }
 
+// Issue 15 item 8: a small ICS bundle as STIX 2.0 (1 tactic, 2 techniques)
+// and as STIX 2.1 (1 tactic, 1 technique, a collection object).
+constexpr char kIcs20[] = R"json({"type": "bundle", "id": "bundle--1",
+ "spec_version": "2.0", "objects": [
+  {"type": "x-mitre-matrix", "id": "x-mitre-matrix--m", "name": "ICS ATT&CK",
+   "external_references": [{"source_name": "mitre-attack", "external_id": "ics-attack"}],
+   "tactic_refs": ["x-mitre-tactic--irf"]},
+  {"type": "x-mitre-tactic", "id": "x-mitre-tactic--irf",
+   "name": "Inhibit Response Function", "x_mitre_shortname": "inhibit-response-function",
+   "external_references": [{"source_name": "mitre-attack", "external_id": "TA0107"}]},
+  {"type": "attack-pattern", "id": "attack-pattern--a", "name": "Activate Firmware Update Mode",
+   "kill_chain_phases": [{"kill_chain_name": "mitre-ics-attack", "phase_name": "inhibit-response-function"}],
+   "external_references": [{"source_name": "mitre-attack", "external_id": "T0800"}]},
+  {"type": "attack-pattern", "id": "attack-pattern--b", "name": "Alarm Suppression",
+   "kill_chain_phases": [{"kill_chain_name": "mitre-ics-attack", "phase_name": "inhibit-response-function"}],
+   "external_references": [{"source_name": "mitre-attack", "external_id": "T0878"}]}
+]})json";
+constexpr char kIcs21[] =
+    R"json({"type": "bundle", "id": "bundle--2", "objects": [
+  {"type": "x-mitre-collection", "id": "x-mitre-collection--1", "spec_version": "2.1",
+   "name": "ICS ATT&CK", "x_mitre_version": "18.1"},
+  {"type": "x-mitre-matrix", "id": "x-mitre-matrix--m", "spec_version": "2.1",
+   "external_references": [{"source_name": "mitre-attack", "external_id": "ics-attack"}],
+   "tactic_refs": ["x-mitre-tactic--irf"]},
+  {"type": "x-mitre-tactic", "id": "x-mitre-tactic--irf", "spec_version": "2.1",
+   "name": "Inhibit Response Function", "x_mitre_shortname": "inhibit-response-function",
+   "external_references": [{"source_name": "mitre-attack", "external_id": "TA0107"}]},
+  {"type": "attack-pattern", "id": "attack-pattern--a", "spec_version": "2.1",
+   "name": "Activate Firmware Update Mode",
+   "kill_chain_phases": [{"kill_chain_name": "mitre-ics-attack", "phase_name": "inhibit-response-function"}],
+   "external_references": [{"source_name": "mitre-attack", "external_id": "T0800"}]}
+]})json";
+
+TEST(AttackIngestTest, ReplacingAStoredReleaseSaysSo) {
+  auto store = store::RocksDbStore::Open(TempDir("replace"));
+  ASSERT_TRUE(store.ok());
+  cov::v1::IngestAttackRequest req;
+  req.set_content(kIcs20);
+  req.set_file_name("ics-attack-18.1.json");
+  auto first = IngestAttack(**store, req);
+  ASSERT_TRUE(first.ok()) << first.status();
+  EXPECT_FALSE(first->has_replaced());
+  EXPECT_EQ(first->diagnostics_size(), 0);
+
+  // The same bytes again.
+  auto again = IngestAttack(**store, req);
+  ASSERT_TRUE(again.ok()) << again.status();
+  ASSERT_GE(again->diagnostics_size(), 1);
+  EXPECT_EQ(again->diagnostics(0).code(), "attack-release-replaced");
+  EXPECT_EQ(again->diagnostics(0).message(),
+            "re-loaded ics-attack@18.1 from the same bundle (STIX 2.0, 3 "
+            "objects)");
+
+  req.set_content(kIcs21);
+  req.set_file_name("ics-attack-18.1-stix21.json");
+  auto second = IngestAttack(**store, req);
+  ASSERT_TRUE(second.ok()) << second.status();
+  ASSERT_TRUE(second->has_replaced());
+  EXPECT_EQ(second->replaced().stix_version(), "2.0");
+  EXPECT_EQ(second->release().stix_version(), "2.1");
+  ASSERT_GE(second->diagnostics_size(), 1);
+  EXPECT_EQ(second->diagnostics(0).severity(), cov::v1::SEVERITY_INFO);
+  EXPECT_EQ(second->diagnostics(0).message(),
+            "replaced ics-attack@18.1 (was STIX 2.0, 3 objects, from "
+            "ics-attack-18.1.json; now STIX 2.1, 2 objects)");
+  EXPECT_EQ(second->warning_count(), second->diagnostics_size() - 1);
+  EXPECT_EQ((*store)->ListReleases()->size(), 1u);
+}
+
+TEST(AttackIngestTest, WithThousands) {
+  EXPECT_EQ(WithThousands(0), "0");
+  EXPECT_EQ(WithThousands(999), "999");
+  EXPECT_EQ(WithThousands(1501), "1,501");
+  EXPECT_EQ(WithThousands(1234567), "1,234,567");
+  EXPECT_EQ(WithThousands(-45868), "-45,868");
+}
+
 TEST(AttackIngestTest, MissingPathAndEmptyRequest) {
   auto store = store::RocksDbStore::Open(TempDir("missing"));
   ASSERT_TRUE(store.ok());
