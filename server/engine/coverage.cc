@@ -8,6 +8,7 @@
 #include "absl/strings/ascii.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
+#include "server/engine/killchain.h"
 
 namespace cov::server::engine {
 namespace {
@@ -138,6 +139,42 @@ void AddTactics(const KnowledgeBase& kb, const cov::v1::Technique& t,
     if ((mask & (1u << k)) == 0) continue;
     ++(*per_tactic)[k].first;
     (*per_tactic)[k].second += (s.covered_tactics & (1u << k)) != 0;
+  }
+}
+
+// Fills out->phases: per Cyber Kill Chain phase, the units in reach with a
+// tactic in it and those covered under one of its tactics, each counted once.
+void AddKillChainPhases(const KnowledgeBase& kb, const Evaluation& ev,
+                        cov::v1::CoverageResponse* out) {
+  const auto phases = KillChainPhases();
+  std::vector<uint32_t> tactic_bits(phases.size(), 0);
+  std::vector<std::vector<std::string>> names(phases.size());
+  for (size_t k = 0; k < kb.tactics().size() && k < 32; ++k) {
+    const std::string& shortname = kb.tactics()[k].shortname();
+    const int p = KillChainPhaseOf(shortname);
+    tactic_bits[p] |= 1u << k;
+    names[p].push_back(shortname);
+  }
+  std::vector<std::pair<int, int>> counts(phases.size());
+  for (const TechState& s : ev.states) {
+    if (!s.potential) continue;
+    const uint32_t mask = kb.TacticMask(kb.IndexOf(s.technique));
+    for (size_t p = 0; p < phases.size(); ++p) {
+      if ((mask & tactic_bits[p]) == 0) continue;
+      ++counts[p].first;
+      counts[p].second += (s.covered_tactics & tactic_bits[p]) != 0;
+    }
+  }
+  out->set_killchain_mapping(std::string(kKillChainMappingVersion));
+  for (size_t p = 0; p < phases.size(); ++p) {
+    cov::v1::PhaseCoverage* pc = out->add_phases();
+    pc->set_phase(std::string(phases[p].key));
+    pc->set_order(static_cast<int>(p) + 1);
+    pc->set_name(std::string(phases[p].name));
+    for (const std::string& n : names[p]) pc->add_tactics(n);
+    pc->set_potential(counts[p].first);
+    pc->set_covered(counts[p].second);
+    pc->set_ratio(Ratio(counts[p].second, counts[p].first));
   }
 }
 
@@ -281,7 +318,9 @@ cov::v1::CoverageResponse ComputeCoverage(const KnowledgeBase& kb,
   out.set_covered(covered);
   out.set_ratio(Ratio(covered, potential));
 
-  if (q.by == "platform") {
+  if (q.by == "killchain") {
+    AddKillChainPhases(kb, ev, &out);
+  } else if (q.by == "platform") {
     std::map<std::string, std::pair<int, int>> per_platform;
     std::map<std::string, int> rules_per_platform;
     for (const TechState& s : ev.states) {
@@ -368,7 +407,13 @@ absl::StatusOr<cov::v1::GapsResponse> ComputeGaps(const KnowledgeBase& kb,
   *out.mutable_profile() = q.coverage.profile.profile;
   const int proc_limit = q.procedures_per_gap == 0 ? kDefaultProceduresPerGap
                                                    : q.procedures_per_gap;
-  std::vector<std::pair<double, const TechState*>> ranked;
+  struct Ranked {
+    double score;
+    int user_count;
+    const TechState* state;
+    std::vector<std::string> named;  // named groups using it, sorted
+  };
+  std::vector<Ranked> ranked;
   int potential = 0, covered = 0;
   for (const TechState& s : ev.states) {
     if (!s.potential) continue;
@@ -377,10 +422,10 @@ absl::StatusOr<cov::v1::GapsResponse> ComputeGaps(const KnowledgeBase& kb,
       ++covered;
       continue;
     }
-    double score;
-    if (ranking_ids.empty()) {
-      score = kb.UserCount(kb.IndexOf(s.technique));
-    } else {
+    const int user_count = kb.UserCount(kb.IndexOf(s.technique));
+    double score = user_count;
+    std::vector<std::string> named;
+    if (!ranking_ids.empty()) {
       absl::flat_hash_set<std::string> users;
       for (const auto& p : s.technique->procedures()) {
         if (ranking_ids.contains(p.id())) users.insert(p.id());
@@ -391,23 +436,32 @@ absl::StatusOr<cov::v1::GapsResponse> ComputeGaps(const KnowledgeBase& kb,
       }
       score = static_cast<double>(users.size());
       if (score == 0) continue;  // not used by the named groups
+      named.assign(users.begin(), users.end());
+      std::sort(named.begin(), named.end());
     }
-    ranked.emplace_back(score, &s);
+    ranked.push_back({score, user_count, &s, std::move(named)});
   }
   out.set_potential(potential);
   out.set_covered(covered);
-  std::sort(ranked.begin(), ranked.end(), [](const auto& a, const auto& b) {
-    if (a.first != b.first) return a.first > b.first;
-    return a.second->technique->id() < b.second->technique->id();
+  // Ties between named-group scores go to the technique more used overall
+  // (without groups the score already is the overall use).
+  std::sort(ranked.begin(), ranked.end(), [](const Ranked& a, const Ranked& b) {
+    if (a.score != b.score) return a.score > b.score;
+    if (a.user_count != b.user_count) return a.user_count > b.user_count;
+    return a.state->technique->id() < b.state->technique->id();
   });
   out.set_total(static_cast<int>(ranked.size()));
   for (size_t i = 0; i < ranked.size(); ++i) {
     if (q.top > 0 && static_cast<int>(i) >= q.top) break;
-    const cov::v1::Technique& t = *ranked[i].second->technique;
+    const cov::v1::Technique& t = *ranked[i].state->technique;
     cov::v1::Gap* g = out.add_gaps();
     g->set_technique_id(t.id());
     g->set_name(t.name());
-    g->set_score(ranked[i].first);
+    g->set_score(ranked[i].score);
+    g->set_user_count(ranked[i].user_count);
+    for (const std::string& gid : ranked[i].named) {
+      g->add_named_groups(absl::StrCat(gid, " ", kb.FindActor(gid)->name()));
+    }
     *g->mutable_tactics() = t.tactics();
     *g->mutable_data_components() = t.data_components();
     *g->mutable_detection_strategies() = t.detection_strategies();
@@ -415,18 +469,23 @@ absl::StatusOr<cov::v1::GapsResponse> ComputeGaps(const KnowledgeBase& kb,
     g->set_url(t.url());
     g->set_parent(t.parent());
     g->set_detection(t.detection());
-    // Named groups' procedures first, then groups, campaigns, software.
+    // The named groups' own procedures first, then their software's, then
+    // other groups, campaigns and software; each by ID.
     std::vector<const cov::v1::Procedure*> procs;
     for (const auto& p : t.procedures()) procs.push_back(&p);
     auto rank = [&](const cov::v1::Procedure* p) {
       if (ranking_ids.contains(p->id())) return 0;
-      if (p->kind() == "group") return 1;
-      if (p->kind() == "campaign") return 2;
-      return 3;
+      if (software_of.contains(p->id())) return 1;
+      if (p->kind() == "group") return 2;
+      if (p->kind() == "campaign") return 3;
+      return 4;
     };
-    std::stable_sort(
-        procs.begin(), procs.end(),
-        [&](const auto* a, const auto* b) { return rank(a) < rank(b); });
+    std::stable_sort(procs.begin(), procs.end(),
+                     [&](const auto* a, const auto* b) {
+                       const int ra = rank(a), rb = rank(b);
+                       if (ra != rb) return ra < rb;
+                       return a->id() < b->id();
+                     });
     for (size_t j = 0; j < procs.size(); ++j) {
       if (proc_limit >= 0 && static_cast<int>(j) >= proc_limit) break;
       *g->add_procedures() = *procs[j];

@@ -64,7 +64,8 @@ struct CoverageQuery {
   bool rollup = false;
   bool tactic_context = false;
   bool include_disabled = false;
-  // "", "tactic", "technique", "platform" or "source".
+  // "", "tactic", "technique", "platform", "source" or "killchain" (fills
+  // CoverageResponse.phases; see killchain.h).
   std::string by;
   // Rules listed per technique: 0 -> 20, negative -> all.
   int rules_per_technique = 0;

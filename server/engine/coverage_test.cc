@@ -303,8 +303,20 @@ TEST_F(CoverageTest, GapsRankedByUsersOrNamedGroups) {
   ASSERT_TRUE(g.ok());
   std::vector<std::string> ids;
   for (const auto& gap : g->gaps()) ids.push_back(gap.technique_id());
-  EXPECT_THAT(ids, ElementsAre("T1059.003", "T1071", "T1197"));
-  EXPECT_EQ(g->gaps(2).procedures(0).id(), "G0002");  // named group first
+  // All three score 1: ties go to overall use (T1197 has 3 users, the
+  // others 1), then ID.
+  EXPECT_THAT(ids, ElementsAre("T1197", "T1059.003", "T1071"));
+  EXPECT_EQ(g->gaps(0).user_count(), 3);
+  // The named group's own procedure, then its software's, then others.
+  std::vector<std::string> procs;
+  for (const auto& p : g->gaps(0).procedures()) procs.push_back(p.id());
+  EXPECT_THAT(procs, ElementsAre("G0002", "S0001", "G0001"));
+  EXPECT_THAT(g->gaps(0).named_groups(), ElementsAre("G0002 Beta"));
+  EXPECT_THAT(g->gaps(1).named_groups(), ElementsAre("G0002 Beta"));
+  // Without groups, named_groups stays empty.
+  q.groups = {};
+  EXPECT_THAT(ComputeGaps(*kb_, index, q)->gaps(0).named_groups(),
+              ::testing::IsEmpty());
 
   q.groups = {"Nobody"};
   EXPECT_EQ(ComputeGaps(*kb_, index, q).status().code(),
