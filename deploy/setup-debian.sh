@@ -17,8 +17,12 @@ PACKAGES=(
   # Event logs and archives (issue 11): .evtx records, .zip of logs, linear-time
   # regexes for Sigma's |re, YARA scanning.
   libevtx-dev libarchive-dev libre2-dev libyara-dev
+  # The yara CLI: the independent oracle of the libyara tests and scan bench.
+  yara
   # More rule formats (issue 13): Elastic detection rules are TOML.
   libtomlplusplus-dev
+  # Excel exports (issue 14); openpyxl reads them back in the tests.
+  libxlsxwriter-dev python3-openpyxl
   # Tests.
   libgtest-dev libgmock-dev
   # Headless browser for the HTML report test (tests/chromium).

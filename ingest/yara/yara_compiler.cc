@@ -149,6 +149,21 @@ std::vector<std::string> YaraRules::RuleNames() const {
   return names;
 }
 
+std::vector<YaraRuleEntry> YaraRules::Rules() const {
+  std::vector<YaraRuleEntry> out;
+  const YR_RULE* rule = nullptr;
+  yr_rules_foreach(rules_, rule) {
+    YaraRuleEntry e;
+    e.ns = rule->ns != nullptr ? rule->ns->name : "";
+    e.name = rule->identifier;
+    e.is_private = RULE_IS_PRIVATE(rule) != 0;
+    const char* tag = nullptr;
+    yr_rule_tags_foreach(rule, tag) { e.tags.emplace_back(tag); }
+    out.push_back(std::move(e));
+  }
+  return out;
+}
+
 absl::StatusOr<YaraScanResult> YaraRules::ScanBuffer(
     absl::string_view data, const ScanOptions& options) const {
   if (data.size() > options.max_file_bytes) {
@@ -199,14 +214,16 @@ absl::StatusOr<YaraScanResult> YaraRules::ScanFile(
   if (!scanner.ok()) return scanner.status();
   // Externals of THOR-style rules; undefined ones are ignored (libyara
   // rejects variables the rules were not compiled with).
-  fs::path p(path);
-  std::string filename = p.filename().string();
-  std::string extension = p.extension().string();
-  yr_scanner_define_string_variable(scanner->get(), "filename",
-                                    filename.c_str());
-  yr_scanner_define_string_variable(scanner->get(), "filepath", path.c_str());
-  yr_scanner_define_string_variable(scanner->get(), "extension",
-                                    extension.c_str());
+  if (options.set_path_externals) {
+    fs::path p(path);
+    std::string filename = p.filename().string();
+    std::string extension = p.extension().string();
+    yr_scanner_define_string_variable(scanner->get(), "filename",
+                                      filename.c_str());
+    yr_scanner_define_string_variable(scanner->get(), "filepath", path.c_str());
+    yr_scanner_define_string_variable(scanner->get(), "extension",
+                                      extension.c_str());
+  }
   int rc = yr_scanner_scan_file(scanner->get(), path.c_str());
   if (rc != ERROR_SUCCESS) return ScanError(rc, path, options);
   result.bytes_scanned = size;

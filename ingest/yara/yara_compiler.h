@@ -77,6 +77,18 @@ struct ScanOptions {
   // (rule results are the same unless a condition counts occurrences).
   // Default: false (what the yara CLI does without -f).
   bool fast_mode = false;
+  // ScanFile sets the externals filename (base name), filepath (the path as
+  // given) and extension (".exe", with the dot; "" when none) as THOR does.
+  // When false they keep their compile-time values. Default: true.
+  bool set_path_externals = true;
+};
+
+// One compiled rule.
+struct YaraRuleEntry {
+  std::string ns;
+  std::string name;
+  bool is_private = false;
+  std::vector<std::string> tags;
 };
 
 struct YaraMatch {
@@ -115,6 +127,8 @@ class YaraRules {
   int rule_count() const;
   // "namespace:name" of every rule, in compile order (private ones included).
   std::vector<std::string> RuleNames() const;
+  // Every rule, in compile order.
+  std::vector<YaraRuleEntry> Rules() const;
 
  private:
   friend class YaraCompiler;

@@ -139,6 +139,12 @@ rule Uses_Marker { condition: Has_Marker and filesize < 100 }
   auto rules = CompileYaraSource(kSrc, "p.yar", nullptr);
   ASSERT_TRUE(rules.ok()) << rules.status();
   EXPECT_EQ((*rules)->rule_count(), 2);
+  std::vector<YaraRuleEntry> all = (*rules)->Rules();
+  ASSERT_THAT(all, SizeIs(2));
+  EXPECT_EQ(all[0].name, "Has_Marker");
+  EXPECT_TRUE(all[0].is_private);
+  EXPECT_EQ(all[1].name, "Uses_Marker");
+  EXPECT_FALSE(all[1].is_private);
   auto r = (*rules)->ScanBuffer("..MARK..");
   ASSERT_TRUE(r.ok());
   EXPECT_THAT(RuleOf(*r), ElementsAre("Uses_Marker"));
@@ -164,6 +170,12 @@ rule Empty_Owner { condition: owner == "" and filetype == "" }
   r = (*rules)->ScanFile(path);
   ASSERT_TRUE(r.ok()) << r.status();
   EXPECT_THAT(RuleOf(*r), ElementsAre("By_Name", "By_Path", "Empty_Owner"));
+
+  ScanOptions keep;
+  keep.set_path_externals = false;
+  r = (*rules)->ScanFile(path, keep);
+  ASSERT_TRUE(r.ok()) << r.status();
+  EXPECT_THAT(RuleOf(*r), ElementsAre("Empty_Owner"));
 }
 
 TEST(YaraCompilerTest, UndefinedExternalWithoutDefaults) {
