@@ -1,5 +1,6 @@
 #include "ingest/base/utf8.h"
 
+#include <algorithm>
 #include <cstdint>
 #include <cstring>
 #include <vector>
@@ -106,6 +107,30 @@ bool SanitizeUtf8(google::protobuf::Message* msg) {
     }
   }
   return changed;
+}
+
+absl::string_view Utf16Encoding(absl::string_view text) {
+  if (text.size() >= 2) {
+    if (text[0] == '\xFF' && text[1] == '\xFE') return "UTF-16LE";
+    if (text[0] == '\xFE' && text[1] == '\xFF') return "UTF-16BE";
+  }
+  // Without a mark: the first (up to) 16 code units are printable ASCII or
+  // whitespace in one byte and NUL in the other.
+  const size_t units = std::min<size_t>(text.size() / 2, 16);
+  if (units < 2) return "";
+  bool le = true, be = true;
+  for (size_t i = 0; i < units; ++i) {
+    const unsigned char a = static_cast<unsigned char>(text[2 * i]);
+    const unsigned char b = static_cast<unsigned char>(text[2 * i + 1]);
+    const auto ascii = [](unsigned char c) {
+      return (c >= 0x20 && c < 0x7f) || c == '\n' || c == '\r' || c == '\t';
+    };
+    le = le && ascii(a) && b == 0;
+    be = be && a == 0 && ascii(b);
+  }
+  if (le) return "UTF-16LE";
+  if (be) return "UTF-16BE";
+  return "";
 }
 
 }  // namespace cov::ingest

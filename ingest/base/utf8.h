@@ -30,6 +30,12 @@ inline bool IsValidUtf8(absl::string_view s) {
 // `s` with each byte that is not part of a valid sequence replaced by U+FFFD.
 std::string ToValidUtf8(absl::string_view s);
 
+// "UTF-16LE" or "UTF-16BE" when `text` starts with a UTF-16 byte-order mark
+// or its first characters are ASCII interleaved with NUL bytes (UTF-16
+// without a mark); "" otherwise. Parsers report such files as "UTF-16:
+// convert to UTF-8" instead of calling them binary.
+absl::string_view Utf16Encoding(absl::string_view text);
+
 // Rewrites every invalid string field of `msg`, recursively. Cheap when
 // everything is valid (no copies). Returns true when something changed.
 bool SanitizeUtf8(google::protobuf::Message* msg);

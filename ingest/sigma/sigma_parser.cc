@@ -55,6 +55,32 @@ bool IsSearchIdentifierChar(char c) {
          c == '-';
 }
 
+// The first TAB in the indentation of a line of `text` (which starts at
+// 0-based line `first_line`) up to 0-based line `last_line`, as 0-based
+// line and column; false when there is none.
+bool IndentTab(absl::string_view text, int first_line, int last_line, int* line,
+               int* column) {
+  int l = first_line;
+  for (size_t start = 0; start < text.size() && l <= last_line; ++l) {
+    size_t end = text.find('\n', start);
+    if (end == absl::string_view::npos) end = text.size();
+    for (size_t i = start; i < end && (text[i] == ' ' || text[i] == '\t');
+         ++i) {
+      if (text[i] == '\t') {
+        // A line holding only blanks or a comment does not indent anything.
+        size_t j = i;
+        while (j < end && (text[j] == ' ' || text[j] == '\t')) ++j;
+        if (j == end || text[j] == '#' || text[j] == '\r') break;
+        *line = l;
+        *column = static_cast<int>(i - start);
+        return true;
+      }
+    }
+    start = end + 1;
+  }
+  return false;
+}
+
 // One YAML document of the file.
 struct Doc {
   const Node* root = nullptr;  // unresolved root; nullptr when empty
@@ -75,6 +101,13 @@ class FileParser {
       Add(cov::v1::SEVERITY_ERROR, 0, 0, "sigma-file-too-large",
           absl::StrCat("file is ", text.size(), " bytes; the limit is ",
                        options_.max_file_bytes));
+      return;
+    }
+    if (const absl::string_view enc = Utf16Encoding(text); !enc.empty()) {
+      Add(cov::v1::SEVERITY_ERROR, 1, 1, "sigma-utf16-file",
+          absl::StrCat("file is ", enc,
+                       ", not UTF-8: convert it to UTF-8 (e.g. iconv -f UTF-16 "
+                       "-t UTF-8); not parsed"));
       return;
     }
     internal::PrescanLimits limits;
@@ -100,6 +133,12 @@ class FileParser {
       return;
     }
     ParseChunks(text, scan);
+    if (std::none_of(scan.chunks.begin(), scan.chunks.end(),
+                     [](const internal::Chunk& c) { return c.has_content; })) {
+      Add(cov::v1::SEVERITY_WARNING, 1, 1, "sigma-empty-file",
+          "file holds no YAML document (empty, or only comments and "
+          "separators): no rule");
+    }
     // Also for valid input: yaml-cpp decodes escapes such as "\N" into
     // single raw bytes, which are not UTF-8.
     for (cov::v1::Rule& r : out_->rules) ingest::SanitizeUtf8(&r);
@@ -134,9 +173,19 @@ class FileParser {
         Process(doc);
       }
       if (pc.failed) {
-        Add(cov::v1::SEVERITY_ERROR, pc.error.line + 1, pc.error.column + 1,
-            "sigma-yaml-syntax",
-            absl::StrCat("invalid YAML: ", pc.error.message));
+        int tab_line = 0, tab_column = 0;
+        if (IndentTab(chunk_text, chunk.first_line, pc.error.line, &tab_line,
+                      &tab_column)) {
+          Add(cov::v1::SEVERITY_ERROR, tab_line + 1, tab_column + 1,
+              "sigma-yaml-syntax",
+              absl::StrCat("invalid YAML: TAB used for indentation (YAML "
+                           "indents with spaces only; yaml-cpp: ",
+                           pc.error.message, ")"));
+        } else {
+          Add(cov::v1::SEVERITY_ERROR, pc.error.line + 1, pc.error.column + 1,
+              "sigma-yaml-syntax",
+              absl::StrCat("invalid YAML: ", pc.error.message));
+        }
         ++doc_index;
       }
     }
@@ -482,6 +531,8 @@ class FileParser {
     AttackTag at;
     switch (ClassifyTag(tag, &at)) {
       case TagClass::kNotAttack:
+        WarnIfUnprefixedTechnique(tag, n);
+        return;
       case TagClass::kIgnored:
         return;
       case TagClass::kMalformed:
@@ -502,6 +553,28 @@ class FileParser {
     ref->set_kind(at.kind);
     ref->set_line(n->Resolve()->line + 1);
     ref->set_origin("tags");
+  }
+
+  // `t1070.006` (a technique ID without the `attack.` namespace) is not
+  // counted by Sigma tooling: say so instead of dropping it silently.
+  void WarnIfUnprefixedTechnique(const std::string& tag, const Node* n) {
+    absl::string_view t = absl::StripAsciiWhitespace(tag);
+    if (t.size() < 5 || (t[0] != 't' && t[0] != 'T') ||
+        !absl::ascii_isdigit(static_cast<unsigned char>(t[1]))) {
+      return;
+    }
+    AttackTag at;
+    const std::string prefixed = absl::StrCat("attack.", t);
+    if (ClassifyTag(prefixed, &at) != TagClass::kReference ||
+        at.kind != "technique") {
+      return;
+    }
+    Warn(n, "sigma-attack-tag-without-prefix",
+         absl::StrCat("tag '", t,
+                      "' looks like an ATT&CK technique but lacks the "
+                      "'attack.' namespace, so it is not counted: did you "
+                      "mean ",
+                      absl::AsciiStrToLower(prefixed), "?"));
   }
 
   void CheckCorrelation(const Node* m) {

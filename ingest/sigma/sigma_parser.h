@@ -54,6 +54,12 @@
 //   sigma-condition-keyword-case (W) upper-case AND/OR/NOT (legacy only)
 //   sigma-condition-any-of (W)       `any of` (pySigma only, not in spec)
 //   sigma-invalid-attack-tag (W)     `attack.` tag that is not usable
+//   sigma-attack-tag-without-prefix (W) `t1070.006`: did you mean
+//                                    attack.t1070.006? (not counted)
+//   sigma-empty-file (W)             no YAML document at all: no rule
+//   sigma-utf16-file (E)             UTF-16 text: convert to UTF-8
+// A TAB in the indentation that breaks the YAML is reported as
+// sigma-yaml-syntax "TAB used for indentation" at the TAB's line:column.
 //
 //   SigmaParser parser;
 //   ParsedFile out = parser.Parse({"rules/x.yml", bytes, "sigmahq"});

@@ -613,11 +613,78 @@ filter:
   EXPECT_THAT(Diags(f), ElementsAre("sigma-not-a-rule@1"));
 }
 
+// Issue 15 item 7: an empty .yml is said to hold no rule.
 TEST(SigmaParserTest, EmptyFiles) {
-  EXPECT_THAT(Diags(Parse("")), IsEmpty());
-  EXPECT_THAT(Diags(Parse("# only a comment\n\n")), IsEmpty());
-  EXPECT_THAT(Diags(Parse("---\n---\n")), IsEmpty());
+  EXPECT_THAT(DiagsWithColumn(Parse("")), ElementsAre("sigma-empty-file@1:1"));
+  EXPECT_THAT(Diags(Parse("# only a comment\n\n")),
+              ElementsAre("sigma-empty-file@1"));
+  EXPECT_THAT(Diags(Parse("---\n---\n")), ElementsAre("sigma-empty-file@1"));
+  EXPECT_THAT(Diags(Parse("  \n\n")), ElementsAre("sigma-empty-file@1"));
+  EXPECT_EQ(Parse("").diagnostics[0].severity(), cov::v1::SEVERITY_WARNING);
+  EXPECT_EQ(Parse("").diagnostics[0].message(),
+            "file holds no YAML document (empty, or only comments and "
+            "separators): no rule");
   EXPECT_THAT(Parse("").rules, IsEmpty());
+}
+
+// Issue 15 item 7: UTF-16 (with or without a byte-order mark) is named.
+TEST(SigmaParserTest, Utf16FileIsNamedNotCalledBinary) {
+  const std::string le("\xFF\xFEt\0i\0t\0l\0e\0:\0 \0X\0\n\0", 20);
+  ParsedFile f = Parse(le);
+  EXPECT_THAT(DiagsWithColumn(f), ElementsAre("sigma-utf16-file@1:1"));
+  EXPECT_EQ(f.diagnostics[0].message(),
+            "file is UTF-16LE, not UTF-8: convert it to UTF-8 (e.g. iconv -f "
+            "UTF-16 -t UTF-8); not parsed");
+  const std::string be_no_bom("\0t\0i\0t\0l\0e\0:\0 \0X\0\n", 18);
+  EXPECT_THAT(Parse(be_no_bom).rules, IsEmpty());
+  EXPECT_THAT(Diags(Parse(be_no_bom)), ElementsAre("sigma-utf16-file@1"));
+  EXPECT_THAT(Parse(be_no_bom).diagnostics[0].message(), HasSubstr("UTF-16BE"));
+  // A NUL elsewhere is still binary.
+  EXPECT_THAT(Diags(Parse(std::string("title: x\n\0\n", 11))),
+              ElementsAre("sigma-binary-file@2"));
+}
+
+// Issue 15 item 7: a TAB used as indentation is named at its column.
+TEST(SigmaParserTest, TabIndentationIsNamedAtTheTab) {
+  ParsedFile f = Parse(
+      "title: X\nlogsource:\n  product: windows\ndetection:\n"
+      "  sel:\n  \tImage: x.exe\n  condition: sel\n");
+  ASSERT_THAT(f.diagnostics, SizeIs(1));
+  EXPECT_EQ(f.diagnostics[0].code(), "sigma-yaml-syntax");
+  EXPECT_EQ(f.diagnostics[0].line(), 6);
+  EXPECT_EQ(f.diagnostics[0].column(), 3);
+  EXPECT_THAT(f.diagnostics[0].message(),
+              ::testing::StartsWith("invalid YAML: TAB used for indentation"));
+  // A TAB inside a value is no indentation problem.
+  f = Parse(
+      "title: \"a\tb\"\nlogsource: {product: x}\n"
+      "detection: {sel: {a: 1}, condition: sel}\n");
+  EXPECT_THAT(Diags(f), ElementsAre("sigma-missing-id@1"));
+}
+
+// Issue 15 item 7: `t1070.006` without `attack.` is warned about.
+TEST(SigmaParserTest, TechniqueTagWithoutAttackPrefixIsWarned) {
+  ParsedFile f = Parse(R"(title: X
+id: 929a690e-bef0-4204-a928-ef5e620d6fcc
+logsource: {product: windows}
+detection: {sel: {a: 1}, condition: sel}
+tags:
+    - attack.defense-evasion
+    - t1070.006
+    - T1059
+    - cve.2021-44228
+    - tlp.white
+)");
+  EXPECT_THAT(DiagsWithColumn(f),
+              ElementsAre("sigma-attack-tag-without-prefix@7:7",
+                          "sigma-attack-tag-without-prefix@8:7"));
+  EXPECT_EQ(f.diagnostics[0].message(),
+            "tag 't1070.006' looks like an ATT&CK technique but lacks the "
+            "'attack.' namespace, so it is not counted: did you mean "
+            "attack.t1070.006?");
+  EXPECT_THAT(f.diagnostics[1].message(), HasSubstr("attack.t1059?"));
+  ASSERT_THAT(f.rules, SizeIs(1));
+  EXPECT_EQ(Refs(f.rules[0]), "tactic:defense-evasion@6");
 }
 
 TEST(SigmaParserTest, YamlSyntaxErrorKeepsOtherDocuments) {
@@ -671,9 +738,9 @@ TEST(SigmaParserTest, FileTooLarge) {
   ParsedFile f = Parse(big);
   EXPECT_THAT(Diags(f), ElementsAre("sigma-file-too-large@0"));
   EXPECT_THAT(f.rules, IsEmpty());
-  // Exactly 8 MiB is still accepted.
+  // Exactly 8 MiB is still accepted (and read: it holds only a comment).
   big.pop_back();
-  EXPECT_THAT(Diags(Parse(big)), IsEmpty());
+  EXPECT_THAT(Diags(Parse(big)), ElementsAre("sigma-empty-file@1"));
 }
 
 TEST(SigmaParserTest, BinaryFile) {

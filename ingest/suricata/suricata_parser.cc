@@ -90,6 +90,9 @@ struct Segment {
   int column;     // 1-based column of `offset` in that line
 };
 
+// Suricata's DETECT_MAX_RULE_SIZE: its loader rejects longer rules.
+constexpr size_t kSuricataMaxRuleBytes = 8192;
+
 // One rule's text, possibly joined from continuation lines.
 struct LogicalRule {
   absl::string_view text;
@@ -515,6 +518,13 @@ void FileParser::ParseRule(const LogicalRule& logical, bool enabled,
            "comment: the rule is never loaded",
            0, false);
   }
+  if (text.size() > kSuricataMaxRuleBytes) {
+    Report(&ctx, "suricata-rule-too-long",
+           absl::StrCat("rule is ", text.size(),
+                        " bytes; Suricata reads at most 8192 bytes per rule "
+                        "(DETECT_MAX_RULE_SIZE) and rejects longer ones"),
+           0, false);
+  }
   if (open == absl::string_view::npos) {
     Report(&ctx, "suricata-unterminated-rule",
            "rule has no option list: '(' not found (truncated rule?)",
@@ -762,6 +772,14 @@ void FileParser::ParseRule(const LogicalRule& logical, bool enabled,
 ParsedFile SuricataParser::Parse(const SourceFile& file) const {
   ParsedFile out;
   const absl::string_view content = file.content;
+  if (const absl::string_view enc = Utf16Encoding(content); !enc.empty()) {
+    out.diagnostics.push_back(
+        Error(file.path, 1, 1, "suricata-utf16-file",
+              absl::StrCat("file is ", enc,
+                           ", not UTF-8: convert it to UTF-8 (e.g. iconv -f "
+                           "UTF-16 -t UTF-8); not parsed")));
+    return out;
+  }
   if (const void* nul = std::memchr(content.data(), '\0', content.size())) {
     const size_t at = static_cast<const char*>(nul) - content.data();
     const int line = 1 + static_cast<int>(std::count(

@@ -33,11 +33,13 @@
 // "suricata-missing-sid" / "suricata-bad-sid").
 //
 // Codes (E: error in an enabled rule, W: always a warning):
-//   file      binary-file (E, no rules returned), invalid-utf8 (W),
+//   file      binary-file (E, no rules returned), utf16-file (E, UTF-16
+//             text: convert to UTF-8; no rules returned), invalid-utf8 (W),
 //             too-many-diagnostics (W, after 1000 per file)
 //   structure bad-action (E), unterminated-rule (E), missing-semicolon (E),
 //             unterminated-string (E), bad-option-name (E), empty-option (W),
-//             dangling-continuation (W), indented-rule (W)
+//             dangling-continuation (W), indented-rule (W),
+//             rule-too-long (W, over Suricata's 8,192-byte limit)
 //   header    bad-header (E), short-header (W), unknown-protocol (W),
 //             bad-direction (E), reverse-direction (W), bad-address (E),
 //             bad-port (E)

@@ -288,11 +288,27 @@ Token Lexer::ScanHexString(const Token& open) {
       // never closed (what follows is the next string, section or rule);
       // anywhere else it is a typo inside the hex string. Either way the
       // cursor stays on it, so a `rule` there is seen when resynchronising.
-      if (AtLineStart(i) && text_.find('\n', open.end) < i) {
-        Fail(open.begin, i, "yara-unterminated-hex-string",
+      // The character may sit inside a word that starts the line with hex
+      // letters (`condition:` after `{ 4D 5A`): the string was never closed.
+      size_t word = i;
+      while (word > open.end &&
+             (absl::ascii_isalnum(text_[word - 1]) || text_[word - 1] == '_')) {
+        --word;
+      }
+      if (AtLineStart(word) && text_.find('\n', open.end) < word) {
+        size_t word_end = i;
+        while (word_end < n && (absl::ascii_isalnum(text_[word_end]) ||
+                                text_[word_end] == '_')) {
+          ++word_end;
+        }
+        const absl::string_view found =
+            word_end > word ? text_.substr(word, word_end - word)
+                            : absl::string_view(&text_[i], 1);
+        Fail(open.begin, word, "yara-unterminated-hex-string",
              absl::StrCat("unterminated hex string (line ends without '}'; "
                           "found '",
-                          Printable(c), "' on a later line)"));
+                          word_end > word ? std::string(found) : Printable(c),
+                          "' on a later line)"));
       } else {
         Fail(i, i, "yara-invalid-hex-string",
              absl::StrCat("character '", Printable(c),

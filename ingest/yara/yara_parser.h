@@ -21,6 +21,8 @@
 //                `reference_*`, `url` meta entries
 //   content_hash FNV-1a 64 of the rule's text (first modifier to closing
 //                brace), 16 lowercase hex digits
+//   body         that same text, verbatim (empty if not valid UTF-8)
+//   yara_imports modules imported earlier in the file, in order
 //   attack_refs  from tags and meta (see attack_meta.h), in file order,
 //                deduplicated on (id, kind) keeping the first
 // String fields are valid UTF-8 (invalid bytes become U+FFFD).
@@ -35,6 +37,7 @@
 //            yara-duplicate-tag, yara-duplicate-string-id,
 //            yara-duplicate-modifier, yara-invalid-modifier,
 //            yara-binary-file (NUL byte in the first 8 KiB; nothing parsed),
+//            yara-utf16-file (UTF-16 text: convert to UTF-8; nothing parsed),
 //            yara-too-many-errors (after 100 errors the rest of the file is
 //            skipped)
 //   warnings yara-non-utf8 (first invalid byte), yara-utf8-bom (libyara

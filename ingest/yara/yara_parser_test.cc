@@ -227,6 +227,32 @@ rule b { condition: true }
   EXPECT_THAT(Titles(f), ElementsAre("b"));
 }
 
+// Issue 15 item 7: the next line starting with hex letters (`condition`)
+// must not move the error off the opening '{'.
+TEST(YaraParserTest, UnterminatedHexStringBeforeKeywordIsAtItsBrace) {
+  YaraFile f = ParseText(R"(rule a {
+  strings:
+    $h = { 4D 5A 90
+  condition: $h
+}
+rule b { condition: true }
+)");
+  EXPECT_THAT(Diags(f), ElementsAre("yara-unterminated-hex-string@3:10"));
+  EXPECT_THAT(f.parsed.diagnostics[0].message(),
+              ::testing::HasSubstr("found 'condition' on a later line"));
+  EXPECT_THAT(Titles(f), ElementsAre("b"));
+}
+
+// Issue 15 item 7: UTF-16 is named, not called binary.
+TEST(YaraParserTest, Utf16FileIsNamed) {
+  const std::string le("\xFF\xFEr\0u\0l\0e\0 \0a\0", 14);
+  YaraFile f = ParseText(le);
+  EXPECT_THAT(Diags(f), ElementsAre("yara-utf16-file@1:1"));
+  EXPECT_EQ(f.parsed.diagnostics[0].message(),
+            "file is UTF-16LE, not UTF-8: convert it to UTF-8 (e.g. iconv -f "
+            "UTF-16 -t UTF-8); not parsed");
+}
+
 TEST(YaraParserTest, UnterminatedRegex) {
   YaraFile f = ParseText(R"(rule a {
   strings:
