@@ -216,6 +216,13 @@ void FileParser::Run() {
   absl::string_view text = file_.content;
   path_ = Utf8Safe(file_.path);
   uid_prefix_ = absl::StrCat(Utf8Safe(file_.source), ":", path_, ":");
+  if (const absl::string_view enc = Utf16Encoding(text); !enc.empty()) {
+    AddError(0, "yara-utf16-file",
+             absl::StrCat("file is ", enc,
+                          ", not UTF-8: convert it to UTF-8 (e.g. iconv -f "
+                          "UTF-16 -t UTF-8); not parsed"));
+    return;
+  }
   size_t nul = text.substr(0, kBinaryProbe).find('\0');
   if (nul != absl::string_view::npos) {
     AddError(nul, "yara-binary-file",
