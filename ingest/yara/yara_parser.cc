@@ -441,6 +441,15 @@ void FileParser::ParseRule(const Token& first) {
   rule.set_title(name);
   rule.set_enabled(true);
   rule.set_content_hash(Fnv1a64Hex(text.substr(start, close.end - start)));
+  // The rule's text and the file's imports so far: enough to compile it
+  // alone (server/scan). Non-UTF-8 text is not stored (proto3 strings).
+  if (const absl::string_view body = text.substr(start, close.end - start);
+      IsValidUtf8(body)) {
+    rule.set_body(std::string(body));
+  }
+  for (const YaraDirective& d : out_->imports) {
+    rule.add_yara_imports(d.argument);
+  }
 
   std::vector<cov::v1::AttackRef> refs;
   for (const Token& tag : tags) {

@@ -23,6 +23,8 @@
 //                brace), 16 lowercase hex digits
 //   body         that same text, verbatim (empty if not valid UTF-8)
 //   yara_imports modules imported earlier in the file, in order
+//   body         that same text, verbatim (empty if not valid UTF-8)
+//   yara_imports modules imported earlier in the file, in order
 //   attack_refs  from tags and meta (see attack_meta.h), in file order,
 //                deduplicated on (id, kind) keeping the first
 // String fields are valid UTF-8 (invalid bytes become U+FFFD).
