@@ -1,18 +1,16 @@
-// gRPC glue for cov.v1.CovService: validates requests, calls the store, the
-// knowledge-base operations and the engine, and maps statuses. No parsing or
-// RocksDB code lives here. RPCs not overridden answer UNIMPLEMENTED (the
-// generated base class does that).
+// gRPC glue for cov.v1.CovService: each handler calls the one function of
+// the package that owns the logic (server/kb, rules, check, experiments,
+// library) and maps its result and status to the response. No parsing,
+// caching or RocksDB code lives here. RPCs not overridden answer
+// UNIMPLEMENTED (the generated base class does that).
 #ifndef COV_SERVER_SERVICE_COV_SERVICE_H_
 #define COV_SERVER_SERVICE_COV_SERVICE_H_
 
 #include <chrono>
 
 #include "cov/v1/cov.grpc.pb.h"
-#include "server/engine/coverage.h"
-#include "server/engine/evidence.h"
-#include "server/engine/ref_resolver.h"
-#include "server/kb/kb_cache.h"
-#include "server/kb/rule_index_cache.h"
+#include "server/experiments/experiments.h"
+#include "server/kb/models.h"
 #include "server/rules/rule_check.h"
 #include "server/store/store.h"
 
@@ -117,60 +115,9 @@ class CovServiceImpl final : public cov::v1::CovService::CallbackService {
       cov::v1::ListRulesResponse* response) override;
 
  private:
-  // The model of `ref` (or the default) plus the default release of every
-  // other stored domain (for WRONG_DOMAIN checks). First is null when no
-  // release is stored.
-  absl::StatusOr<std::pair<std::shared_ptr<const engine::KnowledgeBase>,
-                           engine::OtherDomains>>
-  Models(const cov::v1::ReleaseRef& ref);
-
-  // Everything a coverage-style query needs, resolved from its options.
-  struct QueryContext {
-    std::shared_ptr<const engine::KnowledgeBase> kb;
-    std::shared_ptr<const engine::RuleIndex> rules;
-    std::shared_ptr<const engine::EvidenceIndex> evidence;
-    engine::OtherDomains others;  // default releases of the other domains
-    engine::CoverageQuery query;
-  };
-  absl::StatusOr<QueryContext> PrepareQuery(
-      const cov::v1::ReleaseRef& release,
-      const cov::v1::CoverageOptions& options);
-
-  // Tests by technique and CTID plans, reloaded when a library changes.
-  struct Library {
-    int64_t generation = -1;
-    absl::flat_hash_map<std::string, std::vector<cov::v1::TestProcedure>> tests;
-    std::vector<cov::v1::PlanResponse> plans;
-  };
-  absl::StatusOr<std::shared_ptr<const Library>> GetLibrary();
-  // Evidence from every experiment, reloaded after each write.
-  absl::StatusOr<std::shared_ptr<const engine::EvidenceIndex>> GetEvidence();
-  // Plan inputs for a request's release.
-  absl::StatusOr<cov::v1::PlanResponse> Plan(const cov::v1::PlanRequest& r);
-
-  absl::Mutex library_mu_;
-  std::shared_ptr<const Library> library_ ABSL_GUARDED_BY(library_mu_);
-  absl::Mutex evidence_mu_;
-  int64_t evidence_generation_ ABSL_GUARDED_BY(evidence_mu_) = -1;
-  std::shared_ptr<const engine::EvidenceIndex> evidence_
-      ABSL_GUARDED_BY(evidence_mu_);
-  // Recent coverage answers (see GetCoverage).
-  struct CachedAnswer {
-    std::shared_ptr<const engine::KnowledgeBase> kb;
-    std::shared_ptr<const engine::RuleIndex> rules;
-    std::shared_ptr<const engine::EvidenceIndex> evidence;
-    std::shared_ptr<const cov::v1::CoverageResponse> response;
-  };
-  absl::Mutex answer_mu_;
-  absl::flat_hash_map<std::string, CachedAnswer> answers_
-      ABSL_GUARDED_BY(answer_mu_);
-
-  // Serialises read-modify-write of experiment records.
-  absl::Mutex experiment_mu_;
-
   store::Store* store_;
-  kb::KbCache cache_;
-  kb::RuleIndexCache rule_cache_;
+  kb::Models models_;
+  experiments::Experiments experiments_;
   rules::ParseCache parse_cache_;
   std::chrono::steady_clock::time_point started_;
 };

@@ -1,0 +1,162 @@
+#include "server/rules/rule_requests.h"
+
+#include <algorithm>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "absl/container/flat_hash_set.h"
+#include "absl/strings/ascii.h"
+#include "absl/strings/numbers.h"
+#include "absl/strings/str_cat.h"
+#include "ingest/profile/profile_infer.h"
+#include "ingest/profile/profile_parser.h"
+#include "server/check/render.h"
+#include "server/rules/rule_ingest.h"
+
+namespace cov::server::rules {
+
+absl::StatusOr<cov::v1::IngestRulesResponse> Ingest(
+    kb::Models& models, const cov::v1::IngestRulesRequest& request) {
+  absl::StatusOr<kb::ResolvedModels> resolved =
+      models.Resolve(request.release());
+  if (!resolved.ok()) return resolved.status();
+  IngestContext context;
+  context.store = models.store();
+  context.kb = resolved->kb;
+  context.others = resolved->others;
+  return IngestRules(context, request);
+}
+
+absl::StatusOr<cov::v1::ListRulesResponse> ListRules(
+    const store::Store& store, const cov::v1::ListRulesRequest& request) {
+  if (!request.source().empty()) {
+    auto source = store.GetSource(request.source());
+    if (!source.ok()) return source.status();
+  }
+  const int page_size =
+      request.page_size() <= 0 ? 100 : std::min(request.page_size(), 1000);
+  int64_t skip = 0;
+  if (!request.page_token().empty() &&
+      !absl::SimpleAtoi(request.page_token(), &skip)) {
+    return absl::InvalidArgumentError("invalid page_token");
+  }
+  const std::string technique = absl::AsciiStrToUpper(request.technique_id());
+  cov::v1::ListRulesResponse response;
+  int64_t index = 0;
+  bool more = false;
+  absl::Status st =
+      store.ForEachRule(request.source(), [&](const cov::v1::Rule& rule) {
+        if (!technique.empty()) {
+          bool match = false;
+          for (const auto& ref : rule.attack_refs()) {
+            match |= ref.kind() == "technique" &&
+                     (ref.id() == technique || ref.resolved_id() == technique);
+          }
+          if (!match) return true;
+        }
+        if (index++ < skip) return true;
+        if (response.rules_size() >= page_size) {
+          more = true;
+          return false;
+        }
+        *response.add_rules() = rule;
+        return true;
+      });
+  if (!st.ok()) return st;
+  if (more) response.set_next_page_token(std::to_string(skip + page_size));
+  return response;
+}
+
+absl::StatusOr<cov::v1::ListRuleErrorsResponse> ListRuleErrors(
+    const store::Store& store, const cov::v1::ListRuleErrorsRequest& request) {
+  auto source = store.GetSource(request.source());
+  if (!source.ok()) return source.status();
+  auto files = store.ListFiles(request.source());
+  if (!files.ok()) return files.status();
+  cov::v1::ListRuleErrorsResponse response;
+  for (const auto& f : *files) {
+    for (const auto& d : f.diagnostics()) *response.add_diagnostics() = d;
+  }
+  return response;
+}
+
+absl::StatusOr<cov::v1::InferProfileResponse> InferProfile(
+    const store::Store& store, const cov::v1::InferProfileRequest& request) {
+  std::vector<cov::v1::Rule> rules;
+  absl::flat_hash_set<std::string> wanted(request.sources().begin(),
+                                          request.sources().end());
+  for (const std::string& s : wanted) {
+    auto src = store.GetSource(s);
+    if (!src.ok()) return src.status();
+  }
+  absl::Status st = store.ForEachRule("", [&](const cov::v1::Rule& r) {
+    if (wanted.empty() || wanted.contains(r.source())) rules.push_back(r);
+    return true;
+  });
+  if (!st.ok()) return st;
+  if (rules.empty()) {
+    return absl::FailedPreconditionError(
+        "no rules to infer from; ingest rules first");
+  }
+  ingest::profile::InferredProfile inferred = ingest::profile::InferProfile(
+      rules, request.name().empty() ? "inferred" : request.name());
+  cov::v1::InferProfileResponse response;
+  *response.mutable_profile() = inferred.profile;
+  if (!request.release().version().empty()) {
+    *response.mutable_profile()->mutable_release() = request.release();
+  }
+  response.set_yaml(ingest::profile::ProfileToYaml(response.profile()));
+  for (const auto& u : inferred.unmapped) {
+    cov::v1::GroupCoverage* g = response.add_unmapped();
+    g->set_key(absl::StrCat(u.product, "/", u.category, "/", u.service));
+    g->set_rule_count(u.rule_count);
+  }
+  response.set_mapped_rules(inferred.mapped_rules);
+  response.set_unmapped_rules(inferred.unmapped_rules);
+  response.set_skipped_rules(inferred.skipped_rules);
+  return response;
+}
+
+absl::StatusOr<cov::v1::CheckResponse> Check(
+    kb::Models& models, ParseCache* cache,
+    const cov::v1::CheckRequest& request) {
+  if (!request.output_format().empty() &&
+      !check::IsRenderFormat(request.output_format())) {
+    return absl::InvalidArgumentError(
+        absl::StrCat("output format must be text, json, sarif, junit or "
+                     "github, not '",
+                     request.output_format(), "'"));
+  }
+  if (!request.fail_on().empty() && request.fail_on() != "error" &&
+      request.fail_on() != "warning") {
+    return absl::InvalidArgumentError("fail_on must be error or warning");
+  }
+  absl::StatusOr<kb::QueryContext> qc =
+      models.Prepare(request.release(), request.options());
+  if (!qc.ok()) return qc.status();
+  CheckContext cc;
+  cc.kb = qc->kb;
+  cc.others = qc->others;
+  cc.query = qc->query;
+  cc.cache = cache;
+  CheckExtras extras;
+  cov::v1::CheckResponse response = CheckRules(cc, request, &extras);
+  if (!request.output_format().empty()) {
+    check::RenderOptions ro;
+    ro.fail_on = request.fail_on() == "warning" ? cov::v1::SEVERITY_WARNING
+                                                : cov::v1::SEVERITY_ERROR;
+    ro.checked_files = extras.checked_files;
+    for (const auto& [t, loc] : extras.lost_at) {
+      check::SourceLocation sl;
+      sl.path = loc.first;
+      sl.line = loc.second;
+      ro.regression_locations[t] = sl;
+    }
+    response.set_rendered(
+        check::RenderCheck(response, request.output_format(), ro));
+  }
+  return response;
+}
+
+}  // namespace cov::server::rules

@@ -1,0 +1,51 @@
+// The rule-source RPCs of cov.v1.CovService over one store's models: one
+// function per RPC, request in, response out (the service only maps them).
+//
+//   absl::StatusOr<cov::v1::ListRulesResponse> page =
+//       rules::ListRules(*models.store(), request);
+//
+// Errors: kInvalidArgument (bad page token, output format, fail_on, source
+// name), kNotFound (unknown source or path), kFailedPrecondition (nothing
+// to work on: no release for a check, no rules to infer from), store errors.
+// Thread-safe.
+#ifndef COV_SERVER_RULES_RULE_REQUESTS_H_
+#define COV_SERVER_RULES_RULE_REQUESTS_H_
+
+#include "absl/status/statusor.h"
+#include "cov/v1/cov.pb.h"
+#include "server/kb/models.h"
+#include "server/rules/rule_check.h"
+#include "server/store/store.h"
+
+namespace cov::server::rules {
+
+// Ingests a rule folder, resolving references against request.release()
+// (or the default; unresolved when no release is stored).
+absl::StatusOr<cov::v1::IngestRulesResponse> Ingest(
+    kb::Models& models, const cov::v1::IngestRulesRequest& request);
+
+// Rules of a source (or all), filtered by technique (ID or the ID a revoked
+// one resolves to), paged: page_size <= 0 -> 100, at most 1000;
+// next_page_token is the number of matching rules to skip.
+absl::StatusOr<cov::v1::ListRulesResponse> ListRules(
+    const store::Store& store, const cov::v1::ListRulesRequest& request);
+
+// Every diagnostic of a source's files. kNotFound for an unknown source.
+absl::StatusOr<cov::v1::ListRuleErrorsResponse> ListRuleErrors(
+    const store::Store& store, const cov::v1::ListRuleErrorsRequest& request);
+
+// A telemetry profile proposed from the stored rules of request.sources()
+// (all when empty).
+absl::StatusOr<cov::v1::InferProfileResponse> InferProfile(
+    const store::Store& store, const cov::v1::InferProfileRequest& request);
+
+// `cov check`: checks request.files() against the request's release and
+// profile and, when output_format is set, renders the result into
+// `rendered`. `cache` (optional) keeps parsed files between calls.
+absl::StatusOr<cov::v1::CheckResponse> Check(
+    kb::Models& models, ParseCache* cache,
+    const cov::v1::CheckRequest& request);
+
+}  // namespace cov::server::rules
+
+#endif  // COV_SERVER_RULES_RULE_REQUESTS_H_

@@ -1,0 +1,121 @@
+#include "server/rules/rule_requests.h"
+
+#include <string>
+#include <vector>
+
+#include "gmock/gmock.h"
+#include "gtest/gtest.h"
+#include "server/kb/test_store.h"
+#include "server/store/memory_store.h"
+
+namespace cov::server::rules {
+namespace {
+
+using ::testing::ElementsAre;
+using ::testing::HasSubstr;
+
+std::vector<std::string> Uids(const cov::v1::ListRulesResponse& r) {
+  std::vector<std::string> out;
+  for (const auto& rule : r.rules()) out.push_back(rule.uid());
+  return out;
+}
+
+class RuleRequestsTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    kb::testing::PutSmallRelease(&store_);
+    kb::testing::PutRules(&store_, "sigma",
+                          {{"a", "T1197"},
+                           {"b", "T1059"},
+                           {"c", "T1197"},
+                           {"d", "T1197"},
+                           {"e", "T1059"}});
+  }
+  store::MemoryStore store_;
+  kb::Models models_{&store_};
+};
+
+TEST_F(RuleRequestsTest, ListRulesFiltersByTechniqueAndPages) {
+  cov::v1::ListRulesRequest req;
+  req.set_technique_id("t1197");
+  req.set_page_size(2);
+  auto page1 = ListRules(store_, req);
+  ASSERT_TRUE(page1.ok()) << page1.status();
+  EXPECT_THAT(Uids(*page1), ElementsAre("a", "c"));
+  EXPECT_EQ(page1->next_page_token(), "2");
+  req.set_page_token(page1->next_page_token());
+  auto page2 = ListRules(store_, req);
+  ASSERT_TRUE(page2.ok());
+  EXPECT_THAT(Uids(*page2), ElementsAre("d"));
+  EXPECT_EQ(page2->next_page_token(), "");
+  req.set_page_token("two");
+  EXPECT_TRUE(absl::IsInvalidArgument(ListRules(store_, req).status()));
+  cov::v1::ListRulesRequest unknown;
+  unknown.set_source("nope");
+  EXPECT_TRUE(absl::IsNotFound(ListRules(store_, unknown).status()));
+  cov::v1::ListRulesRequest all;
+  EXPECT_EQ(ListRules(store_, all)->rules_size(), 5);
+}
+
+TEST_F(RuleRequestsTest, ListRuleErrorsReturnsEveryFilesDiagnostics) {
+  store::SourceUpdate u;
+  u.source.set_name("broken");
+  store::SourceUpdate::ChangedFile f1, f2;
+  f1.file.set_path("x.yml");
+  f1.file.add_diagnostics()->set_message("first");
+  f2.file.set_path("y.yml");
+  f2.file.add_diagnostics()->set_message("second");
+  f2.file.add_diagnostics()->set_message("third");
+  u.changed_files = {f1, f2};
+  ASSERT_TRUE(store_.ApplySourceUpdate(u).ok());
+  cov::v1::ListRuleErrorsRequest req;
+  req.set_source("broken");
+  auto r = ListRuleErrors(store_, req);
+  ASSERT_TRUE(r.ok()) << r.status();
+  std::vector<std::string> messages;
+  for (const auto& d : r->diagnostics()) messages.push_back(d.message());
+  EXPECT_THAT(messages, ElementsAre("first", "second", "third"));
+  req.set_source("nope");
+  EXPECT_TRUE(absl::IsNotFound(ListRuleErrors(store_, req).status()));
+}
+
+TEST_F(RuleRequestsTest, InferProfileNeedsRulesAndKnownSources) {
+  cov::v1::InferProfileRequest req;
+  req.add_sources("nope");
+  EXPECT_TRUE(absl::IsNotFound(InferProfile(store_, req).status()));
+  store::MemoryStore empty;
+  EXPECT_TRUE(absl::IsFailedPrecondition(
+      InferProfile(empty, cov::v1::InferProfileRequest()).status()));
+  cov::v1::InferProfileRequest named;
+  named.set_name("soc");
+  auto r = InferProfile(store_, named);
+  ASSERT_TRUE(r.ok()) << r.status();
+  EXPECT_EQ(r->profile().name(), "soc");
+  EXPECT_THAT(r->yaml(), HasSubstr("soc"));
+}
+
+TEST_F(RuleRequestsTest, CheckValidatesFormatAndRendersWhenAsked) {
+  cov::v1::CheckRequest req;
+  req.set_output_format("pdf");
+  EXPECT_TRUE(absl::IsInvalidArgument(Check(models_, nullptr, req).status()));
+  req.set_output_format("");
+  req.set_fail_on("info");
+  EXPECT_TRUE(absl::IsInvalidArgument(Check(models_, nullptr, req).status()));
+  req.set_fail_on("");
+  cov::v1::RuleFile* f = req.add_files();
+  f->set_path("a.yml");
+  f->set_content(
+      "title: t\nid: 5f1c6a6e-0000-4000-8000-000000000001\nstatus: test\n"
+      "logsource:\n  product: windows\ndetection:\n  sel:\n    a: b\n"
+      "  condition: sel\ntags:\n  - attack.t1086\nlevel: high\n");
+  auto plain = Check(models_, nullptr, req);
+  ASSERT_TRUE(plain.ok()) << plain.status();
+  EXPECT_EQ(plain->rendered(), "");
+  req.set_output_format("json");
+  auto rendered = Check(models_, nullptr, req);
+  ASSERT_TRUE(rendered.ok()) << rendered.status();
+  EXPECT_THAT(rendered->rendered(), HasSubstr("a.yml"));
+}
+
+}  // namespace
+}  // namespace cov::server::rules
