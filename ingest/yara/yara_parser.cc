@@ -1,7 +1,9 @@
 #include "ingest/yara/yara_parser.h"
 
+#include <algorithm>
 #include <cstdint>
 #include <cstring>
+#include <memory>
 #include <string>
 #include <utility>
 #include <vector>
@@ -18,6 +20,7 @@
 #include "ingest/base/utf8.h"
 #include "ingest/yara/attack_meta.h"
 #include "ingest/yara/lexer.h"
+#include "ingest/yara/yara_compiler.h"
 
 namespace cov::ingest::yara {
 namespace {
@@ -142,6 +145,7 @@ class FileParser {
   std::string uid_prefix_;
   std::string current_uid_;  // uid of the rule being parsed, for `object`
   absl::flat_hash_map<std::string, int> rule_lines_;
+  std::vector<std::string> condition_ids_;  // of the rule being parsed
   int errors_ = 0;
   bool stop_ = false;  // kMaxErrors reached
 };
@@ -307,6 +311,7 @@ void FileParser::ParseRule(const Token& first) {
   const size_t start = first.begin;
   const size_t diags_before = out_->parsed.diagnostics.size();
   YaraRuleInfo info;
+  condition_ids_.clear();
   Token t = first;
 
   // Modifiers and `rule`.
@@ -488,8 +493,15 @@ void FileParser::ParseRule(const Token& first) {
       *rule.add_attack_refs() = std::move(r);
     }
   }
+  std::sort(condition_ids_.begin(), condition_ids_.end());
+  condition_ids_.erase(
+      std::unique(condition_ids_.begin(), condition_ids_.end()),
+      condition_ids_.end());
+  info.condition_identifiers = std::move(condition_ids_);
+  condition_ids_.clear();
+  if (info.is_private) rule.set_yara_private(true);
   out_->parsed.rules.push_back(std::move(rule));
-  out_->rule_info.push_back(info);
+  out_->rule_info.push_back(std::move(info));
 }
 
 FileParser::Outcome FileParser::ParseMeta(std::vector<MetaEntry>* meta,
@@ -666,6 +678,9 @@ FileParser::Outcome FileParser::ParseCondition(const Token& open_brace,
       lex_.Reset(t.begin);
       return Outcome::kBadResumed;
     }
+    if (t.kind == TokenKind::kIdentifier) {
+      condition_ids_.emplace_back(lex_.TextOf(t));
+    }
     if (t.kind == TokenKind::kPunct) {
       char c = lex_.text()[t.begin];
       if (c == '}') {
@@ -713,9 +728,65 @@ ParsedFile YaraParser::Parse(const SourceFile& file) const {
   return ParseDetailed(file).parsed;
 }
 
+namespace {
+
+// Private rules: how many public rules of the file name each one.
+void CountPrivateUses(YaraFile* out) {
+  std::vector<cov::v1::Rule>& rules = out->parsed.rules;
+  for (size_t i = 0; i < rules.size(); ++i) {
+    if (!out->rule_info[i].is_private) continue;
+    const std::string& name = rules[i].title();
+    int used_by = 0;
+    for (size_t j = 0; j < rules.size(); ++j) {
+      const YaraRuleInfo& info = out->rule_info[j];
+      if (j == i || info.is_private) continue;
+      used_by += std::binary_search(info.condition_identifiers.begin(),
+                                    info.condition_identifiers.end(), name);
+    }
+    rules[i].set_yara_used_by(used_by);
+  }
+}
+
+// libyara's verdict on the whole file (see YaraParserOptions).
+void CompileCheck(const SourceFile& file, YaraFile* out) {
+  if (!out->includes.empty() || out->parsed.rules.empty()) return;
+  std::vector<YaraMessage> errors;
+  const std::string name = ToValidUtf8(file.path);
+  absl::StatusOr<std::unique_ptr<YaraRules>> compiled =
+      CompileYaraSource(file.content, name, &errors);
+  if (compiled.ok()) return;
+  std::string why;
+  int line = 0;
+  if (!errors.empty()) {
+    line = errors[0].line;
+    why = ToValidUtf8(errors[0].message);
+    if (line > 0) absl::StrAppend(&why, " at line ", line);
+  } else {
+    why = ToValidUtf8(compiled.status().message());
+  }
+  const std::string reason = absl::StrCat("file does not compile: ", why);
+  for (cov::v1::Rule& r : out->parsed.rules) {
+    r.set_enabled(false);
+    r.set_disabled_reason(reason);
+  }
+  // The parser's own errors already name what libyara rejects.
+  for (const cov::v1::Diagnostic& d : out->parsed.diagnostics) {
+    if (d.severity() == cov::v1::SEVERITY_ERROR) return;
+  }
+  out->parsed.diagnostics.push_back(MakeDiagnostic(
+      cov::v1::SEVERITY_ERROR, name, line, 1, "yara-does-not-compile",
+      absl::StrCat("libyara rejects the file (", why, "); its ",
+                   out->parsed.rules.size(),
+                   " rules never run and are disabled")));
+}
+
+}  // namespace
+
 YaraFile YaraParser::ParseDetailed(const SourceFile& file) const {
   YaraFile out;
   FileParser(file, &out).Run();
+  CountPrivateUses(&out);
+  if (options_.compile_check) CompileCheck(file, &out);
   return out;
 }
 

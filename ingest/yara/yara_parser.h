@@ -1,6 +1,7 @@
 // The YARA rule parser: one .yar file in, cov.v1.Rule records out.
 //
-// A hand-written lexer (lexer.h) and block parser; libyara is not used. It
+// A hand-written lexer (lexer.h) and block parser; libyara is used only to
+// tell whether the whole file compiles (YaraParserOptions). It
 // reads what YARA 4.x accepts at the level needed for coverage: rule
 // modifiers (`private`, `global`), names, tags, `meta:` entries (strings with
 // escapes, integers, booleans; repeated keys kept in order) and top-level
@@ -23,8 +24,6 @@
 //                brace), 16 lowercase hex digits
 //   body         that same text, verbatim (empty if not valid UTF-8)
 //   yara_imports modules imported earlier in the file, in order
-//   body         that same text, verbatim (empty if not valid UTF-8)
-//   yara_imports modules imported earlier in the file, in order
 //   attack_refs  from tags and meta (see attack_meta.h), in file order,
 //                deduplicated on (id, kind) keeping the first
 // String fields are valid UTF-8 (invalid bytes become U+FFFD).
@@ -44,6 +43,10 @@
 //            skipped)
 //   warnings yara-non-utf8 (first invalid byte), yara-utf8-bom (libyara
 //            rejects a byte-order mark; the parser skips it)
+//   yara-does-not-compile (E): libyara rejects the file (see
+//            YaraParserOptions); its rules are returned disabled.
+// `private rule`s are returned with yara_private set and yara_used_by
+// counting the public rules of the file whose condition names them.
 // A rule with an error is not returned (libyara would reject it); a rule
 // whose name repeats an earlier one in the file is not returned either.
 // After an error the parser resumes at the next `rule`, `private`, `global`,
@@ -76,6 +79,8 @@ struct YaraDirective {
 struct YaraRuleInfo {
   bool is_private = false;
   bool is_global = false;
+  // Identifiers the condition names (rule names among them), sorted, unique.
+  std::vector<std::string> condition_identifiers;
 };
 
 // Everything read from one file. Includes are recorded, never followed.
@@ -87,8 +92,21 @@ struct YaraFile {
   std::vector<YaraRuleInfo> rule_info;
 };
 
+struct YaraParserOptions {
+  // Compile each file with libyara (yara_compiler.h, externals filename,
+  // filepath, extension, filetype and owner as ""); when libyara rejects it,
+  // every rule of the file is returned disabled with disabled_reason "file
+  // does not compile: <libyara's message> at line N" and one
+  // yara-does-not-compile error is added. Files with `include` are not
+  // compiled (they cannot be judged alone). Default: true.
+  bool compile_check = true;
+};
+
 class YaraParser : public RuleParser {
  public:
+  YaraParser() = default;
+  explicit YaraParser(const YaraParserOptions& options) : options_(options) {}
+
   // Parses one file; never fails as a whole (problems are diagnostics).
   ParsedFile Parse(const SourceFile& file) const override;
 
@@ -103,6 +121,9 @@ class YaraParser : public RuleParser {
   // uses .yar and .yara; attack-tagged .yar and one file without an
   // extension, which is declined.)
   bool Accepts(absl::string_view path) const override;
+
+ private:
+  YaraParserOptions options_;
 };
 
 }  // namespace cov::ingest::yara

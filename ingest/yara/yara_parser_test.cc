@@ -207,7 +207,11 @@ TEST(YaraParserTest, StringsAndConditionsAreSkippedExactly) {
 }
 rule after { condition: true }
 )");
-  EXPECT_THAT(f.parsed.diagnostics, IsEmpty()) << AllDiags(f);
+  // Lexing is exact; only libyara objects, as `yara` 4.2.3 does: error: rule
+  // "tricky" in tricky.yar(20): undefined identifier "pe" (no import).
+  EXPECT_THAT(Diags(f), ElementsAre("yara-does-not-compile@20:1"))
+      << AllDiags(f);
+  EXPECT_FALSE(f.parsed.rules[1].enabled());
   EXPECT_THAT(Titles(f), ElementsAre("tricky", "after"));
   EXPECT_EQ(f.parsed.rules[1].line(), 25);
 }
@@ -251,6 +255,76 @@ TEST(YaraParserTest, Utf16FileIsNamed) {
   EXPECT_EQ(f.parsed.diagnostics[0].message(),
             "file is UTF-16LE, not UTF-8: convert it to UTF-8 (e.g. iconv -f "
             "UTF-16 -t UTF-8); not parsed");
+}
+
+// Issue 15 item 2: private rules are flagged, with the public rules of the
+// file that name them counted.
+TEST(YaraParserTest, PrivateRulesAreFlaggedWithTheirUsers) {
+  YaraFile f = ParseText(R"(private rule is_pe {
+  meta:
+    mitre_att = "T1027"
+  condition: uint16(0) == 0x5A4D
+}
+private rule unused { condition: filesize < 10 }
+rule packed_pe : T1027_002 {
+  condition: is_pe and filesize > 100
+}
+rule other_pe {
+  condition: is_pe
+}
+rule no_pe { condition: true }
+)");
+  EXPECT_THAT(Diags(f), IsEmpty());
+  ASSERT_THAT(Titles(f),
+              ElementsAre("is_pe", "unused", "packed_pe", "other_pe", "no_pe"));
+  const auto& r = f.parsed.rules;
+  EXPECT_TRUE(r[0].yara_private());
+  EXPECT_EQ(r[0].yara_used_by(), 2);
+  EXPECT_TRUE(r[1].yara_private());
+  EXPECT_EQ(r[1].yara_used_by(), 0);
+  EXPECT_FALSE(r[2].yara_private());
+  EXPECT_EQ(r[2].yara_used_by(), 0);
+  EXPECT_TRUE(r[0].enabled());            // compiles: nothing disabled
+  EXPECT_EQ(r[0].attack_refs_size(), 1);  // kept, but never counted
+}
+
+// Issue 15 item 3: a file libyara rejects leaves every rule disabled with
+// the reason; the message and line are what `yara bad.yar` 4.2.3 printed:
+// error: rule "bad" in bad.yar(11): undefined string "$b".
+TEST(YaraParserTest, FileThatDoesNotCompileDisablesItsRules) {
+  constexpr char kBad[] = R"(rule good {
+  meta:
+    mitre_att = "T1059"
+  condition: true
+}
+rule bad {
+  strings:
+    $a = "x"
+  condition:
+    $b
+}
+)";
+  YaraFile f = ParseText(kBad, "dir/bad.yar");
+  ASSERT_THAT(Titles(f), ElementsAre("good", "bad"));
+  for (const cov::v1::Rule& r : f.parsed.rules) {
+    EXPECT_FALSE(r.enabled()) << r.title();
+    EXPECT_EQ(r.disabled_reason(),
+              "file does not compile: undefined string \"$b\" at line 11");
+  }
+  EXPECT_THAT(Diags(f), ElementsAre("yara-does-not-compile@11:1"));
+  EXPECT_THAT(f.parsed.diagnostics[0].message(),
+              ::testing::HasSubstr("its 2 rules never run and are disabled"));
+  // Externals the yara CLI would be given compile as empty strings.
+  f = ParseText("rule q { condition: filename == \"\" and owner == \"\" }\n");
+  ASSERT_EQ(f.parsed.rules.size(), 1u);
+  EXPECT_TRUE(f.parsed.rules[0].enabled());
+  EXPECT_THAT(Diags(f), IsEmpty());
+  // Without the check the rules stay enabled.
+  YaraParserOptions no_check;
+  no_check.compile_check = false;
+  f = YaraParser(no_check).ParseDetailed({"dir/bad.yar", kBad, "src"});
+  EXPECT_TRUE(f.parsed.rules[0].enabled());
+  EXPECT_THAT(Diags(f), IsEmpty());
 }
 
 TEST(YaraParserTest, UnterminatedRegex) {
@@ -486,7 +560,11 @@ TEST(YaraParserTest, ValidUtf8IsKept) {
 
 TEST(YaraParserTest, ByteOrderMarkIsAWarning) {
   YaraFile f = ParseText("\xEF\xBB\xBFrule a { condition: true }");
-  EXPECT_THAT(Diags(f), ElementsAre("yara-utf8-bom@1:1"));
+  // `yara` 4.2.3: bom.yar(1): error: non-ascii character.
+  EXPECT_THAT(Diags(f),
+              ElementsAre("yara-utf8-bom@1:1", "yara-does-not-compile@1:1"));
+  EXPECT_EQ(f.parsed.rules[0].disabled_reason(),
+            "file does not compile: non-ascii character at line 1");
   EXPECT_EQ(f.parsed.diagnostics[0].severity(), cov::v1::SEVERITY_WARNING);
   EXPECT_THAT(Titles(f), ElementsAre("a"));
 }

@@ -43,7 +43,8 @@ struct Evaluation {
 
 bool RuleCounts(const RuleFacts& r, const CoverageQuery& q) {
   if (!r.enabled && !q.include_disabled) return false;
-  if (r.is_correlation) return false;
+  // Neither detects anything on its own.
+  if (r.is_correlation || r.yara_private) return false;
   const ResolvedProfile& p = q.profile;
   if (!p.sources.empty() && !p.sources.contains(r.source)) return false;
   if (r.format == cov::v1::RULE_FORMAT_SIGMA) {

@@ -12,7 +12,8 @@
 //  - Counting rules: enabled (unless include_disabled), in the profile's
 //    sources, at or above min_status / min_level (floors apply to Sigma
 //    rules; a Sigma rule without status or level is below any floor), and
-//    not Sigma correlation rules (they detect nothing by themselves).
+//    not Sigma correlation rules or YARA private rules (they detect nothing
+//    by themselves). YARA rules of a file libyara rejects are disabled.
 //  - A rule covers the techniques it references: valid IDs, and revoked IDs
 //    through their replacement. Unknown, wrong-domain and deprecated IDs
 //    never count. A rule tagged with a sub-technique covers that

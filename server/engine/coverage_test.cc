@@ -228,6 +228,30 @@ TEST_F(CoverageTest, DisabledAndBelowFloorRulesDoNotCount) {
   EXPECT_EQ(r.covered(), 1);
 }
 
+// Issue 15 items 2 and 3: a YARA private rule never counts (not even with
+// include_disabled); rules of a file libyara rejects count only with it.
+TEST_F(CoverageTest, YaraPrivateNeverCountsNonCompilingOnlyWhenAsked) {
+  cov::v1::Rule priv = MakeRule("priv", {"T1197"});
+  priv.set_format(cov::v1::RULE_FORMAT_YARA);
+  priv.set_yara_private(true);
+  cov::v1::Rule broken = MakeRule("broken", {"T1059"});
+  broken.set_format(cov::v1::RULE_FORMAT_YARA);
+  broken.set_enabled(false);
+  broken.set_disabled_reason("file does not compile: x at line 3");
+  cov::v1::Rule pub = MakeRule("pub", {"T1071"});
+  pub.set_format(cov::v1::RULE_FORMAT_YARA);
+  auto r = Run({priv, broken, pub});
+  EXPECT_EQ(r.covered(), 1);
+  EXPECT_EQ(r.counting_rules(), 1);
+  EXPECT_EQ(Tech(r, "T1197").rule_count(), 0);
+  CoverageQuery q;
+  q.include_disabled = true;
+  r = Run({priv, broken, pub}, q);
+  EXPECT_EQ(r.covered(), 2);  // T1059 and T1071; T1197 still not
+  EXPECT_EQ(Tech(r, "T1197").rule_count(), 0);
+  EXPECT_EQ(Tech(r, "T1059").rule_count(), 1);
+}
+
 TEST_F(CoverageTest, ProfileLimitsPotentialAndSources) {
   cov::v1::Profile p;
   p.add_data_components("network traffic content");

@@ -58,7 +58,7 @@ void Enrich(const PlanInputs& in, const std::string& platform,
   if (in.rules != nullptr) {
     for (int r : in.rules->RulesFor(step->technique_id())) {
       const RuleFacts& f = in.rules->rules()[r];
-      if (!f.enabled || f.is_correlation) continue;
+      if (!f.enabled || f.is_correlation || f.yara_private) continue;
       claimed = true;
       // ET alone has thousands of rules for some techniques; list a few.
       if (++count > kListedRules) continue;

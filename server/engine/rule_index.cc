@@ -16,6 +16,7 @@ RuleFacts RuleIndex::FactsOf(const KnowledgeBase& kb,
   f.format = rule.format();
   f.enabled = rule.enabled();
   f.is_correlation = rule.is_correlation();
+  f.yara_private = rule.yara_private();
   f.content_hash = rule.content_hash();
   if (rule.format() == cov::v1::RULE_FORMAT_SURICATA) f.sid = rule.sid();
   for (const cov::v1::AttackRef& ref : rule.attack_refs()) {

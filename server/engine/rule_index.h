@@ -26,6 +26,8 @@ struct RuleFacts {
   cov::v1::RuleFormat format = cov::v1::RULE_FORMAT_UNSPECIFIED;
   bool enabled = true;
   bool is_correlation = false;
+  // YARA private rule: never reports a match, never counts (issue 15).
+  bool yara_private = false;
   std::string content_hash;  // revision identity, for evidence staleness
   int64_t sid = 0;           // Suricata sid (0 for other formats)
   // Technique IDs the rule counts for: valid references and revoked ones
