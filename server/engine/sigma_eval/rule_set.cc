@@ -1,0 +1,176 @@
+#include "server/engine/sigma_eval/rule_set.h"
+
+#include <algorithm>
+#include <utility>
+
+#include "absl/container/flat_hash_map.h"
+#include "absl/strings/ascii.h"
+#include "absl/strings/str_cat.h"
+#include "server/engine/sigma_eval/internal/compiled_rule.h"
+#include "server/engine/sigma_eval/logsource_map.h"
+
+namespace cov::server::engine::sigma_eval {
+namespace internal {
+
+// Rules of one channel: those reading every event, and those per EventID,
+// plus the field aliases (rule id, event id) of each EventID's renames.
+struct ChannelIndex {
+  std::vector<int> any_id;
+  absl::flat_hash_map<int64_t, std::vector<int>> by_id;
+  absl::flat_hash_map<int64_t, std::vector<std::pair<int, int>>> aliases;
+};
+
+struct CompiledSet {
+  FieldTable fields;
+  std::vector<cov::v1::Rule> rules;
+  std::vector<CompiledRule> compiled;
+  std::vector<NotEvaluable> not_evaluable;
+  absl::flat_hash_map<std::string, ChannelIndex> channels;  // lowercase
+  std::vector<int> any_event;  // product windows alone
+  absl::flat_hash_map<std::string, int> by_name;
+  int max_searches = 0;
+};
+
+struct Scratch {
+  EventView view;
+  std::vector<int8_t> memo;
+  std::vector<int> candidates;
+  std::string channel;
+};
+
+}  // namespace internal
+
+MatchScratch::MatchScratch() : s_(std::make_unique<internal::Scratch>()) {}
+MatchScratch::~MatchScratch() = default;
+
+RuleSet::RuleSet() : set_(std::make_unique<internal::CompiledSet>()) {}
+RuleSet::~RuleSet() = default;
+
+std::unique_ptr<RuleSet> RuleSet::Compile(absl::Span<const cov::v1::Rule> rules,
+                                          const RuleSetOptions& options) {
+  std::unique_ptr<RuleSet> out(new RuleSet());
+  internal::CompiledSet& set = *out->set_;
+  internal::CompileLimits limits;
+  limits.max_value_bytes = options.max_value_bytes;
+  limits.max_variants = options.max_variants;
+  limits.max_regex_bytes = options.max_regex_bytes;
+  for (const cov::v1::Rule& r : rules) {
+    if (r.format() != cov::v1::RULE_FORMAT_SIGMA || r.is_correlation()) {
+      continue;
+    }
+    auto skip = [&](absl::string_view reason) {
+      set.not_evaluable.push_back(
+          {r.uid(), r.title(), r.file(), std::string(reason)});
+    };
+    if (!r.has_sigma_detection()) {
+      skip(
+          "no parsed detection (re-ingest the source, or the rule's "
+          "detection is malformed)");
+      continue;
+    }
+    absl::StatusOr<LogsourceSelection> sel = ResolveLogsource(
+        r.logsource_product(), r.logsource_category(), r.logsource_service());
+    if (!sel.ok()) {
+      skip(absl::StrCat("not evaluable on these logs: ",
+                        sel.status().message()));
+      continue;
+    }
+    absl::StatusOr<internal::CompiledRule> c = internal::CompiledRule::Compile(
+        r.sigma_detection(), &set.fields, limits);
+    if (!c.ok()) {
+      skip(c.status().message());
+      continue;
+    }
+    const int index = static_cast<int>(set.compiled.size());
+    set.max_searches = std::max(set.max_searches, c->search_count());
+    set.compiled.push_back(*std::move(c));
+    set.rules.push_back(r);
+    set.rules.back().clear_sigma_detection();
+    set.by_name.try_emplace(r.uid(), index);
+    if (!r.sigma_name().empty()) set.by_name.try_emplace(r.sigma_name(), index);
+    if (sel->any_windows_event) {
+      set.any_event.push_back(index);
+      continue;
+    }
+    for (const LogsourceSelection::Part& p : sel->parts) {
+      internal::ChannelIndex& ci =
+          set.channels[absl::AsciiStrToLower(p.channel)];
+      if (p.event_ids.empty()) {
+        ci.any_id.push_back(index);
+      }
+      for (int id : p.event_ids) {
+        std::vector<int>& v = ci.by_id[id];
+        if (v.empty() || v.back() != index) v.push_back(index);
+        std::vector<std::pair<int, int>>& al = ci.aliases[id];
+        for (const FieldRename& rn : p.row->renames) {
+          std::pair<int, int> a{set.fields.Intern(rn.rule_field),
+                                set.fields.Intern(rn.event_field)};
+          if (std::find(al.begin(), al.end(), a) == al.end()) al.push_back(a);
+        }
+      }
+    }
+  }
+  return out;
+}
+
+int RuleSet::size() const { return static_cast<int>(set_->compiled.size()); }
+
+const cov::v1::Rule& RuleSet::rule(int index) const {
+  return set_->rules[index];
+}
+
+int RuleSet::Find(absl::string_view id_or_name) const {
+  auto it = set_->by_name.find(id_or_name);
+  return it == set_->by_name.end() ? -1 : it->second;
+}
+
+const std::vector<NotEvaluable>& RuleSet::not_evaluable() const {
+  return set_->not_evaluable;
+}
+
+void RuleSet::Match(const ingest::events::Event& event, MatchScratch* scratch,
+                    std::vector<int>* matched) const {
+  const internal::CompiledSet& set = *set_;
+  internal::Scratch& s = *scratch->s_;
+  std::vector<int>& cand = s.candidates;
+  cand.clear();
+  cand.insert(cand.end(), set.any_event.begin(), set.any_event.end());
+  absl::string_view channel;
+  int64_t event_id = 0;
+  const internal::ChannelIndex* ci = nullptr;
+  const std::vector<std::pair<int, int>>* aliases = nullptr;
+  if (EventChannelAndId(event, &channel, &event_id)) {
+    s.channel.assign(channel.data(), channel.size());
+    absl::AsciiStrToLower(&s.channel);
+    auto it = set.channels.find(s.channel);
+    if (it != set.channels.end()) {
+      ci = &it->second;
+      cand.insert(cand.end(), ci->any_id.begin(), ci->any_id.end());
+      if (auto b = ci->by_id.find(event_id); b != ci->by_id.end()) {
+        cand.insert(cand.end(), b->second.begin(), b->second.end());
+      }
+      if (auto a = ci->aliases.find(event_id); a != ci->aliases.end()) {
+        aliases = &a->second;
+      }
+    }
+  }
+  if (cand.empty()) return;
+  std::sort(cand.begin(), cand.end());
+  cand.erase(std::unique(cand.begin(), cand.end()), cand.end());
+  s.view.Reset(event, set.fields);
+  if (aliases != nullptr) {
+    for (const auto& [rule_field, event_field] : *aliases) {
+      s.view.Alias(rule_field, event_field);
+    }
+  }
+  if (s.memo.size() < static_cast<size_t>(set.max_searches)) {
+    s.memo.resize(set.max_searches);
+  }
+  for (int index : cand) {
+    const internal::CompiledRule& r = set.compiled[index];
+    std::fill(s.memo.begin(), s.memo.begin() + r.search_count(), -1);
+    if (r.Evaluate(s.view, s.memo.data())) matched->push_back(index);
+  }
+}
+
+}  // namespace cov::server::engine::sigma_eval
