@@ -127,4 +127,40 @@ absl::StatusOr<cov::v1::ListExperimentsResponse> Experiments::List() {
   return response;
 }
 
+absl::StatusOr<cov::v1::Experiment> Experiments::AppendResults(
+    absl::string_view experiment_id,
+    std::vector<cov::v1::ExperimentResult> results,
+    absl::string_view recorded_by, int64_t now_unix) {
+  auto qc = models_->Prepare(cov::v1::ReleaseRef(), cov::v1::CoverageOptions());
+  if (!qc.ok()) return qc.status();
+  for (cov::v1::ExperimentResult& r : results) {
+    r.clear_rule_hashes();
+    for (const std::string& uid : r.rule_uids()) {
+      int idx = qc->rules->FindUid(uid);
+      if (idx < 0) {
+        return absl::NotFoundError(
+            absl::StrCat("rule ", uid, " is not in the store"));
+      }
+      r.add_rule_hashes(qc->rules->rules()[idx].content_hash);
+    }
+    r.set_recorded_at_unix(now_unix);
+    r.set_recorded_by(std::string(recorded_by));
+  }
+  {
+    absl::MutexLock lock(&mu_);
+    store::Store* store = models_->store();
+    absl::StatusOr<cov::v1::Experiment> e =
+        store->GetExperiment(std::string(experiment_id));
+    if (!e.ok()) return e.status();
+    for (cov::v1::ExperimentResult& r : results) {
+      *e->add_results() = std::move(r);
+    }
+    absl::Status st = store->PutExperiment(*e);
+    if (!st.ok()) return st;
+  }
+  cov::v1::GetExperimentRequest get;
+  get.set_id(std::string(experiment_id));
+  return Get(get);
+}
+
 }  // namespace cov::server::experiments

@@ -15,8 +15,10 @@
 #define COV_SERVER_EXPERIMENTS_EXPERIMENTS_H_
 
 #include <cstdint>
+#include <vector>
 
 #include "absl/status/statusor.h"
+#include "absl/strings/string_view.h"
 #include "absl/synchronization/mutex.h"
 #include "cov/v1/cov.pb.h"
 #include "server/kb/models.h"
@@ -47,6 +49,15 @@ class Experiments {
 
   // Every experiment, summarised (id, name, window, plan subject).
   absl::StatusOr<cov::v1::ListExperimentsResponse> List();
+
+  // Appends results computed elsewhere (replay of recorded logs, a YARA
+  // scan): each result's rules are pinned to their current content hash,
+  // recorded_at/recorded_by are set. Returns the experiment as Get does.
+  // kNotFound for an unknown experiment or rule uid.
+  absl::StatusOr<cov::v1::Experiment> AppendResults(
+      absl::string_view experiment_id,
+      std::vector<cov::v1::ExperimentResult> results,
+      absl::string_view recorded_by, int64_t now_unix);
 
  private:
   kb::Models* models_;
