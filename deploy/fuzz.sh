@@ -2,14 +2,20 @@
 # Builds the libFuzzer targets with clang (ASan + UBSan, parsers instrumented
 # for coverage) and runs each for SECONDS (default 60), one after the other.
 #
-#   deploy/fuzz.sh [SECONDS] [FORMAT...]    FORMAT: stix sigma yara atomics eve suricata
+#   deploy/fuzz.sh [SECONDS] [FORMAT...]
+#   FORMAT: stix sigma yara atomics eve suricata attack_refs
 #
 # Each fuzzer starts from its committed seeds (tests/fuzz/<format>_corpus/,
-# ingest/suricata/suricata_fuzzer_corpus/) plus, read-only, the real files of
-# that format under $COV_CORPUS_DIR (default ../shared/corpus). New inputs go to
-# a scratch folder ($COV_FUZZ_WORK, default /tmp/cov-fuzz/<format>/new), never
-# into the committed seeds. STIX gets no real bundles: at 3-45 MB each they are
-# far beyond a useful -max_len.
+# ingest/suricata/suricata_fuzzer_corpus/) plus small excerpts split at run
+# time from the real files under $COV_CORPUS_DIR (default ../shared/corpus)
+# into the scratch folder: one Sigma file, one YARA rule or one Suricata rule
+# line per seed, at most -max_len bytes, at most 400 per format (nothing real
+# is committed). Whole real files were up to 64 KiB inputs and held the
+# fuzzers at ~300 executions/s. New inputs go to a scratch folder
+# ($COV_FUZZ_WORK, default /tmp/cov-fuzz/<format>/new), never into the
+# committed seeds. STIX gets no real bundles: at 3-45 MB each they are far
+# beyond a useful -max_len. attack_refs is structure-aware (short values
+# placed into the ATT&CK slots of valid Sigma, YARA and Suricata rules).
 #
 # Prints, per fuzzer, executions, executions/s, coverage, new inputs and any
 # crash file; a crash is minimised (-minimize_crash=1) next to it (<file>.min).
@@ -34,7 +40,7 @@ if ! [[ $secs =~ ^[0-9]+$ ]] || ((secs < 1)); then
 fi
 formats=("$@")
 if ((${#formats[@]} == 0)); then
-  formats=(stix sigma yara atomics eve suricata)
+  formats=(stix sigma yara atomics eve suricata attack_refs)
 fi
 
 corpus=${COV_CORPUS_DIR:-../shared/corpus}
@@ -54,24 +60,65 @@ done
 declare -A target seeds extra dict maxlen
 target=([stix]=//tests/fuzz:stix_fuzzer [sigma]=//tests/fuzz:sigma_fuzzer
   [yara]=//tests/fuzz:yara_fuzzer [atomics]=//tests/fuzz:atomics_fuzzer
-  [eve]=//tests/fuzz:eve_fuzzer [suricata]=//ingest/suricata:suricata_fuzzer)
+  [eve]=//tests/fuzz:eve_fuzzer [suricata]=//ingest/suricata:suricata_fuzzer
+  [attack_refs]=//tests/fuzz:attack_refs_fuzzer)
 seeds=([stix]=tests/fuzz/stix_corpus [sigma]=tests/fuzz/sigma_corpus
   [yara]=tests/fuzz/yara_corpus [atomics]=tests/fuzz/atomics_corpus
-  [eve]=tests/fuzz/eve_corpus [suricata]=ingest/suricata/suricata_fuzzer_corpus)
-# Real files (read recursively by libFuzzer; longer ones are cut to -max_len).
+  [eve]=tests/fuzz/eve_corpus [suricata]=ingest/suricata/suricata_fuzzer_corpus
+  [attack_refs]=tests/fuzz/attack_refs_corpus)
+# Real files, split into excerpts at run time (see split_excerpts).
 extra=([stix]="" [sigma]="$corpus/sigma" [yara]="$corpus/yara"
   [atomics]="$corpus/atomics" [eve]="ingest/alerts/testdata"
-  [suricata]="$corpus/suricata")
+  [suricata]="$corpus/suricata" [attack_refs]="")
 dict=([stix]=tests/fuzz/json.dict [sigma]=tests/fuzz/yaml.dict
   [yara]=tests/fuzz/yara.dict [atomics]=tests/fuzz/yaml.dict
-  [eve]=tests/fuzz/json.dict [suricata]=ingest/suricata/suricata_fuzzer.dict)
-maxlen=([stix]=16384 [sigma]=65536 [yara]=65536 [atomics]=65536 [eve]=16384
-  [suricata]=65536)
+  [eve]=tests/fuzz/json.dict [suricata]=ingest/suricata/suricata_fuzzer.dict
+  [attack_refs]=tests/fuzz/attack.dict)
+# Small inputs keep each execution cheap: a Sigma rule, a YARA rule or a few
+# Suricata rules fit in 4 KiB; longer inputs only re-test the same loops.
+maxlen=([stix]=16384 [sigma]=4096 [yara]=4096 [atomics]=4096 [eve]=16384
+  [suricata]=4096 [attack_refs]=512)
+
+# split_excerpts FORMAT SRC DEST MAXLEN: one seed per Sigma file, YARA rule
+# or Suricata rule line (<= MAXLEN bytes), at most 400, spread over SRC.
+split_excerpts() {
+  python3 - "$@" <<'PY'
+import os, re, sys
+fmt, src, dest, maxlen = sys.argv[1], sys.argv[2], sys.argv[3], int(sys.argv[4])
+pieces = []
+for root, dirs, files in os.walk(src):
+    dirs[:] = sorted(d for d in dirs if not d.startswith('.'))
+    for name in sorted(files):
+        path = os.path.join(root, name)
+        try:
+            data = open(path, 'rb').read(4 << 20)
+        except OSError:
+            continue
+        if fmt in ('sigma', 'atomics') and name.endswith(('.yml', '.yaml')):
+            if fmt == 'atomics' and len(data) > maxlen:
+                # One atomic test per seed: split at "- name:" items.
+                head, *tests = re.split(rb'\n(?=- name:)', data)
+                pieces += [head[:200] + b'\n' + t for t in tests]
+            else:
+                pieces.append(data)
+        elif fmt == 'yara' and name.endswith(('.yar', '.yara')):
+            pieces += re.split(rb'\n(?=(?:(?:private|global)\s+)*rule\s)', data)
+        elif fmt == 'suricata' and name.endswith('.rules'):
+            pieces += [l for l in data.split(b'\n') if b'sid:' in l]
+        elif fmt == 'eve':
+            pieces.append(data)
+pieces = [p for p in pieces if 0 < len(p) <= maxlen]
+step = max(1, len(pieces) // 400)
+os.makedirs(dest, exist_ok=True)
+for i, p in enumerate(pieces[::step][:400]):
+    open(os.path.join(dest, 'x%04d' % i), 'wb').write(p)
+PY
+}
 
 labels=()
 for f in "${formats[@]}"; do
   if [[ -z ${target[$f]:-} ]]; then
-    echo "fuzz: unknown format '$f' (stix sigma yara atomics eve suricata)" >&2
+    echo "fuzz: unknown format '$f' (stix sigma yara atomics eve suricata attack_refs)" >&2
     exit 2
   fi
   labels+=("${target[$f]}")
@@ -108,7 +155,12 @@ for f in "${formats[@]}"; do
   find "${seeds[$f]}" -maxdepth 1 -type f ! -name 'crash-*' -exec cp {} "$out/seeds/" \;
   dirs=("$out/new" "$out/seeds")
   for d in ${extra[$f]}; do
-    if [[ -d $d ]]; then dirs+=("$d"); else echo "fuzz: $d missing, skipped" >&2; fi
+    if [[ -d $d ]]; then
+      split_excerpts "$f" "$d" "$out/excerpts" "${maxlen[$f]}"
+      dirs+=("$out/excerpts")
+    else
+      echo "fuzz: $d missing, skipped" >&2
+    fi
   done
   log="$out/fuzz.log"
   echo "fuzz: $f for ${secs}s: ${seeds[$f]} ${extra[$f]}"
