@@ -13,10 +13,6 @@
 
 namespace cov::clients::cli {
 
-std::string PlanYaml(const cov::v1::PlanResponse& p);
-std::string PlanLayer(const cov::v1::PlanResponse& p);
-std::string PlanMarkdown(const cov::v1::PlanResponse& p);
-
 const char kPlanHelp[] =
     "  The techniques of the subject (a group's own, through its software,\n"
     "  and with --include_campaigns through its campaigns) in kill-chain\n"
@@ -106,26 +102,29 @@ int Plan(Client& client, const Args&) {
         "give exactly one of --group, --software, --campaign, "
         "--technique, --ctid_plan");
   }
+  // yaml, layer and markdown are rendered by covd (PlanResponse.rendered),
+  // so every client prints the same text.
+  const std::string format = absl::GetFlag(FLAGS_format);
+  const bool rendered = format != "table" && format != "json";
+  if (rendered) req.set_format(format);
   grpc::ClientContext ctx;
   client.Prepare(&ctx);
   cov::v1::PlanResponse resp;
   grpc::Status s = client.stub()->GetPlan(&ctx, req, &resp);
   if (!s.ok()) return client.Fail(s);
-  const std::string format = absl::GetFlag(FLAGS_format);
-  if (format == "json") {
-    PrintJson(resp);
-  } else if (format == "yaml") {
-    return WriteOut(PlanYaml(resp), "CTID-format plan");
-  } else if (format == "layer") {
-    return WriteOut(PlanLayer(resp), "Navigator layer");
-  } else if (format == "markdown") {
-    return WriteOut(PlanMarkdown(resp), "runbook");
-  } else {
-    std::printf("Emulation plan: %s (ATT&CK %s %s), %d steps\n\n",
-                resp.subject().c_str(), resp.release().domain().c_str(),
-                resp.release().version().c_str(), resp.steps_size());
-    for (const auto& step : resp.steps()) PrintPlanStep(step);
+  if (rendered) {
+    return WriteOut(resp.rendered(), format == "yaml"    ? "CTID-format plan"
+                                     : format == "layer" ? "Navigator layer"
+                                                         : "runbook");
   }
+  if (JsonOutput()) {
+    PrintJson(resp);
+    return 0;
+  }
+  std::printf("Emulation plan: %s (ATT&CK %s %s), %d steps\n\n",
+              resp.subject().c_str(), resp.release().domain().c_str(),
+              resp.release().version().c_str(), resp.steps_size());
+  for (const auto& step : resp.steps()) PrintPlanStep(step);
   return 0;
 }
 

@@ -7,6 +7,7 @@
 #include "absl/time/time.h"
 #include "ingest/registry/parsers.h"
 #include "server/check/fix_loop.h"
+#include "server/export/plan_render.h"
 #include "server/kb/attack_ingest.h"
 #include "server/kb/layer_export.h"
 #include "server/kb/queries.h"
@@ -184,7 +185,12 @@ grpc::ServerUnaryReactor* CovServiceImpl::IngestLibrary(
 grpc::ServerUnaryReactor* CovServiceImpl::GetPlan(
     grpc::CallbackServerContext* ctx, const cov::v1::PlanRequest* request,
     cov::v1::PlanResponse* response) {
-  return Reply(ctx, kb::Plan(models_, *request), response);
+  auto plan = kb::Plan(models_, *request);
+  if (plan.ok()) {
+    absl::Status r = exporter::RenderPlan(request->format(), &*plan);
+    if (!r.ok()) plan = r;
+  }
+  return Reply(ctx, std::move(plan), response);
 }
 
 grpc::ServerUnaryReactor* CovServiceImpl::StartExperiment(
