@@ -6,6 +6,7 @@
 #include "absl/container/flat_hash_map.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
+#include "server/engine/killchain.h"
 #include "server/export/json_writer.h"
 
 namespace cov::server::exporter {
@@ -66,6 +67,14 @@ main{display:flex;align-items:flex-start}
 #detail th{white-space:nowrap}
 #detail td.uid{word-break:break-all;font:11px/1.3 ui-monospace,"DejaVu Sans Mono",monospace}
 #detail ul{margin:0;padding-left:18px}
+.views{margin:8px 0 0;display:flex;gap:4px}
+.views button{font:inherit;padding:3px 10px;border:1px solid #90a4ae;background:#fff;border-radius:3px;cursor:pointer}
+.views button[aria-pressed=true]{background:#37474f;color:#fff;border-color:#37474f}
+.matrix[hidden]{display:none}
+.phase{flex:0 0 190px;min-width:190px}
+.phase h2{font-size:13px;margin:0;padding:6px;background:#1a237e;color:#fff;border-radius:3px 3px 0 0}
+.phase h2 small{display:block;font-weight:normal;opacity:.8}
+.phase .cell.sub{margin-left:10px;font-size:12px}
 )css";
 
 constexpr absl::string_view kJs = R"js(
@@ -140,7 +149,70 @@ constexpr absl::string_view kJs = R"js(
     list('Used by', t.usedBy, t.userCount);
     panel.hidden = false;
   }
-  var matrix = document.querySelector('.matrix');
+  // The Cyber Kill Chain view, drawn from the embedded data on first use.
+  var killchain = document.getElementById('killchain');
+  function cellFor(sec, id, phase, sub) {
+    var t = data.techniques[id];
+    var cell = add(sec, 'div', null, sub ? 'cell sub' : 'cell');
+    cell.setAttribute('data-technique', id);
+    cell.setAttribute('data-phase', phase);
+    cell.setAttribute('data-state', t.state);
+    cell.tabIndex = 0;
+    cell.setAttribute('role', 'button');
+    cell.title = id + ' ' + t.name + ': ' + STATES[t.state];
+    add(cell, 'span', id, 'id');
+    cell.appendChild(document.createTextNode(t.name));
+    if (t.ruleCount > 0) add(cell, 'span', String(t.ruleCount), 'n');
+  }
+  function drawKillChain() {
+    if (killchain.childNodes.length) return;
+    var ids = Object.keys(data.techniques).sort(function (a, b) {
+      var na = data.techniques[a].name, nb = data.techniques[b].name;
+      return na < nb ? -1 : na > nb ? 1 : (a < b ? -1 : a > b ? 1 : 0);
+    });
+    data.phases.forEach(function (p) {
+      var sec = add(killchain, 'section', null, 'phase');
+      sec.setAttribute('data-phase', p.phase);
+      var h = add(sec, 'h2', p.name);
+      add(h, 'small', 'Phase ' + p.order + (p.tactics.length ?
+          ': ' + p.tactics.map(function (s) { return data.tacticNames[s] || s; }).join(', ') : ''));
+      var pct = p.potential ? p.covered / p.potential : 0;
+      add(sec, 'div', p.covered + '/' + p.potential + ' (' + Math.round(pct * 100) + '%)',
+          'phase-ratio');
+      add(add(sec, 'div', null, 'bar'), 'span').style.width = (pct * 100).toFixed(1) + '%';
+      function inPhase(id) {
+        return data.techniques[id].tactics.some(function (s) {
+          return p.tactics.indexOf(s) >= 0;
+        });
+      }
+      ids.forEach(function (id) {
+        var t = data.techniques[id];
+        var parentHere = t.parent && Object.prototype.hasOwnProperty.call(
+            data.techniques, t.parent) && inPhase(t.parent);
+        if (!inPhase(id) || parentHere) return;
+        cellFor(sec, id, p.phase, false);
+        ids.forEach(function (sid) {
+          if (data.techniques[sid].parent === id && inPhase(sid)) {
+            cellFor(sec, sid, p.phase, true);
+          }
+        });
+      });
+    });
+  }
+  document.querySelectorAll('.views button').forEach(function (b) {
+    b.addEventListener('click', function () {
+      var view = b.getAttribute('data-view');
+      if (view === 'killchain') drawKillChain();
+      document.querySelectorAll('.views button').forEach(function (o) {
+        o.setAttribute('aria-pressed', String(o === b));
+      });
+      document.querySelectorAll('.matrix').forEach(function (m) {
+        m.hidden = m.getAttribute('data-view') !== view;
+      });
+      hide();
+    });
+  });
+  var matrix = document.querySelector('main');
   matrix.addEventListener('click', function (ev) {
     var cell = ev.target.closest('.cell');
     if (cell) show(cell);
@@ -217,6 +289,41 @@ class Renderer {
   std::string& out_;
 };
 
+// Per Cyber Kill Chain phase: the response's phases when it has them
+// (by=killchain), else counted here from the techniques (potential; covered =
+// a rule or rollup), each technique once per phase.
+std::vector<cov::v1::PhaseCoverage> Phases(const cov::v1::CoverageResponse& c) {
+  if (!c.phases().empty()) return {c.phases().begin(), c.phases().end()};
+  const auto phases = engine::KillChainPhases();
+  std::vector<cov::v1::PhaseCoverage> out(phases.size());
+  absl::flat_hash_map<absl::string_view, int> phase_of;
+  for (size_t p = 0; p < phases.size(); ++p) {
+    out[p].set_phase(std::string(phases[p].key));
+    out[p].set_name(std::string(phases[p].name));
+    out[p].set_order(static_cast<int>(p) + 1);
+  }
+  for (const cov::v1::TacticCoverage& tc : c.tactics()) {
+    const int p = engine::KillChainPhaseOf(tc.tactic());
+    phase_of.emplace(tc.tactic(), p);
+    out[p].add_tactics(tc.tactic());
+  }
+  for (const cov::v1::TechniqueCoverage& t : c.techniques()) {
+    if (!t.potential()) continue;
+    std::vector<bool> in(phases.size(), false);
+    for (const std::string& tactic : t.tactics()) {
+      const auto it = phase_of.find(tactic);
+      if (it != phase_of.end()) in[it->second] = true;
+    }
+    const bool covered = t.rule_count() > 0 || t.covered_by_rollup();
+    for (size_t p = 0; p < phases.size(); ++p) {
+      if (!in[p]) continue;
+      out[p].set_potential(out[p].potential() + 1);
+      out[p].set_covered(out[p].covered() + covered);
+    }
+  }
+  return out;
+}
+
 void WriteData(const cov::v1::CoverageResponse& c, std::string* out) {
   JsonWriter w(out);
   w.BeginObject();
@@ -261,6 +368,19 @@ void WriteData(const cov::v1::CoverageResponse& c, std::string* out) {
     w.EndObject();
   }
   w.EndObject();
+  w.Key("phases");
+  w.BeginArray();
+  for (const cov::v1::PhaseCoverage& p : Phases(c)) {
+    w.BeginObject();
+    w.KeyString("phase", p.phase());
+    w.KeyString("name", p.name());
+    w.KeyInt("order", p.order());
+    strings("tactics", p.tactics());
+    w.KeyInt("potential", p.potential());
+    w.KeyInt("covered", p.covered());
+    w.EndObject();
+  }
+  w.EndArray();
   w.EndObject();
 }
 
@@ -386,7 +506,13 @@ std::string HtmlReport(const cov::v1::CoverageResponse& c,
     r.Escaped(StateLabel(state));
     r.Raw("</li>");
   }
-  r.Raw("</ul>\n</header>\n<main>\n<div class=\"matrix\">\n");
+  r.Raw(
+      "</ul>\n<div class=\"views\" role=\"group\" aria-label=\"View\">"
+      "<button type=\"button\" data-view=\"tactics\" aria-pressed=\"true\">"
+      "ATT&amp;CK tactics</button><button type=\"button\" "
+      "data-view=\"killchain\" aria-pressed=\"false\">Cyber Kill "
+      "Chain</button></div>\n</header>\n<main>\n<div class=\"matrix\" "
+      "data-view=\"tactics\">\n");
 
   for (int col = 0; col < c.tactics_size(); ++col) {
     const cov::v1::TacticCoverage& tc = c.tactics(col);
@@ -424,7 +550,9 @@ std::string HtmlReport(const cov::v1::CoverageResponse& c,
     r.Raw("</section>\n");
   }
   r.Raw(
-      "</div>\n<aside id=\"detail\" hidden aria-live=\"polite\"></aside>\n"
+      "</div>\n<div class=\"matrix\" id=\"killchain\" "
+      "data-view=\"killchain\" hidden></div>\n"
+      "<aside id=\"detail\" hidden aria-live=\"polite\"></aside>\n"
       "</main>\n<script type=\"application/json\" id=\"cov-data\">");
   WriteData(c, &out);
   r.Raw("</script>\n<script>", kJs, "</script>\n</body>\n</html>\n");

@@ -18,6 +18,16 @@
 // id="cov-data">. Techniques whose tactics are not among the response's
 // tactics get no cell.
 //
+// A toggle (<div class="views"> with buttons data-view="tactics" and
+// data-view="killchain") switches to the Cyber Kill Chain view: the seven
+// phases as columns (<div class="matrix" id="killchain">, drawn by the page
+// script on first use), each headed "covered/potential (xx%)" and listing
+// every technique with a tactic in the phase once. The phase figures are
+// embedded as "phases" in the JSON: the response's own `phases` when it has
+// them (by=killchain), else counted from its techniques with the
+// cov-killchain-1 mapping (server/engine/killchain.h; covered = a rule or
+// rollup).
+//
 // Every text from the response is HTML-escaped (JSON-escaped in the blob, with
 // `<`, `>` and `&` as \u escapes). Pure function; thread-safe.
 #ifndef COV_SERVER_EXPORT_HTML_REPORT_H_

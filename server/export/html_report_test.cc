@@ -111,6 +111,68 @@ TEST(HtmlReportTest, EscapesTextAndEmbeddedData) {
   EXPECT_THAT(html, Not(HasSubstr("<!--")));
 }
 
+google::protobuf::Struct EmbeddedData(const std::string& html) {
+  const std::string open = "<script type=\"application/json\" id=\"cov-data\">";
+  const size_t begin = html.find(open);
+  google::protobuf::Struct data;
+  EXPECT_NE(begin, std::string::npos);
+  if (begin == std::string::npos) return data;
+  const size_t end = html.find("</script>", begin);
+  EXPECT_TRUE(
+      google::protobuf::util::JsonStringToMessage(
+          html.substr(begin + open.size(), end - begin - open.size()), &data)
+          .ok());
+  return data;
+}
+
+// "phase potential/covered tactics..." per embedded phase.
+std::vector<std::string> PhaseRows(const google::protobuf::Struct& data) {
+  std::vector<std::string> rows;
+  for (const auto& v : data.fields().at("phases").list_value().values()) {
+    const auto& f = v.struct_value().fields();
+    std::string row = absl::StrCat(f.at("phase").string_value(), " ",
+                                   f.at("potential").number_value(), "/",
+                                   f.at("covered").number_value());
+    for (const auto& t : f.at("tactics").list_value().values()) {
+      absl::StrAppend(&row, " ", t.string_value());
+    }
+    rows.push_back(row);
+  }
+  return rows;
+}
+
+TEST(HtmlReportTest, KillChainToggleAndPhaseFigures) {
+  const std::string html = HtmlReport(SampleCoverage(), {});
+  EXPECT_THAT(html, HasSubstr("data-view=\"tactics\" aria-pressed=\"true\""));
+  EXPECT_THAT(html,
+              HasSubstr("data-view=\"killchain\" aria-pressed=\"false\""));
+  EXPECT_THAT(html, HasSubstr("<div class=\"matrix\" id=\"killchain\" "
+                              "data-view=\"killchain\" hidden></div>"));
+  // From the sample (sample_coverage.h): Delivery = initial-access: T1078
+  // (rollup), T1078.001 (rule), T1078.002, T1566 in reach (T1195 is not).
+  // Installation = persistence + defense-evasion: T1078, T1078.001, T1078.002
+  // and T1197 (rules), each once although on both tactics; T1542 out of reach.
+  EXPECT_THAT(
+      PhaseRows(EmbeddedData(html)),
+      ElementsAre("reconnaissance 0/0", "weaponization 0/0",
+                  "delivery 4/2 initial-access", "exploitation 0/0",
+                  "installation 4/3 persistence defense-evasion",
+                  "command-and-control 0/0", "actions-on-objectives 0/0"));
+}
+
+TEST(HtmlReportTest, KillChainUsesTheResponsePhasesWhenGiven) {
+  cov::v1::CoverageResponse c = SampleCoverage();
+  cov::v1::PhaseCoverage* p = c.add_phases();
+  p->set_phase("installation");
+  p->set_name("Installation");
+  p->set_order(5);
+  p->add_tactics("persistence");
+  p->set_potential(9);
+  p->set_covered(1);
+  EXPECT_THAT(PhaseRows(EmbeddedData(HtmlReport(c, {}))),
+              ElementsAre("installation 9/1 persistence"));
+}
+
 TEST(HtmlReportTest, EmbeddedDataParsesAndHoldsRules) {
   const std::string html = HtmlReport(SampleCoverage(), {});
   const std::string open = "<script type=\"application/json\" id=\"cov-data\">";

@@ -100,6 +100,47 @@ class HtmlReportInChromiumTest(unittest.TestCase):
         self.assertEqual(self.page.evaluate("document.scripts.length"), 2)
         self.assertTrue(self.page.evaluate("document.getElementById('detail').hidden"))
 
+    def test_kill_chain_toggle(self):
+        # cov-killchain-1 (deploy/profiles/killchain-mapping.md) for the
+        # fixture's three tactics; a technique counts once per phase.
+        phase_of = {"initial-access": "delivery", "persistence": "installation",
+                    "defense-evasion": "installation"}
+        order = ["reconnaissance", "weaponization", "delivery", "exploitation",
+                 "installation", "command-and-control", "actions-on-objectives"]
+        expected = {p: [0, 0, []] for p in order}
+        for t in self.response["techniques"]:
+            for p in {phase_of[x] for x in t["tactics"] if x in phase_of}:
+                expected[p][2].append(t["technique_id"])
+                if t.get("potential"):
+                    expected[p][0] += 1
+                    expected[p][1] += bool(t.get("rule_count") or t.get("covered_by_rollup"))
+        self.assertEqual(expected["installation"][:2], [4, 3])
+        self.page.evaluate(
+            "document.querySelector('.views button[data-view=killchain]').click()")
+        self.assertTrue(self.page.evaluate(
+            "document.querySelector('.matrix[data-view=tactics]').hidden"))
+        phases = self.page.evaluate(
+            "[...document.querySelectorAll('section.phase')].map(s => [s.dataset.phase,"
+            " s.querySelector('.phase-ratio').textContent,"
+            " [...s.querySelectorAll('.cell')].map(c => c.dataset.technique)])")
+        self.assertEqual([p[0] for p in phases], order)
+        for key, ratio, cells in phases:
+            potential, covered, ids = expected[key]
+            pct = round(100 * covered / potential) if potential else 0
+            self.assertEqual(ratio, f"{covered}/{potential} ({pct}%)", key)
+            self.assertEqual(sorted(cells), sorted(ids), key)
+        self.page.evaluate(
+            "document.querySelector('section.phase[data-phase=installation]"
+            " .cell[data-technique=T1197]').click()")
+        self.assertFalse(self.page.evaluate("document.getElementById('detail').hidden"))
+        self.assertEqual(self.page.evaluate(
+            "document.querySelector('#detail h2 .id').textContent"), "T1197")
+        self.page.evaluate(
+            "document.querySelector('.views button[data-view=tactics]').click()")
+        self.assertTrue(self.page.evaluate("document.getElementById('killchain').hidden"))
+        self.assertFalse(self.page.evaluate(
+            "document.querySelector('.matrix[data-view=tactics]').hidden"))
+
     def test_click_shows_detail_with_the_rules(self):
         bits = self.technique("T1197")
         x, y = self.cell_center("T1197", "persistence")
