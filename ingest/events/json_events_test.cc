@@ -117,7 +117,7 @@ TEST(JsonEventsTest, EvtxDumpStreamOfPrettyObjects) {
   EXPECT_EQ(sink.Value(0, "EventID_Qualifiers"), "16384");
   EXPECT_EQ(sink.Value(0, "TimeCreated"), "2025-11-27T07:40:10.165324Z");
   EXPECT_EQ(sink.Value(0, "TimeCreated_SystemTime"),
-            "2025-11-27T07:40:10.1653241Z");
+            "2025-11-27T07:40:10.165324Z");
   EXPECT_EQ(sink.Value(0, "Correlation"), "<null>");
   EXPECT_EQ(sink.Value(0, "ServiceName"), "evil {svc}");
   EXPECT_EQ(sink.Value(0, "ImagePath"), "C:\\e \"q\".exe");

@@ -68,6 +68,33 @@ void AddValue(EventBuilder& b, absl::string_view name, element v,
   b.Add(name, text, !present);
 }
 
+// evtx_dump writes GUIDs without the braces Windows (and libevtx, and Sigma
+// rules) put around them: 8-4-4-4-12 hex digits get them back.
+bool IsBareGuid(absl::string_view s) {
+  if (s.size() != 36) return false;
+  for (size_t i = 0; i < s.size(); ++i) {
+    const char c = s[i];
+    if (i == 8 || i == 13 || i == 18 || i == 23) {
+      if (c != '-') return false;
+    } else if (!((c >= '0' && c <= '9') || (c >= 'a' && c <= 'f') ||
+                 (c >= 'A' && c <= 'F'))) {
+      return false;
+    }
+  }
+  return true;
+}
+
+void AddEvtxValue(EventBuilder& b, absl::string_view name, element v,
+                  std::string& text) {
+  const bool present = ScalarText(v, &text);
+  if (present && v.type() == element_type::STRING && IsBareGuid(text)) {
+    text.insert(text.begin(), '{');
+    text.push_back('}');
+  }
+  // An empty element is null, as the evtx reader has it.
+  b.Add(name, text, !present || text.empty());
+}
+
 // Flat / Winlogbeat: nested objects flattened with '.'.
 void Flatten(object obj, std::string& prefix, EventBuilder& b,
              std::string& text) {
@@ -90,7 +117,7 @@ void Flatten(object obj, std::string& prefix, EventBuilder& b,
 void EvtxElement(absl::string_view name, element v, EventBuilder& b,
                  std::string& text, std::string& scratch, bool is_data) {
   if (v.type() != element_type::OBJECT) {
-    AddValue(b, name, v, text);
+    AddEvtxValue(b, name, v, text);
     return;
   }
   object obj = v.get_object().value_unsafe();
@@ -104,9 +131,9 @@ void EvtxElement(absl::string_view name, element v, EventBuilder& b,
         scratch.assign(name.data(), name.size());
         scratch.push_back('_');
         scratch.append(attr.key.data(), attr.key.size());
-        AddValue(b, scratch, attr.value, text);
+        AddEvtxValue(b, scratch, attr.value, text);
         if (name == "TimeCreated" && attr.key == "SystemTime") {
-          AddValue(b, "TimeCreated", attr.value, text);
+          AddEvtxValue(b, "TimeCreated", attr.value, text);
         }
       }
     } else if (key == "#text") {
@@ -121,7 +148,7 @@ void EvtxElement(absl::string_view name, element v, EventBuilder& b,
         }
         b.Add(name, joined);
       } else {
-        AddValue(b, name, field.value, text);
+        AddEvtxValue(b, name, field.value, text);
       }
     } else {
       EvtxElement(key, field.value, b, text, scratch, is_data);

@@ -61,6 +61,12 @@ void FinishWindowsEvent(EventBuilder& b) {
       break;
     }
   }
+  if (e.time_us != 0) {
+    for (EventField& f : e.fields) {
+      if (f.name == "TimeCreated_SystemTime")
+        f.value = FormatTimeMicros(e.time_us);
+    }
+  }
   if (const EventField* c = b.Find("Computer"); c != nullptr) {
     e.host = c->value;
   }

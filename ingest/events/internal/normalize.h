@@ -15,8 +15,8 @@ namespace cov::ingest::events::internal {
 std::string FormatTimeMicros(int64_t time_us);
 
 // Windows-shaped events (evtx records, evtx_dump JSON): time_us from
-// TimeCreated, whose value is rewritten to FormatTimeMicros so both sources
-// spell it the same; host from Computer.
+// TimeCreated, whose value (and TimeCreated_SystemTime's) is rewritten to
+// FormatTimeMicros so both sources spell it the same; host from Computer.
 void FinishWindowsEvent(EventBuilder& b);
 
 // Flat JSON events (Security-Datasets/NXLog, Winlogbeat): adds the Windows
