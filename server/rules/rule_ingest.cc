@@ -18,6 +18,7 @@
 #include <vector>
 
 #include "absl/container/flat_hash_map.h"
+#include "absl/container/flat_hash_set.h"
 #include "absl/strings/ascii.h"
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
@@ -29,6 +30,7 @@
 #include "ingest/base/hash.h"
 #include "ingest/registry/parsers.h"
 #include "server/auth/path_policy.h"
+#include "server/rules/ref_summary.h"
 
 namespace cov::server::rules {
 namespace {
@@ -94,6 +96,14 @@ absl::string_view DuplicateCode(cov::v1::RuleFormat format) {
       return "sigma-duplicate-id";
     case cov::v1::RULE_FORMAT_SURICATA:
       return "suricata-duplicate-sid";
+    // Issue 13: the same id under Detections/ and Solutions/ (Sentinel) or
+    // twice in a repository is one rule; the diagnostic names both files.
+    case cov::v1::RULE_FORMAT_ELASTIC:
+      return "elastic-duplicate-id";
+    case cov::v1::RULE_FORMAT_SPLUNK:
+      return "splunk-duplicate-id";
+    case cov::v1::RULE_FORMAT_SENTINEL:
+      return "sentinel-duplicate-id";
     default:
       return "";
   }
@@ -361,6 +371,38 @@ absl::StatusOr<cov::v1::IngestRulesResponse> IngestRules(
     }
   }
 
+  // How the whole source's references resolve against the release now
+  // (unchanged files' rules re-resolved): grouped warnings for `cov errors`
+  // and a one-line summary first in the reply.
+  cov::v1::Diagnostic ref_summary;
+  if (context.kb != nullptr) {
+    RefSummary refs(context.kb->release_key());
+    absl::flat_hash_set<std::string> changed_paths;
+    for (const auto& c : update.changed_files) {
+      changed_paths.insert(c.file.path());
+      for (const cov::v1::Rule& rule : c.rules) refs.Add(rule);
+    }
+    absl::Status walked =
+        store.ForEachRule(name, [&](const cov::v1::Rule& stored) {
+          if (changed_paths.contains(stored.file()) ||
+              final_files.count(stored.file()) == 0) {
+            return true;
+          }
+          cov::v1::Rule rule = stored;
+          engine::ResolveRefs(*context.kb, context.others, &rule);
+          refs.Add(rule);
+          return true;
+        });
+    if (!walked.ok()) return walked;
+    ref_summary = refs.SummaryDiagnostic();
+    if (!ref_summary.code().empty()) {
+      *source_level.file.add_diagnostics() = ref_summary;
+    }
+    for (cov::v1::Diagnostic& d : refs.Diagnostics()) {
+      *source_level.file.add_diagnostics() = std::move(d);
+    }
+  }
+
   int rule_count = 0, error_count = 0;
   for (const auto& [path, rec] : final_files) {
     rule_count += rec->rule_count();
@@ -383,6 +425,7 @@ absl::StatusOr<cov::v1::IngestRulesResponse> IngestRules(
   source.set_ingested_at_unix(absl::ToUnixSeconds(absl::Now()));
 
   cov::v1::IngestRulesResponse response;
+  if (!ref_summary.code().empty()) *response.add_diagnostics() = ref_summary;
   for (const auto& c : update.changed_files) {
     for (const auto& d : c.file.diagnostics()) {
       if (response.diagnostics_size() >= kMaxResponseDiagnostics) break;

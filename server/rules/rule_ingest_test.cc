@@ -240,6 +240,42 @@ class CorpusIngestTest : public RuleIngestTest {
   }
 };
 
+// Issue 15 item 5: rules whose references are all unknown to the release
+// (ATT&CK v19 IDs and tactic names) are summed up in the reply and kept as
+// grouped warnings for `cov errors`; unchanged files count again on re-ingest.
+TEST_F(CorpusIngestTest, ReferencesToNothingValidAreSummarised) {
+  LoadAttack();
+  std::string dir = TempDir("src-v19");
+  Write(dir + "/new.yml", SigmaRule(kIdA,
+                                    "attack.t1685\n  - attack.stealth\n  - "
+                                    "attack.defense-impairment"));
+  Write(dir + "/old.yml", SigmaRule(kIdB, "attack.t1197"));
+  const std::string kSummary =
+      "1 rule references nothing valid in enterprise-attack@18.1 (1 unknown "
+      "technique ID, 2 unknown tactic names \xE2\x80\x94 newer ATT&CK?)";
+  auto r = Ingest(dir, "v19");
+  ASSERT_TRUE(r.ok()) << r.status();
+  ASSERT_GE(r->diagnostics_size(), 1);
+  EXPECT_EQ(r->diagnostics(0).code(), "ref-summary");
+  EXPECT_EQ(r->diagnostics(0).message(), kSummary);
+  EXPECT_EQ(r->source().error_count(), 0);  // warnings only
+  // Stored with the source (what `cov errors` lists).
+  auto files = store_->ListFiles("v19");
+  ASSERT_TRUE(files.ok());
+  ASSERT_FALSE(files->empty());
+  std::vector<std::string> codes;
+  for (const auto& d : (*files)[0].diagnostics()) codes.push_back(d.code());
+  EXPECT_THAT(codes, ::testing::ElementsAre("ref-summary", "ref-unknown-tactic",
+                                            "ref-unknown-technique"));
+  // Only old.yml changes: new.yml's stored rule still counts.
+  Write(dir + "/old.yml", SigmaRule(kIdB, "attack.t1105"));
+  r = Ingest(dir, "v19");
+  ASSERT_TRUE(r.ok()) << r.status();
+  EXPECT_EQ(r->files_parsed(), 1);
+  ASSERT_GE(r->diagnostics_size(), 1);
+  EXPECT_EQ(r->diagnostics(0).message(), kSummary);
+}
+
 TEST_F(CorpusIngestTest, LegacySigmaRevokedIdsResolveToReplacements) {
   LoadAttack();
   auto path = cov::testing::CorpusPath("sigma/sigmahq-legacy-0.20/rules");
