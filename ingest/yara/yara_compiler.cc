@@ -46,10 +46,6 @@ int LineOf(absl::string_view text, size_t offset) {
                  std::count(text.begin(), text.begin() + offset, '\n'));
 }
 
-struct ScanState {
-  YaraScanResult* result;
-};
-
 int ScanCallback(YR_SCAN_CONTEXT* /*context*/, int message, void* message_data,
                  void* user_data) {
   if (message != CALLBACK_MSG_RULE_MATCHING) return CALLBACK_CONTINUE;
@@ -61,7 +57,7 @@ int ScanCallback(YR_SCAN_CONTEXT* /*context*/, int message, void* message_data,
   match.rule = rule->identifier;
   const char* tag = nullptr;
   yr_rule_tags_foreach(rule, tag) { match.tags.emplace_back(tag); }
-  static_cast<ScanState*>(user_data)->result->matches.push_back(
+  static_cast<ScanStateHolder*>(user_data)->result->matches.push_back(
       std::move(match));
   return CALLBACK_CONTINUE;
 }
@@ -84,30 +80,6 @@ absl::Status ScanError(int code, absl::string_view what,
       return absl::InternalError(
           absl::StrCat(what, ": libyara scan error ", code));
   }
-}
-
-// A libyara scanner configured from `options`, destroyed on scope exit.
-struct ScannerDeleter {
-  void operator()(YR_SCANNER* s) const { yr_scanner_destroy(s); }
-};
-using ScannerPtr = std::unique_ptr<YR_SCANNER, ScannerDeleter>;
-
-absl::StatusOr<ScannerPtr> MakeScanner(YR_RULES* rules,
-                                       const ScanOptions& options,
-                                       ScanState* state) {
-  YR_SCANNER* raw = nullptr;
-  int rc = yr_scanner_create(rules, &raw);
-  if (rc != ERROR_SUCCESS) {
-    return absl::InternalError(absl::StrCat("yr_scanner_create failed: ", rc));
-  }
-  ScannerPtr scanner(raw);
-  yr_scanner_set_callback(scanner.get(), ScanCallback, state);
-  double seconds = absl::ToDoubleSeconds(options.timeout);
-  int timeout = static_cast<int>(std::min(std::ceil(seconds), 1e6));
-  yr_scanner_set_timeout(scanner.get(), std::max(1, timeout));
-  yr_scanner_set_flags(scanner.get(),
-                       options.fast_mode ? SCAN_FLAGS_FAST_MODE : 0);
-  return scanner;
 }
 
 }  // namespace
@@ -164,27 +136,61 @@ std::vector<YaraRuleEntry> YaraRules::Rules() const {
   return out;
 }
 
+absl::StatusOr<std::unique_ptr<YaraScanner>> YaraRules::NewScanner(
+    const ScanOptions& options) const {
+  std::unique_ptr<YaraScanner> s(new YaraScanner(options));
+  YR_SCANNER* raw = nullptr;
+  int rc = yr_scanner_create(rules_, &raw);
+  if (rc != ERROR_SUCCESS) {
+    return absl::InternalError(absl::StrCat("yr_scanner_create failed: ", rc));
+  }
+  s->scanner_ = raw;
+  s->state_ = std::make_unique<ScanStateHolder>();
+  yr_scanner_set_callback(raw, ScanCallback, s->state_.get());
+  double seconds = absl::ToDoubleSeconds(options.timeout);
+  int timeout = static_cast<int>(std::min(std::ceil(seconds), 1e6));
+  yr_scanner_set_timeout(raw, std::max(1, timeout));
+  yr_scanner_set_flags(raw, options.fast_mode ? SCAN_FLAGS_FAST_MODE : 0);
+  return s;
+}
+
 absl::StatusOr<YaraScanResult> YaraRules::ScanBuffer(
     absl::string_view data, const ScanOptions& options) const {
-  if (data.size() > options.max_file_bytes) {
-    return absl::ResourceExhaustedError(
-        absl::StrCat("buffer of ", data.size(), " bytes is over the limit of ",
-                     options.max_file_bytes, " bytes; not scanned"));
-  }
-  YaraScanResult result;
-  ScanState state{&result};
-  auto scanner = MakeScanner(rules_, options, &state);
+  auto scanner = NewScanner(options);
   if (!scanner.ok()) return scanner.status();
-  int rc = yr_scanner_scan_mem(scanner->get(),
-                               reinterpret_cast<const uint8_t*>(data.data()),
-                               data.size());
-  if (rc != ERROR_SUCCESS) return ScanError(rc, "buffer", options);
-  result.bytes_scanned = data.size();
-  return result;
+  return (*scanner)->ScanBuffer(data);
 }
 
 absl::StatusOr<YaraScanResult> YaraRules::ScanFile(
     const std::string& path, const ScanOptions& options) const {
+  auto scanner = NewScanner(options);
+  if (!scanner.ok()) return scanner.status();
+  return (*scanner)->ScanFile(path);
+}
+
+// --------------------------------------------------------------- YaraScanner
+
+YaraScanner::~YaraScanner() {
+  if (scanner_ != nullptr) yr_scanner_destroy(scanner_);
+}
+
+absl::StatusOr<YaraScanResult> YaraScanner::ScanBuffer(absl::string_view data) {
+  if (data.size() > options_.max_file_bytes) {
+    return absl::ResourceExhaustedError(
+        absl::StrCat("buffer of ", data.size(), " bytes is over the limit of ",
+                     options_.max_file_bytes, " bytes; not scanned"));
+  }
+  YaraScanResult result;
+  state_->result = &result;
+  int rc = yr_scanner_scan_mem(
+      scanner_, reinterpret_cast<const uint8_t*>(data.data()), data.size());
+  state_->result = nullptr;
+  if (rc != ERROR_SUCCESS) return ScanError(rc, "buffer", options_);
+  result.bytes_scanned = data.size();
+  return result;
+}
+
+absl::StatusOr<YaraScanResult> YaraScanner::ScanFile(const std::string& path) {
   std::error_code ec;
   fs::file_status st = fs::status(path, ec);
   if (ec || !fs::exists(st)) {
@@ -203,29 +209,26 @@ absl::StatusOr<YaraScanResult> YaraRules::ScanFile(
     return absl::UnavailableError(
         absl::StrCat(path, ": cannot read its size: ", ec.message()));
   }
-  if (size > options.max_file_bytes) {
+  if (size > options_.max_file_bytes) {
     return absl::ResourceExhaustedError(
         absl::StrCat(path, ": ", size, " bytes is over the limit of ",
-                     options.max_file_bytes, " bytes; not scanned"));
+                     options_.max_file_bytes, " bytes; not scanned"));
   }
-  YaraScanResult result;
-  ScanState state{&result};
-  auto scanner = MakeScanner(rules_, options, &state);
-  if (!scanner.ok()) return scanner.status();
   // Externals of THOR-style rules; undefined ones are ignored (libyara
   // rejects variables the rules were not compiled with).
-  if (options.set_path_externals) {
+  if (options_.set_path_externals) {
     fs::path p(path);
     std::string filename = p.filename().string();
     std::string extension = p.extension().string();
-    yr_scanner_define_string_variable(scanner->get(), "filename",
-                                      filename.c_str());
-    yr_scanner_define_string_variable(scanner->get(), "filepath", path.c_str());
-    yr_scanner_define_string_variable(scanner->get(), "extension",
-                                      extension.c_str());
+    yr_scanner_define_string_variable(scanner_, "filename", filename.c_str());
+    yr_scanner_define_string_variable(scanner_, "filepath", path.c_str());
+    yr_scanner_define_string_variable(scanner_, "extension", extension.c_str());
   }
-  int rc = yr_scanner_scan_file(scanner->get(), path.c_str());
-  if (rc != ERROR_SUCCESS) return ScanError(rc, path, options);
+  YaraScanResult result;
+  state_->result = &result;
+  int rc = yr_scanner_scan_file(scanner_, path.c_str());
+  state_->result = nullptr;
+  if (rc != ERROR_SUCCESS) return ScanError(rc, path, options_);
   result.bytes_scanned = size;
   return result;
 }

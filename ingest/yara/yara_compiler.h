@@ -38,6 +38,7 @@
 // libyara's types (yara.h is kept out of cov's headers).
 struct _YR_COMPILER;  // NOLINT: libyara's spelling of YR_COMPILER
 struct YR_RULES;
+struct YR_SCAN_CONTEXT;
 
 namespace cov::ingest::yara {
 
@@ -103,6 +104,8 @@ struct YaraScanResult {
   uint64_t bytes_scanned = 0;
 };
 
+class YaraScanner;
+
 // Compiled rules; immutable. Scan* are thread-safe (each scan uses its own
 // libyara scanner; libyara allows up to 32 concurrent scans per process).
 class YaraRules {
@@ -123,6 +126,12 @@ class YaraRules {
   absl::StatusOr<YaraScanResult> ScanFile(
       const std::string& path, const ScanOptions& options = {}) const;
 
+  // A scanner to reuse for many scans (cheaper than ScanFile's one scanner
+  // per call). kInternal when libyara cannot create one. The scanner must
+  // not outlive these rules.
+  absl::StatusOr<std::unique_ptr<YaraScanner>> NewScanner(
+      const ScanOptions& options = {}) const;
+
   // Number of rules (private ones included).
   int rule_count() const;
   // "namespace:name" of every rule, in compile order (private ones included).
@@ -134,6 +143,31 @@ class YaraRules {
   friend class YaraCompiler;
   explicit YaraRules(YR_RULES* rules) : rules_(rules) {}
   YR_RULES* rules_;
+};
+
+// Where a scanner's callback collects matches (internal).
+struct ScanStateHolder {
+  YaraScanResult* result = nullptr;
+};
+
+// One libyara scanner with fixed options, reused across scans: what
+// YaraRules::ScanBuffer/ScanFile do, with the same results and errors. Not
+// thread-safe: one per thread.
+class YaraScanner {
+ public:
+  ~YaraScanner();
+  YaraScanner(const YaraScanner&) = delete;
+  YaraScanner& operator=(const YaraScanner&) = delete;
+
+  absl::StatusOr<YaraScanResult> ScanBuffer(absl::string_view data);
+  absl::StatusOr<YaraScanResult> ScanFile(const std::string& path);
+
+ private:
+  friend class YaraRules;
+  explicit YaraScanner(const ScanOptions& options) : options_(options) {}
+  ScanOptions options_;
+  YR_SCAN_CONTEXT* scanner_ = nullptr;  // libyara's YR_SCANNER
+  std::unique_ptr<ScanStateHolder> state_;
 };
 
 // Accumulates sources, then produces YaraRules. Not thread-safe; one

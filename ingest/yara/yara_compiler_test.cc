@@ -71,6 +71,20 @@ TEST(YaraCompilerTest, CompilesAndScansBuffer) {
   EXPECT_THAT(r->matches, IsEmpty());
 }
 
+TEST(YaraCompilerTest, ReusedScannerGivesEachScanItsOwnResult) {
+  auto rules = CompileYaraSource(kTwoRules, "two.yar", nullptr);
+  ASSERT_TRUE(rules.ok()) << rules.status();
+  auto scanner = (*rules)->NewScanner();
+  ASSERT_TRUE(scanner.ok()) << scanner.status();
+  auto r1 = (*scanner)->ScanBuffer("MZ EVIL-MARKER-42");
+  auto r2 = (*scanner)->ScanBuffer("xx EVIL-MARKER-42");
+  auto r3 = (*scanner)->ScanBuffer("nothing");
+  ASSERT_TRUE(r1.ok() && r2.ok() && r3.ok());
+  EXPECT_THAT(RuleOf(*r1), ElementsAre("Evil_Marker", "Mz_Header"));
+  EXPECT_THAT(RuleOf(*r2), ElementsAre("Evil_Marker"));
+  EXPECT_THAT(RuleOf(*r3), IsEmpty());
+}
+
 TEST(YaraCompilerTest, SyntaxErrorIsFileLineMessage) {
   // The condition on line 5 ends in a dangling "and".
   constexpr char kBad[] =

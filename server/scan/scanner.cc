@@ -2,6 +2,7 @@
 
 #include <filesystem>
 #include <map>
+#include <memory>
 #include <set>
 #include <string>
 #include <system_error>
@@ -41,6 +42,10 @@ absl::StatusOr<ScanReport> ScanPaths(const CompiledRuleSet& set,
   yopts.timeout = options.per_file_timeout;
   yopts.fast_mode = options.fast_mode;
 
+  absl::StatusOr<std::unique_ptr<ingest::yara::YaraScanner>> scanner =
+      set.yara->NewScanner(yopts);
+  if (!scanner.ok()) return scanner.status();
+
   ScanReport report;
   Accumulator acc;
   auto scan_one = [&](const std::string& path) {
@@ -48,8 +53,7 @@ absl::StatusOr<ScanReport> ScanPaths(const CompiledRuleSet& set,
       ++report.files_not_scanned;
       return;
     }
-    absl::StatusOr<ingest::yara::YaraScanResult> r =
-        set.yara->ScanFile(path, yopts);
+    absl::StatusOr<ingest::yara::YaraScanResult> r = (*scanner)->ScanFile(path);
     if (!r.ok()) {
       report.skipped.push_back(
           {path, r.status().code(), std::string(r.status().message())});
