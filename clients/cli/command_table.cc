@@ -68,7 +68,8 @@ std::vector<Command> BuildTable() {
        "  Releases, store size, server version and uptime.\n", {}, {}, Stats},
 
       {"coverage", kCoverage, {},
-       "coverage [--profile FILE] [--by tactic|technique|platform|source] "
+       "coverage [--profile FILE] "
+       "[--by tactic|technique|platform|source|killchain] "
        "[--rollup] [--tactic_context] [--include_disabled]",
        "per tactic: techniques in reach, covered, ratio", kCoverageHelp,
        {COVERAGE_FLAGS, "by", "rules_per_technique"}, {}, Coverage},
@@ -77,9 +78,10 @@ std::vector<Command> BuildTable() {
        "groups/software/campaigns use them", kGapsHelp,
        {COVERAGE_FLAGS, "group", "top"}, {}, Gaps},
       {"layer", kCoverage, {},
-       "layer coverage|gaps [--profile FILE] [--out FILE] [--format csv]",
-       "ATT&CK Navigator layer (format 4.5) or CSV", kLayerHelp,
-       {COVERAGE_FLAGS, "out", "name", "include_unreachable"}, {"csv"}, Layer},
+       "layer coverage|gaps [--profile FILE] [--out FILE] [--format csv|xlsx]",
+       "ATT&CK Navigator layer (format 4.5), CSV or Excel", kLayerHelp,
+       {COVERAGE_FLAGS, "out", "name", "include_unreachable"}, {"csv", "xlsx"},
+       Layer},
       {"report", kCoverage, {}, "report [--profile FILE] --out FILE.html",
        "self-contained HTML matrix of the coverage", kReportHelp,
        {COVERAGE_FLAGS, "out", "name", "include_unreachable"}, {}, Report},
@@ -108,9 +110,9 @@ std::vector<Command> BuildTable() {
       {"plan", kEmulation, {},
        "plan --group G | --software S | --campaign C | --technique T,... | "
        "--ctid_plan NAME [--platform P] [--format table|json|yaml|layer|"
-       "markdown]",
+       "markdown|xlsx]",
        "steps in kill-chain order with tests and rules", kPlanHelp,
-       {PLAN_FLAGS, "out"}, {"yaml", "layer", "markdown"}, Plan},
+       {PLAN_FLAGS, "out"}, {"yaml", "layer", "markdown", "xlsx"}, Plan},
       {"experiment", kEmulation, {},
        "experiment start (plan flags) --name N [--since T] [--until T] | "
        "record EXP --technique T --outcome detected|missed|partial "

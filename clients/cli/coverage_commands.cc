@@ -27,8 +27,12 @@ const char kCoverageHelp[] =
     "  wrong-domain IDs never count.\n"
     "  --by technique lists techniques in reach with their rule counts;\n"
     "  --by platform / --by source add per-platform / per-source totals.\n"
+    "  --by killchain adds the seven Cyber Kill Chain phases (a technique\n"
+    "  counts once per phase; mapping cov-killchain-1 in\n"
+    "  deploy/profiles/killchain-mapping.md).\n"
     "  JSON fields: tactics[].tactic, potential, covered, ratio;\n"
-    "  techniques[].techniqueId, ruleCount.\n";
+    "  techniques[].techniqueId, ruleCount; phases[].phase, potential,\n"
+    "  covered, ratio, tactics.\n";
 
 const char kGapsHelp[] =
     "  Techniques in the profile's reach that no counting rule covers, ranked\n"
@@ -36,7 +40,11 @@ const char kGapsHelp[] =
     "  how many of the named groups use them, directly or via their\n"
     "  software). Each gap shows its tactics, data components, detection\n"
     "  strategies and analytics, who uses it and how, and references.\n"
-    "  JSON fields: gaps[].techniqueId, score. Default --top 20 (0 = all).\n";
+    "  With --group, ties go to the technique more used overall, the named\n"
+    "  groups' own procedures are shown first, and each gap says which of\n"
+    "  them use it.\n"
+    "  JSON fields: gaps[].techniqueId, score, namedGroups, userCount.\n"
+    "  Default --top 20 (0 = all).\n";
 
 namespace {
 
@@ -73,6 +81,19 @@ void PrintGroupRows(const cov::v1::CoverageResponse& resp,
   std::printf("\n");
 }
 
+void PrintPhaseRows(const cov::v1::CoverageResponse& resp) {
+  std::printf("%-22s %9s %9s %7s\n", "KILL CHAIN PHASE", "COVERED", "POTENTIAL",
+              "RATIO");
+  for (const auto& p : resp.phases()) {
+    std::printf("%d %-20s %9d %9d %6.1f%%  %-30s %s\n", p.order(),
+                p.name().c_str(), p.covered(), p.potential(), p.ratio() * 100,
+                Bar(p.ratio(), 30).c_str(),
+                absl::StrJoin(p.tactics(), ",").c_str());
+  }
+  std::printf("(mapping %s: deploy/profiles/killchain-mapping.md)\n\n",
+              resp.killchain_mapping().c_str());
+}
+
 void PrintTacticRows(const cov::v1::CoverageResponse& resp) {
   std::vector<std::string> names;
   for (const auto& t : resp.tactics()) names.push_back(t.tactic());
@@ -92,6 +113,10 @@ void PrintGap(int rank, const cov::v1::Gap& g) {
   std::printf("%3d. %-10s %-44s score %-4g %s\n", rank,
               g.technique_id().c_str(), Truncate(g.name(), 44).c_str(),
               g.score(), absl::StrJoin(g.tactics(), ", ").c_str());
+  if (!g.named_groups().empty()) {
+    std::printf("     named:     %s (%d users overall)\n",
+                absl::StrJoin(g.named_groups(), ", ").c_str(), g.user_count());
+  }
   std::printf("     telemetry: %s\n",
               g.data_components().empty()
                   ? "(none named by ATT&CK)"
@@ -134,6 +159,7 @@ int Coverage(Client& client, const Args&) {
               absl::GetFlag(FLAGS_tactic_context) ? ", tactic context" : "");
   if (by == "technique") PrintTechniqueRows(resp);
   if (by == "platform" || by == "source") PrintGroupRows(resp, by);
+  if (by == "killchain") PrintPhaseRows(resp);
   PrintTacticRows(resp);
   return 0;
 }

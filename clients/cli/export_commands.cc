@@ -17,13 +17,16 @@ const char kLayerHelp[] =
     "  Writes an ATT&CK Navigator layer (layer format 4.5: one entry per\n"
     "  technique and tactic, score = rules (coverage) or users (gaps),\n"
     "  comment, metadata with rule IDs, gradient and legend), loadable in the\n"
-    "  Navigator; --format csv writes a spreadsheet instead.\n";
+    "  Navigator; --format csv writes a spreadsheet instead; --format xlsx\n"
+    "  an Excel workbook (coloured matrix, tactic and technique sheets for\n"
+    "  coverage; matrix and ranked gaps with detection text for gaps).\n";
 
 const char kReportHelp[] =
     "  Writes one self-contained HTML page (no network access): the ATT&CK\n"
     "  matrix with tactics in kill-chain order, sub-techniques under their\n"
     "  parent, each cell coloured by coverage, per-tactic ratios on top and\n"
-    "  details (rules, data components, groups) on click.\n";
+    "  details (rules, data components, groups) on click; a toggle regroups\n"
+    "  the matrix under the seven Cyber Kill Chain phases.\n";
 
 const char kProfileHelp[] =
     "  Proposes a profile YAML from the rules of the sources (all by\n"
@@ -56,7 +59,15 @@ int Layer(Client& client, const Args& args) {
   }
   cov::v1::LayerRequest req;
   req.set_kind(args[0]);
-  const bool csv = absl::GetFlag(FLAGS_format) == "csv";
+  const std::string format = absl::GetFlag(FLAGS_format);
+  if (format == "xlsx") {
+    req.set_format("xlsx");
+    if (absl::GetFlag(FLAGS_out).empty()) {
+      return Usage("--format xlsx writes a workbook: give --out FILE.xlsx");
+    }
+    return Export(client, req, "Excel workbook");
+  }
+  const bool csv = format == "csv";
   req.set_format(csv ? "csv" : "json");
   return Export(client, req, csv ? "CSV" : "Navigator layer");
 }

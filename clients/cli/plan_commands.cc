@@ -22,7 +22,8 @@ const char kPlanHelp[] =
     "  or \"no test available\"), the rules expected to fire, the data\n"
     "  components needed and the evidence tier (claimed, validated, failed,\n"
     "  stale). yaml = CTID plan format; layer = ATT&CK Navigator layer;\n"
-    "  markdown = an operator runbook.\n";
+    "  markdown = an operator runbook; xlsx = an Excel workbook (Plan and\n"
+    "  Tests sheets; needs --out).\n";
 
 namespace {
 
@@ -107,11 +108,15 @@ int Plan(Client& client, const Args&) {
   const std::string format = absl::GetFlag(FLAGS_format);
   const bool rendered = format != "table" && format != "json";
   if (rendered) req.set_format(format);
+  if (format == "xlsx" && absl::GetFlag(FLAGS_out).empty()) {
+    return Usage("--format xlsx writes a workbook: give --out FILE.xlsx");
+  }
   grpc::ClientContext ctx;
   client.Prepare(&ctx);
   cov::v1::PlanResponse resp;
   grpc::Status s = client.stub()->GetPlan(&ctx, req, &resp);
   if (!s.ok()) return client.Fail(s);
+  if (format == "xlsx") return WriteOut(resp.workbook(), "Excel workbook");
   if (rendered) {
     return WriteOut(resp.rendered(), format == "yaml"    ? "CTID-format plan"
                                      : format == "layer" ? "Navigator layer"

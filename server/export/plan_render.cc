@@ -6,6 +6,7 @@
 #include "absl/strings/str_join.h"
 #include "absl/strings/str_replace.h"
 #include "server/export/json_writer.h"
+#include "server/export/xlsx_writer.h"
 
 namespace cov::server::exporter {
 namespace {
@@ -180,9 +181,13 @@ absl::Status RenderPlan(absl::string_view format, cov::v1::PlanResponse* plan) {
     plan->set_rendered(PlanLayer(*plan));
   } else if (format == "markdown") {
     plan->set_rendered(PlanMarkdown(*plan));
+  } else if (format == "xlsx") {
+    absl::StatusOr<std::string> workbook = PlanXlsx(*plan);
+    if (!workbook.ok()) return workbook.status();
+    plan->set_workbook(*std::move(workbook));
   } else {
     return absl::InvalidArgumentError(absl::StrCat(
-        "unknown plan format '", format, "' (yaml, layer, markdown)"));
+        "unknown plan format '", format, "' (yaml, layer, markdown, xlsx)"));
   }
   return absl::OkStatus();
 }

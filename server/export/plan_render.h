@@ -35,8 +35,9 @@ std::string PlanMarkdown(const cov::v1::PlanResponse& plan);
 
 // Sets plan->rendered for `format`: "yaml", "layer" or "markdown"; "",
 // "table" and "json" leave it empty (the client renders the message).
-// InvalidArgument ("unknown plan format 'x' (yaml, layer, markdown)") for
-// any other format.
+// "xlsx" fills plan->workbook() instead (an Excel workbook, see
+// xlsx_writer.h; its errors are returned). InvalidArgument ("unknown plan
+// format 'x' (yaml, layer, markdown, xlsx)") for any other format.
 absl::Status RenderPlan(absl::string_view format, cov::v1::PlanResponse* plan);
 
 }  // namespace cov::server::exporter

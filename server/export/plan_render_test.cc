@@ -131,7 +131,19 @@ TEST(PlanRenderTest, RenderPlanFillsRenderedForTextFormatsOnly) {
   EXPECT_EQ(p.rendered().substr(0, 25), "- emulation_plan_details:");
   absl::Status bad = RenderPlan("pdf", &p);
   EXPECT_EQ(bad.code(), absl::StatusCode::kInvalidArgument);
-  EXPECT_EQ(bad.message(), "unknown plan format 'pdf' (yaml, layer, markdown)");
+  EXPECT_EQ(bad.message(),
+            "unknown plan format 'pdf' (yaml, layer, markdown, xlsx)");
+}
+
+// The workbook's content is checked by xlsx_writer_test (openpyxl); here only
+// that xlsx lands in `workbook` (a ZIP container) and not in `rendered`.
+TEST(PlanRenderTest, XlsxFillsTheWorkbook) {
+  cov::v1::PlanResponse p = SamplePlan();
+  ASSERT_TRUE(RenderPlan("xlsx", &p).ok());
+  EXPECT_EQ(p.rendered(), "");
+  ASSERT_GT(p.workbook().size(), 4u);
+  EXPECT_EQ(p.workbook().substr(0, 4), std::string("PK\x03\x04", 4));
+  EXPECT_NE(p.workbook().find("xl/worksheets/sheet2.xml"), std::string::npos);
 }
 
 }  // namespace
