@@ -14,12 +14,14 @@
 #include "ingest/base/diagnostics.h"
 #include "ingest/base/file_walk.h"
 #include "ingest/datasets/dataset_metadata.h"
+#include "server/engine/technique_family.h"
 #include "server/replay/replay.h"
 
 namespace cov::server::replay {
 namespace {
 
 namespace fs = std::filesystem;
+using engine::SameFamily;
 
 // What a request resolved to: the release models and the compiled rules.
 struct Prepared {
@@ -89,15 +91,6 @@ std::string FindRoot(const fs::path& meta, const std::string& relative) {
 }
 
 }  // namespace
-
-bool SameFamily(absl::string_view planned, absl::string_view covered) {
-  if (planned == covered) return true;
-  auto parent_of = [](absl::string_view parent, absl::string_view sub) {
-    return sub.size() > parent.size() && absl::StartsWith(sub, parent) &&
-           sub[parent.size()] == '.';
-  };
-  return parent_of(planned, covered) || parent_of(covered, planned);
-}
 
 ReplayQueries::ReplayQueries(kb::Models* models,
                              experiments::Experiments* experiments,

@@ -62,10 +62,6 @@ class ReplayQueries {
   SigmaSetCache sets_;
 };
 
-// True when a rule covering `covered` detects an attack on `planned`: the
-// same ID, or one is a sub-technique of the other.
-bool SameFamily(absl::string_view planned, absl::string_view covered);
-
 }  // namespace cov::server::replay
 
 #endif  // COV_SERVER_REPLAY_REPLAY_QUERY_H_

@@ -196,14 +196,5 @@ TEST_F(ReplayQueryTest, DatasetsArePlannedDetectedAndMissed) {
   EXPECT_FALSE(d.experiment_id().empty());
 }
 
-TEST(SameFamilyTest, ParentsAndSubTechniques) {
-  EXPECT_TRUE(SameFamily("T1087", "T1087"));
-  EXPECT_TRUE(SameFamily("T1087", "T1087.002"));
-  EXPECT_TRUE(SameFamily("T1087.002", "T1087"));
-  EXPECT_FALSE(SameFamily("T1087.001", "T1087.002"));
-  EXPECT_FALSE(SameFamily("T108", "T1087"));
-  EXPECT_FALSE(SameFamily("T1087", "T10870"));
-}
-
 }  // namespace
 }  // namespace cov::server::replay
