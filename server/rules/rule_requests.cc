@@ -12,6 +12,7 @@
 #include "ingest/profile/profile_infer.h"
 #include "ingest/profile/profile_parser.h"
 #include "server/check/render.h"
+#include "server/engine/ref_resolver.h"
 #include "server/rules/rule_ingest.h"
 
 namespace cov::server::rules {
@@ -66,6 +67,20 @@ absl::StatusOr<cov::v1::ListRulesResponse> ListRules(
   if (!st.ok()) return st;
   if (more) response.set_next_page_token(std::to_string(skip + page_size));
   return response;
+}
+
+absl::StatusOr<cov::v1::ListRulesResponse> ListRules(
+    kb::Models& models, const cov::v1::ListRulesRequest& request) {
+  absl::StatusOr<cov::v1::ListRulesResponse> page =
+      ListRules(*models.store(), request);
+  if (!page.ok()) return page;
+  absl::StatusOr<kb::ResolvedModels> resolved = models.Resolve({});
+  if (!resolved.ok()) return resolved.status();
+  if (resolved->kb == nullptr) return page;  // no release stored
+  for (cov::v1::Rule& rule : *page->mutable_rules()) {
+    engine::ResolveRefs(*resolved->kb, resolved->others, &rule);
+  }
+  return page;
 }
 
 absl::StatusOr<cov::v1::ListRuleErrorsResponse> ListRuleErrors(

@@ -30,6 +30,14 @@ absl::StatusOr<cov::v1::IngestRulesResponse> Ingest(
 absl::StatusOr<cov::v1::ListRulesResponse> ListRules(
     const store::Store& store, const cov::v1::ListRulesRequest& request);
 
+// ListRules with every returned rule's ATT&CK references resolved against
+// the releases stored now (the default release and the other domains'
+// defaults), not the statuses frozen at ingest: a rule ingested before its
+// release was loaded no longer shows `unknown` (issue 15). Without a stored
+// release the stored statuses are returned. Same errors as ListRules.
+absl::StatusOr<cov::v1::ListRulesResponse> ListRules(
+    kb::Models& models, const cov::v1::ListRulesRequest& request);
+
 // Every diagnostic of a source's files. kNotFound for an unknown source.
 absl::StatusOr<cov::v1::ListRuleErrorsResponse> ListRuleErrors(
     const store::Store& store, const cov::v1::ListRuleErrorsRequest& request);

@@ -57,6 +57,43 @@ TEST_F(RuleRequestsTest, ListRulesFiltersByTechniqueAndPages) {
   EXPECT_EQ(ListRules(store_, all)->rules_size(), 5);
 }
 
+// Issue 15 item 4: statuses come from the releases stored now. A rule
+// ingested while no release (or an older one) was loaded carries UNKNOWN;
+// listed through the models it resolves against 18.1.
+TEST_F(RuleRequestsTest, ListRulesResolvesAgainstTheReleasesStoredNow) {
+  store::SourceUpdate u;
+  u.source.set_name("early");
+  store::SourceUpdate::ChangedFile f;
+  f.file.set_path("r.yml");
+  cov::v1::Rule rule;
+  rule.set_uid("early-1");
+  rule.set_source("early");
+  rule.set_file("r.yml");
+  for (const char* id : {"T1086", "T1197", "T1685"}) {
+    cov::v1::AttackRef* ref = rule.add_attack_refs();
+    ref->set_id(id);
+    ref->set_kind("technique");
+    ref->set_status(cov::v1::REF_STATUS_UNKNOWN);  // frozen at ingest
+  }
+  f.rules.push_back(rule);
+  u.changed_files = {f};
+  ASSERT_TRUE(store_.ApplySourceUpdate(u).ok());
+  cov::v1::ListRulesRequest req;
+  req.set_source("early");
+  auto stored = ListRules(store_, req);
+  ASSERT_TRUE(stored.ok()) << stored.status();
+  EXPECT_EQ(stored->rules(0).attack_refs(1).status(),
+            cov::v1::REF_STATUS_UNKNOWN);
+  auto now = ListRules(models_, req);
+  ASSERT_TRUE(now.ok()) << now.status();
+  ASSERT_EQ(now->rules_size(), 1);
+  const auto& refs = now->rules(0).attack_refs();
+  EXPECT_EQ(refs[0].status(), cov::v1::REF_STATUS_REVOKED);
+  EXPECT_EQ(refs[0].resolved_id(), "T1059.001");
+  EXPECT_EQ(refs[1].status(), cov::v1::REF_STATUS_VALID);
+  EXPECT_EQ(refs[2].status(), cov::v1::REF_STATUS_UNKNOWN);
+}
+
 TEST_F(RuleRequestsTest, ListRuleErrorsReturnsEveryFilesDiagnostics) {
   store::SourceUpdate u;
   u.source.set_name("broken");
