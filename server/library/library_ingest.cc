@@ -4,12 +4,17 @@
 #include <chrono>
 #include <filesystem>
 #include <fstream>
+#include <map>
+#include <optional>
 #include <set>
 #include <sstream>
+#include <string>
+#include <vector>
 
 #include "absl/strings/ascii.h"
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
+#include "absl/strings/str_join.h"
 #include "absl/time/clock.h"
 #include "absl/time/time.h"
 #include "ingest/atomics/atomics_parser.h"
@@ -31,6 +36,37 @@ bool ReadAll(const std::string& path, std::string* out) {
   ss << in.rdbuf();
   *out = ss.str();
   return true;
+}
+
+// One counted warning for atomic tests whose technique the default
+// Enterprise release does not know (e.g. ATT&CK v19 IDs against 18.1);
+// nullopt when all are known or no Enterprise release is stored.
+std::optional<cov::v1::Diagnostic> UnknownTechniques(
+    const store::Store& store, const std::map<std::string, int>& tests) {
+  cov::v1::ReleaseRef enterprise;
+  enterprise.set_domain("enterprise-attack");
+  absl::StatusOr<store::StoredRelease> release =
+      store.ResolveRelease(enterprise);
+  if (!release.ok()) return std::nullopt;
+  int unknown_tests = 0;
+  std::vector<std::string> shown;
+  int unknown_ids = 0;
+  for (const auto& [id, n] : tests) {
+    if (store.GetTechnique(release->key, id).ok()) continue;
+    ++unknown_ids;
+    unknown_tests += n;
+    if (shown.size() < 5) shown.push_back(absl::StrCat(id, " x", n));
+  }
+  if (unknown_ids == 0) return std::nullopt;
+  if (unknown_ids > 5) shown.push_back("...");
+  return ingest::Warning(
+      "", 0, 0, "atomics-unknown-technique",
+      absl::StrCat(
+          unknown_tests, unknown_tests == 1 ? " test" : " tests", " for ",
+          unknown_ids, unknown_ids == 1 ? " technique ID" : " technique IDs",
+          " unknown to ", release->key, " (", absl::StrJoin(shown, ", "),
+          "): newer ATT&CK? They are stored but no query of ", release->key,
+          " finds them"));
 }
 
 }  // namespace
@@ -74,6 +110,7 @@ absl::StatusOr<cov::v1::IngestLibraryResponse> IngestLibrary(
   store::LibraryUpdate update;
   cov::v1::IngestLibraryResponse response;
   std::set<std::string> techniques;
+  std::map<std::string, int> tests_per_technique;
   for (const std::string& path : files) {
     std::string rel =
         fs::relative(path, fs::is_directory(root) ? root : root.parent_path(),
@@ -102,6 +139,7 @@ absl::StatusOr<cov::v1::IngestLibraryResponse> IngestLibrary(
                                                      : request.source()));
         update.tests.emplace_back(f->technique_id, std::move(proc));
         techniques.insert(f->technique_id);
+        ++tests_per_technique[f->technique_id];
       }
     } else {
       absl::StatusOr<ingest::ctid::CtidPlan> plan =
@@ -122,6 +160,12 @@ absl::StatusOr<cov::v1::IngestLibraryResponse> IngestLibrary(
         if (!step.technique_id.empty()) techniques.insert(step.technique_id);
       }
       update.plans.push_back(std::move(p));
+    }
+  }
+  if (kind == "atomics") {
+    if (std::optional<cov::v1::Diagnostic> d =
+            UnknownTechniques(store, tests_per_technique)) {
+      *response.add_diagnostics() = *std::move(d);
     }
   }
   std::string name = request.source();
