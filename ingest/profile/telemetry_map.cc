@@ -1,4 +1,5 @@
 #include "ingest/profile/telemetry_map.h"
+#include "ingest/profile/telemetry_map_vendor.h"
 
 #include <algorithm>
 #include <initializer_list>
@@ -797,6 +798,9 @@ std::vector<std::string> ComponentsForFormat(cov::v1::RuleFormat format) {
 }
 
 std::vector<std::string> ComponentsForRule(const cov::v1::Rule& rule) {
+  // Elastic, Splunk, Sentinel and layers: by their data sources
+  // (telemetry_map_vendor.h).
+  if (IsVendorFormat(rule.format())) return VendorComponents(rule);
   if (rule.format() != cov::v1::RULE_FORMAT_SIGMA) {
     return ComponentsForFormat(rule.format());
   }

@@ -13,10 +13,12 @@ namespace cov::ingest {
 // returned parsers are immutable singletons, safe to share between threads.
 const RuleParser* ParserFor(cov::v1::RuleFormat format);
 
-// "sigma" / "suricata" / "snort" / "yara" -> format; UNSPECIFIED otherwise.
+// "sigma" / "suricata" / "snort" / "yara" / "elastic" / "splunk" / "escu" /
+// "sentinel" / "layer" / "navigator" -> format; UNSPECIFIED otherwise.
 cov::v1::RuleFormat FormatFromName(absl::string_view name);
 
-// "sigma", "suricata", "yara", or "unspecified".
+// "sigma", "suricata", "yara", "elastic", "splunk", "sentinel", "layer", or
+// "unspecified".
 absl::string_view FormatName(cov::v1::RuleFormat format);
 
 }  // namespace cov::ingest

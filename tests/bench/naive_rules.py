@@ -2,6 +2,10 @@
 
   python3 naive_rules.py sigma DIR...     # PyYAML C loader, collects tags
   python3 naive_rules.py suricata DIR...  # regex for mitre_technique_id
+  python3 naive_rules.py elastic DIR...   # tomllib, [[rule.threat]] IDs
+  python3 naive_rules.py splunk DIR...    # PyYAML C loader, mitre_attack_id
+  python3 naive_rules.py sentinel DIR...  # PyYAML C loader, relevantTechniques
+  python3 naive_rules.py layer DIR...     # json, techniques[].techniqueID
 
 Prints one line: `files=N docs=N tags=N errors=N ms=X` (sigma) or
 `files=N rules=N technique_ids=N distinct=N ms=X` (suricata), where ms is the
@@ -62,12 +66,67 @@ def suricata(dirs):
         files, rules, ids, len(distinct))
 
 
+def elastic(dirs):
+    import tomllib
+    files = ids = errors = 0
+    for path in walk(dirs, (".toml",)):
+        files += 1
+        try:
+            with open(path, "rb") as f:
+                rule = tomllib.load(f).get("rule", {})
+        except tomllib.TOMLDecodeError:
+            errors += 1
+            continue
+        for threat in rule.get("threat", []):
+            for t in threat.get("technique", []):
+                ids += 1 + len(t.get("subtechnique", []))
+    return "files=%d technique_ids=%d errors=%d" % (files, ids, errors)
+
+
+def yaml_ids(dirs, key):
+    files = ids = errors = 0
+    for path in walk(dirs, (".yml", ".yaml")):
+        files += 1
+        with open(path, encoding="utf-8-sig", errors="replace") as f:
+            try:
+                doc = yaml.load(f, Loader=yaml.CSafeLoader) or {}
+            except yaml.YAMLError:
+                errors += 1
+                continue
+        v = key(doc) if isinstance(doc, dict) else None
+        ids += len(v) if isinstance(v, list) else 0
+    return "files=%d technique_ids=%d errors=%d" % (files, ids, errors)
+
+
+def layer(dirs):
+    import json
+    files = ids = 0
+    for path in walk(dirs, (".json",)):
+        files += 1
+        with open(path, encoding="utf-8") as f:
+            ids += sum(1 for t in json.load(f).get("techniques", [])
+                       if "score" in t or "score_num" in t)
+    return "files=%d technique_ids=%d" % (files, ids)
+
+
+FORMATS = {
+    "sigma": sigma,
+    "suricata": suricata,
+    "elastic": elastic,
+    "splunk": lambda d: yaml_ids(
+        d, lambda doc: (doc.get("tags") or {}).get("mitre_attack_id")),
+    "sentinel": lambda d: yaml_ids(
+        d, lambda doc: doc.get("relevantTechniques")),
+    "layer": layer,
+}
+
+
 def main(argv):
-    if len(argv) < 3 or argv[1] not in ("sigma", "suricata"):
+    if len(argv) < 3 or argv[1] not in FORMATS:
         sys.stderr.write(__doc__)
         return 2
     t0 = time.perf_counter()
-    line = (sigma if argv[1] == "sigma" else suricata)(argv[2:])
+    line = FORMATS[argv[1]](argv[2:])
     print("%s ms=%.1f" % (line, (time.perf_counter() - t0) * 1000))
     return 0
 
