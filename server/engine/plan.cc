@@ -178,7 +178,10 @@ absl::StatusOr<cov::v1::PlanResponse> BuildPlan(
         const cov::v1::Technique* t = kb.FindTechnique(id);
         if (t == nullptr) {
           return absl::NotFoundError(absl::StrCat(
-              "technique ", id, " is not in ATT&CK ", kb.release_key()));
+              "technique ", id, " is not in ATT&CK ", kb.release_key(),
+              ": unknown to the loaded release (it may be from a newer "
+              "ATT&CK; load that release with `cov ingest attack` and pass "
+              "--attack_version)"));
         }
         if (t->revoked() && !t->revoked_by().empty()) {
           t = kb.FindTechnique(t->revoked_by());
