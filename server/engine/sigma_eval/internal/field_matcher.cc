@@ -1,5 +1,6 @@
 #include "server/engine/sigma_eval/internal/field_matcher.h"
 
+#include <algorithm>
 #include <utility>
 
 #include "absl/strings/ascii.h"
@@ -34,7 +35,13 @@ void EventView::Reset(const ingest::events::Event& event,
     const std::string& name = event.fields[i].name;
     name_buf_.assign(name);
     absl::AsciiStrToLower(&name_buf_);
-    const int id = table.Find(name_buf_);
+    int id = table.Find(name_buf_);
+    if (id < 0 && name_buf_.find(' ') != std::string::npos) {
+      // Defender writes "Threat Name"; Sigma rules say ThreatName.
+      name_buf_.erase(std::remove(name_buf_.begin(), name_buf_.end(), ' '),
+                      name_buf_.end());
+      id = table.Find(name_buf_);
+    }
     if (id >= 0 && slot_[id] == -1) {
       slot_[id] = static_cast<int32_t>(i);
       touched_.push_back(id);

@@ -10,6 +10,9 @@
 //   re (flags i, m, s; case-sensitive unless i), cidr, lt/lte/gt/gte,
 //   exists (true/false), fieldref (the value names another field; with
 //   contains/startswith/endswith compares that way).
+// - Field names compare ASCII case-insensitively; an event field whose name
+//   has spaces ("Threat Name", Defender) also answers to the name without
+//   them (ThreatName), as Sigma rules write it.
 // - `null` matches a field that is absent, null or empty; every other test
 //   fails on an absent field.
 // - A keyword entry (no field) matches when any field value of the event
