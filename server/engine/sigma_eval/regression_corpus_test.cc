@@ -18,6 +18,7 @@
 #include "gtest/gtest.h"
 #include "ingest/base/file_walk.h"
 #include "ingest/events/json_events.h"
+#include "ingest/events/reader.h"
 #include "ingest/sigma/sigma_parser.h"
 #include "server/engine/sigma_eval/rule_set.h"
 #include "tests/corpus.h"
@@ -100,6 +101,9 @@ class RegressionCorpusTest : public ::testing::Test {
     return out;
   }
 
+  // Runs every test on events read from the .json (or the .evtx).
+  void CheckAll(bool from_evtx);
+
   static std::vector<cov::v1::Rule>* rules_;
   static RuleSet* set_;
 };
@@ -158,7 +162,18 @@ const absl::flat_hash_map<std::string, int>& KnownExceptions() {
   return *m;
 }
 
-TEST_F(RegressionCorpusTest, EveryTestGivesItsMatchCountFromJson) {
+// Reads the .evtx itself (ingest/events' evtx reader, through ReadEventFile).
+std::vector<ingest::events::Event> ReadEvtx(const std::string& evtx_path,
+                                            std::vector<std::string>* diags) {
+  CollectSink sink;
+  ingest::events::ReaderOptions options;
+  ingest::events::ReadStats stats;
+  ingest::events::ReadEventFile(evtx_path, evtx_path, options, sink, stats);
+  for (std::string& d : sink.diagnostics) diags->push_back(std::move(d));
+  return std::move(sink.events);
+}
+
+void RegressionCorpusTest::CheckAll(bool from_evtx) {
   ASSERT_GT(rules_->size(), 3000u);
   const std::vector<RegressionTest> tests = Tests();
   ASSERT_EQ(tests.size(), 170u);
@@ -183,7 +198,8 @@ TEST_F(RegressionCorpusTest, EveryTestGivesItsMatchCountFromJson) {
       continue;
     }
     std::vector<std::string> diags;
-    const std::vector<ingest::events::Event> events = ReadJson(t.data, &diags);
+    const std::vector<ingest::events::Event> events =
+        from_evtx ? ReadEvtx(t.data, &diags) : ReadJson(t.data, &diags);
     EXPECT_THAT(diags, ::testing::IsEmpty()) << t.info;
     MatchScratch scratch;
     std::vector<int> hits;
@@ -206,9 +222,17 @@ TEST_F(RegressionCorpusTest, EveryTestGivesItsMatchCountFromJson) {
   EXPECT_THAT(failures, ::testing::IsEmpty()) << absl::StrJoin(failures, "\n");
   EXPECT_EQ(passed + excepted, 170);
   EXPECT_EQ(excepted, static_cast<int>(KnownExceptions().size()));
-  std::cout << "regression tests from .json: " << passed << " passed, "
-            << excepted << " known exceptions, " << failures.size()
-            << " failed\n";
+  std::cout << "regression tests from " << (from_evtx ? ".evtx" : ".json")
+            << ": " << passed << " passed, " << excepted
+            << " known exceptions, " << failures.size() << " failed\n";
+}
+
+TEST_F(RegressionCorpusTest, EveryTestGivesItsMatchCountFromJson) {
+  CheckAll(/*from_evtx=*/false);
+}
+
+TEST_F(RegressionCorpusTest, EveryTestGivesItsMatchCountFromEvtx) {
+  CheckAll(/*from_evtx=*/true);
 }
 
 }  // namespace
