@@ -13,6 +13,8 @@ import json
 import sys
 
 from covclient.client import Client
+from covclient.proof_cli import PROOF_COMMANDS as _PROOF_COMMANDS
+from covclient.proof_cli import add_parsers as _add_proof_parsers
 from covclient.errors import CovError
 
 
@@ -67,13 +69,15 @@ def main(argv: list[str] | None = None) -> int:
         s.add_argument("--include-disabled", action="store_true")
         if name == "coverage":
             s.add_argument("--by", default="tactic",
-                           choices=["tactic", "technique", "platform", "source"])
+                           choices=["tactic", "technique", "platform", "source",
+                                    "killchain"])
         else:
             s.add_argument("--group", action="append", help="rank by this group")
             s.add_argument("--top", type=int, default=0)
-    s = sub.add_parser("layer", help="Navigator layer / CSV / HTML export")
+    s = sub.add_parser("layer", help="Navigator layer / CSV / HTML / Excel export")
     s.add_argument("kind", choices=["coverage", "gaps"])
-    s.add_argument("--format", dest="fmt", default="json", choices=["json", "csv", "html"])
+    s.add_argument("--format", dest="fmt", default="json",
+                   choices=["json", "csv", "html", "xlsx"])
     s.add_argument("--profile")
     s.add_argument("--out", required=True, help="file to write")
     s = sub.add_parser("check", help="lint rules and gate coverage regressions")
@@ -95,7 +99,8 @@ def main(argv: list[str] | None = None) -> int:
     s.add_argument("--ctid-plan")
     s.add_argument("--platform", default="")
     s.add_argument("--format", dest="fmt", default="",
-                   choices=["", "json", "yaml", "layer", "markdown"])
+                   choices=["", "json", "yaml", "layer", "markdown", "xlsx"])
+    s.add_argument("--out", help="file to write (required for --format xlsx)")
     s = sub.add_parser("infer-profile", help="propose a profile from rules")
     s.add_argument("--source", action="append")
     s = sub.add_parser(
@@ -111,6 +116,7 @@ def main(argv: list[str] | None = None) -> int:
     s.add_argument("--from", dest="from_dir", help="backups/restore: backup directory")
     s.add_argument("--id", type=int, default=0, help="restore: backup ID (default latest)")
     s.add_argument("--keep", type=int, default=0, help="backup: keep the newest N")
+    _add_proof_parsers(sub)
     args = p.parse_args(argv)
 
     if args.command == "admin":
@@ -185,9 +191,20 @@ def main(argv: list[str] | None = None) -> int:
                            campaign=args.campaign, techniques=args.technique,
                            ctid_plan=args.ctid_plan, platform=args.platform,
                            attack_version=args.attack_version)
+                if fmt == "xlsx":
+                    if not args.out:
+                        print("--format xlsx writes a workbook: give --out FILE.xlsx",
+                              file=sys.stderr)
+                        return 2
+                    with open(args.out, "wb") as f:
+                        f.write(r.workbook)
+                    print(f"wrote {len(r.workbook)} bytes to {args.out}", file=sys.stderr)
+                    return 0
                 if fmt:
                     sys.stdout.write(r.rendered)
                     return 0
+            elif args.command in _PROOF_COMMANDS:
+                r = _PROOF_COMMANDS[args.command](c, args)
             elif args.command == "infer-profile":
                 r = c.infer_profile(args.source, attack_version=args.attack_version)
             else:

@@ -22,6 +22,7 @@ from cov.v1 import rule_formats
 from cov.v1 import rules_pb2
 
 from covclient.errors import CovError
+from covclient.proof import ProofMixin
 
 # Rule-format names (and aliases) -> RuleFormat, from the table the C++ CLI
 # shares (proto/rule_formats.txt).
@@ -118,7 +119,7 @@ class _BearerInterceptor(grpc.UnaryUnaryClientInterceptor):
         return continuation(details, request)
 
 
-class Client:
+class Client(ProofMixin):
     """Connection to one covd. Thread-safe (gRPC channels are)."""
 
     def __init__(self, address: str | None = None, timeout: float = 60.0,
@@ -317,7 +318,8 @@ class Client:
                  attack_version=None, domain=None, summary=False, evidence=""):
         """Per-tactic and per-technique coverage (GetCoverage); summary=True
         returns the per-tactic totals only; evidence="validated" counts only
-        proven detections."""
+        proven detections; by="killchain" also fills `phases` (the seven
+        Cyber Kill Chain phases, deploy/profiles/killchain-mapping.md)."""
         opts = self._options(profile, rollup, tactic_context, include_disabled)
         opts.evidence = evidence
         return self._call(self._stub.GetCoverage, coverage_pb2.CoverageRequest(
@@ -328,8 +330,8 @@ class Client:
               tactic_context=False, include_unreachable=False, name="",
               attack_version=None, domain=None):
         """An export (ExportLayer): kind "coverage"|"gaps"; fmt "json"
-        (ATT&CK Navigator layer 4.5), "csv", or "html" (coverage report).
-        Returns the document's bytes."""
+        (ATT&CK Navigator layer 4.5), "csv", "html" (coverage report) or
+        "xlsx" (Excel workbook). Returns the document's bytes."""
         r = self._call(self._stub.ExportLayer, coverage_pb2.LayerRequest(
             release=self._release(attack_version, domain),
             options=self._options(profile, rollup, tactic_context),
@@ -385,7 +387,8 @@ class Client:
         """An emulation plan (GetPlan); keywords as in plan_request(). With
         fmt "yaml" (CTID plan), "layer" (Navigator layer) or "markdown"
         (runbook) covd also renders it into the response's `rendered` text,
-        the same text `cov plan --format FMT` prints."""
+        the same text `cov plan --format FMT` prints; with fmt "xlsx" the
+        response's `workbook` holds an Excel workbook instead."""
         req = self.plan_request(**subject)
         req.format = fmt or ""
         return self._call(self._stub.GetPlan, req)

@@ -49,7 +49,8 @@ class FakeCov(cov_pb2_grpc.CovServiceServicer):
         self.requests.append(request)
         return emulation_pb2.PlanResponse(
             subject="T1197", rendered="# Emulation runbook: T1197\n"
-            if request.format == "markdown" else "")
+            if request.format == "markdown" else "",
+            workbook=b"PK\x03\x04 workbook" if request.format == "xlsx" else b"")
 
 
 class ClientTest(unittest.TestCase):
@@ -120,6 +121,20 @@ class ClientTest(unittest.TestCase):
         self.assertEqual(out.getvalue(), "# Emulation runbook: T1197\n")
         self.assertEqual(self.fake.requests[0].format, "markdown")
         self.assertEqual(list(self.fake.requests[0].techniques.ids), ["T1197"])
+
+    def test_plan_xlsx_writes_the_workbook_bytes(self):
+        path = os.path.join(os.environ.get("TEST_TMPDIR", "/tmp"), "plan.xlsx")
+        err = io.StringIO()
+        with contextlib.redirect_stderr(err):
+            rc = cli.main(["--server", self.address, "plan", "--technique", "T1197",
+                           "--format", "xlsx", "--out", path])
+            rc_no_out = cli.main(["--server", self.address, "plan", "--technique",
+                                  "T1197", "--format", "xlsx"])
+        self.assertEqual(rc, 0)
+        with open(path, "rb") as f:
+            self.assertEqual(f.read(), b"PK\x03\x04 workbook")
+        self.assertEqual(self.fake.requests[0].format, "xlsx")
+        self.assertEqual(rc_no_out, 2)
 
     def test_cli_prints_json_and_exit_codes(self):
         out, err = io.StringIO(), io.StringIO()
