@@ -22,7 +22,6 @@ from cov.v1 import rule_formats
 from cov.v1 import rules_pb2
 
 from covclient.errors import CovError
-from covclient.proof import ProofMixin
 
 # Rule-format names (and aliases) -> RuleFormat, from the table the C++ CLI
 # shares (proto/rule_formats.txt).
@@ -119,7 +118,7 @@ class _BearerInterceptor(grpc.UnaryUnaryClientInterceptor):
         return continuation(details, request)
 
 
-class Client(ProofMixin):
+class Client:
     """Connection to one covd. Thread-safe (gRPC channels are)."""
 
     def __init__(self, address: str | None = None, timeout: float = 60.0,
