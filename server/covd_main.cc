@@ -14,7 +14,7 @@
 // non-loopback --listen needs TLS and tokens unless --insecure is given;
 // --ingest_root confines the server-side paths of ingest RPCs.
 //
-// Backups and replicas (server/service/live_service.h): `cov admin backup`
+// Backups and replicas (server/service/live_store.h): `cov admin backup`
 // writes RocksDB BackupEngine backups (--backup_root confines where);
 // `cov admin restore` swaps one in live. With --snapshot_from DIR covd is a
 // read-only replica: it serves the latest backup of DIR and loads a newer
@@ -47,12 +47,13 @@
 #include "grpcpp/health_check_service_interface.h"
 #include "grpcpp/server.h"
 #include "grpcpp/server_builder.h"
-#include "server/auth/authorizing_service.h"
 #include "server/auth/path_policy.h"
 #include "server/auth/server_security.h"
 #include "server/auth/token_store.h"
 #include "server/observability/observability.h"
-#include "server/service/live_service.h"
+#include "server/service/cov_service.h"
+#include "server/service/live_store.h"
+#include "server/store/rocksdb_store_factory.h"
 
 ABSL_FLAG(std::string, db, "",
           "Store directory (created when missing). Required.");
@@ -219,17 +220,20 @@ int main(int argc, char** argv) {
                  std::string(backup_policy.status().message()).c_str());
     return 2;
   }
-  cov::server::service::LiveCovService::Options live_options;
+  cov::server::service::LiveStore::Options live_options;
   live_options.db_dir = db;
   live_options.snapshot_from = absl::GetFlag(FLAGS_snapshot_from);
   live_options.backup_policy = &*backup_policy;
-  auto store = cov::server::service::LiveCovService::Open(live_options);
+  // The only place that knows the store is RocksDB.
+  static const cov::server::store::RocksDbStoreFactory kStoreFactory;
+  auto store =
+      cov::server::service::LiveStore::Open(live_options, &kStoreFactory);
   if (!store.ok()) {
     std::fprintf(stderr, "covd: %s\n", store.status().ToString().c_str());
     return 1;
   }
-  cov::server::service::LiveCovService* live = store->get();
-  auth::AuthorizingCovService service(live, tokens ? &*tokens : nullptr);
+  cov::server::service::LiveStore* live = store->get();
+  cov::server::service::CovService service(live, tokens ? &*tokens : nullptr);
 
   // --- Observability: created before the server, which must not outlive it.
   cov::server::observability::ObservabilityOptions obs_options;

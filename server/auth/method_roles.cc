@@ -51,9 +51,39 @@ Role RequiredRole(absl::string_view method) {
 
 const std::vector<MethodRole>& MethodRoles() {
   static const auto* kRows = new std::vector<MethodRole>{
-#define COV_AUTH_ROW(method, request, response, role) {#method, Role::role},
-      COV_AUTH_COVSERVICE_METHODS(COV_AUTH_ROW)
-#undef COV_AUTH_ROW
+      // Knowledge base.
+      {"IngestAttack", Role::kWrite},
+      {"ListReleases", Role::kRead},
+      {"SetDefaultRelease", Role::kWrite},
+      {"GetTechnique", Role::kRead},
+      {"GetActor", Role::kRead},
+      {"Search", Role::kRead},
+      {"GetStats", Role::kRead},
+      // Rule sources.
+      {"IngestRules", Role::kWrite},
+      {"ListSources", Role::kRead},
+      {"ListRuleErrors", Role::kRead},
+      {"ListRules", Role::kRead},
+      // Coverage.
+      {"GetCoverage", Role::kRead},
+      {"GetGaps", Role::kRead},
+      {"ExportLayer", Role::kRead},
+      {"InferProfile", Role::kRead},
+      // Emulation and experiments.
+      {"IngestLibrary", Role::kWrite},
+      {"GetPlan", Role::kRead},
+      {"StartExperiment", Role::kWrite},
+      {"RecordResult", Role::kWrite},
+      {"ImportAlerts", Role::kWrite},
+      {"GetExperiment", Role::kRead},
+      {"ListExperiments", Role::kRead},
+      // Check and fix (content only, nothing stored).
+      {"CheckRules", Role::kRead},
+      {"FixRules", Role::kRead},
+      // Backups and restores: the whole store.
+      {"CreateBackup", Role::kAdmin},
+      {"ListBackups", Role::kAdmin},
+      {"RestoreBackup", Role::kAdmin},
   };
   return *kRows;
 }

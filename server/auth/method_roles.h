@@ -31,48 +31,14 @@ inline bool Allows(Role held, Role needed) {
   return static_cast<int>(held) >= static_cast<int>(needed);
 }
 
-// THE table: every cov.v1.CovService RPC as X(method, request type,
-// response type, least role). The authorizing service forwards exactly these
-// methods, so an RPC missing here answers UNIMPLEMENTED through it (fail
-// closed) and method_roles_test fails until it is added.
+// THE table (MethodRoles(), in method_roles.cc): every cov.v1.CovService
+// RPC and its least role. method_roles_test fails when an RPC of the proto
+// has no row, and a method without a row needs kAdmin (fail closed).
 //   read:  queries, exports, plans, experiment reads, CheckRules/FixRules
 //          (content-only, nothing is stored);
 //   write: everything that changes the store;
 //   admin: everything, and backups/restores (they read or replace the
 //          whole store).
-// RPCs served by CovServiceImpl over the current store.
-#define COV_AUTH_STORE_METHODS(X)                                            \
-  X(IngestAttack, IngestAttackRequest, IngestAttackResponse, kWrite)         \
-  X(ListReleases, ListReleasesRequest, ListReleasesResponse, kRead)          \
-  X(SetDefaultRelease, SetDefaultReleaseRequest, Release, kWrite)            \
-  X(GetTechnique, GetTechniqueRequest, Technique, kRead)                     \
-  X(GetActor, GetActorRequest, Actor, kRead)                                 \
-  X(Search, SearchRequest, SearchResponse, kRead)                            \
-  X(GetStats, GetStatsRequest, Stats, kRead)                                 \
-  X(IngestRules, IngestRulesRequest, IngestRulesResponse, kWrite)            \
-  X(ListSources, ListSourcesRequest, ListSourcesResponse, kRead)             \
-  X(ListRuleErrors, ListRuleErrorsRequest, ListRuleErrorsResponse, kRead)    \
-  X(ListRules, ListRulesRequest, ListRulesResponse, kRead)                   \
-  X(GetCoverage, CoverageRequest, CoverageResponse, kRead)                   \
-  X(GetGaps, GapsRequest, GapsResponse, kRead)                               \
-  X(ExportLayer, LayerRequest, LayerResponse, kRead)                         \
-  X(InferProfile, InferProfileRequest, InferProfileResponse, kRead)          \
-  X(IngestLibrary, IngestLibraryRequest, IngestLibraryResponse, kWrite)      \
-  X(GetPlan, PlanRequest, PlanResponse, kRead)                               \
-  X(StartExperiment, StartExperimentRequest, Experiment, kWrite)             \
-  X(RecordResult, RecordResultRequest, Experiment, kWrite)                   \
-  X(ImportAlerts, ImportAlertsRequest, ImportAlertsResponse, kWrite)         \
-  X(GetExperiment, GetExperimentRequest, Experiment, kRead)                  \
-  X(ListExperiments, ListExperimentsRequest, ListExperimentsResponse, kRead) \
-  X(CheckRules, CheckRequest, CheckResponse, kRead)                          \
-  X(FixRules, FixRequest, FixResponse, kRead)
-// RPCs that back up or replace the whole store (LiveCovService).
-#define COV_AUTH_ADMIN_METHODS(X)                                    \
-  X(CreateBackup, CreateBackupRequest, CreateBackupResponse, kAdmin) \
-  X(ListBackups, ListBackupsRequest, ListBackupsResponse, kAdmin)    \
-  X(RestoreBackup, RestoreBackupRequest, RestoreBackupResponse, kAdmin)
-#define COV_AUTH_COVSERVICE_METHODS(X) \
-  COV_AUTH_STORE_METHODS(X) COV_AUTH_ADMIN_METHODS(X)
 
 // The service the table describes.
 inline constexpr absl::string_view kCovServiceName = "cov.v1.CovService";

@@ -31,22 +31,16 @@ TEST(MethodRolesTest, TableCoversExactlyTheServiceMethods) {
   EXPECT_THAT(from_table, UnorderedElementsAreArray(from_proto));
 }
 
-TEST(MethodRolesTest, TableMatchesProtoTypes) {
+TEST(MethodRolesTest, EveryRpcIsUnary) {
+  // The service's Guard and handlers assume unary calls.
   const google::protobuf::ServiceDescriptor* service =
       cov::v1::IngestAttackRequest::descriptor()->file()->FindServiceByName(
           "CovService");
   ASSERT_NE(service, nullptr);
-#define COV_AUTH_CHECK(method, request, response, role)                      \
-  {                                                                          \
-    const google::protobuf::MethodDescriptor* m =                            \
-        service->FindMethodByName(#method);                                  \
-    ASSERT_NE(m, nullptr) << #method;                                        \
-    EXPECT_EQ(m->input_type(), cov::v1::request::descriptor()) << #method;   \
-    EXPECT_EQ(m->output_type(), cov::v1::response::descriptor()) << #method; \
-    EXPECT_FALSE(m->client_streaming() || m->server_streaming()) << #method; \
+  for (int i = 0; i < service->method_count(); ++i) {
+    const google::protobuf::MethodDescriptor* m = service->method(i);
+    EXPECT_FALSE(m->client_streaming() || m->server_streaming()) << m->name();
   }
-  COV_AUTH_COVSERVICE_METHODS(COV_AUTH_CHECK)
-#undef COV_AUTH_CHECK
 }
 
 TEST(MethodRolesTest, WritesNeedWriteAndReadsNeedRead) {

@@ -1,30 +1,50 @@
-// gRPC glue for cov.v1.CovService: each handler calls the one function of
-// the package that owns the logic (server/kb, rules, check, experiments,
-// library) and maps its result and status to the response. No parsing,
-// caching or RocksDB code lives here. RPCs not overridden answer
-// UNIMPLEMENTED (the generated base class does that).
+// cov.v1.CovService: the one gRPC service class of covd. Every handler reads
+//
+//   auto serving = Guard(ctx, "GetCoverage");      // auth, replica, store
+//   if (!serving.ok()) return Finish(ctx, serving.status());
+//   return Reply(ctx, kb::Coverage((*serving)->backend->models, *request),
+//                response);                          // one call, then map
+//
+// i.e. validate (Guard: the caller's token and role, read-only replicas,
+// the store being available) -> call ONE function of the package that owns
+// the logic (server/kb, rules, check, experiments, library, the live store)
+// -> map its result and status to the response. No parsing, caching or
+// RocksDB code lives here; per-RPC logs and metrics are interceptors
+// (server/observability). Handlers are grouped by area in *_handlers.cc.
+//
+// Adding an RPC in this shape:
+//  1. proto/cov/v1/cov.proto: the rpc (documented) and its messages.
+//  2. server/auth/method_roles.cc: a row with its least role
+//     (method_roles_test fails until it is there).
+//  3. The owning package: one function request -> StatusOr<response>, unit
+//     tested over store::MemoryStore.
+//  4. Here: the override below, and its handler (Guard, one call, Reply)
+//     in the *_handlers.cc of its area (or a new one, listed in BUILD).
+//
+//   store::RocksDbStoreFactory factory;
+//   auto live = LiveStore::Open(options, &factory);
+//   CovService service(live->get(), tokens_or_null);
+//   builder.RegisterService(&service);
 #ifndef COV_SERVER_SERVICE_COV_SERVICE_H_
 #define COV_SERVER_SERVICE_COV_SERVICE_H_
 
 #include <chrono>
+#include <memory>
 
+#include "absl/status/statusor.h"
+#include "absl/strings/string_view.h"
 #include "cov/v1/cov.grpc.pb.h"
-#include "server/experiments/experiments.h"
-#include "server/kb/models.h"
-#include "server/rules/rule_check.h"
-#include "server/store/store.h"
+#include "server/auth/call_authorizer.h"
+#include "server/auth/token_store.h"
+#include "server/service/live_store.h"
 
 namespace cov::server::service {
 
-class CovServiceImpl final : public cov::v1::CovService::CallbackService {
+class CovService final : public cov::v1::CovService::CallbackService {
  public:
-  // `store` must outlive the service.
-  explicit CovServiceImpl(store::Store* store);
-
-  // Builds the default release's model, the rule index and the evidence
-  // index now, so the first query does not pay for them (a replica warms a
-  // new snapshot before swapping it in). OK on an empty store.
-  absl::Status Warm();
+  // `live` and `tokens` must outlive the service; `tokens` null turns
+  // authentication off.
+  CovService(LiveStore* live, const auth::TokenStore* tokens);
 
   grpc::ServerUnaryReactor* IngestAttack(
       grpc::CallbackServerContext* ctx,
@@ -114,11 +134,32 @@ class CovServiceImpl final : public cov::v1::CovService::CallbackService {
       const cov::v1::ListRulesRequest* request,
       cov::v1::ListRulesResponse* response) override;
 
+  grpc::ServerUnaryReactor* CreateBackup(
+      grpc::CallbackServerContext* ctx,
+      const cov::v1::CreateBackupRequest* request,
+      cov::v1::CreateBackupResponse* response) override;
+  grpc::ServerUnaryReactor* ListBackups(
+      grpc::CallbackServerContext* ctx,
+      const cov::v1::ListBackupsRequest* request,
+      cov::v1::ListBackupsResponse* response) override;
+  grpc::ServerUnaryReactor* RestoreBackup(
+      grpc::CallbackServerContext* ctx,
+      const cov::v1::RestoreBackupRequest* request,
+      cov::v1::RestoreBackupResponse* response) override;
+
+
  private:
-  store::Store* store_;
-  kb::Models models_;
-  experiments::Experiments experiments_;
-  rules::ParseCache parse_cache_;
+  // The authorization check alone (backup RPCs, which need no open store).
+  absl::Status Admit(grpc::CallbackServerContext* ctx,
+                     absl::string_view method) const;
+  // Admit, then: a read-only replica refuses write RPCs
+  // (kFailedPrecondition); the store the call runs on (kUnavailable after a
+  // failed restore left none).
+  absl::StatusOr<std::shared_ptr<LiveStore::Serving>> Guard(
+      grpc::CallbackServerContext* ctx, absl::string_view method) const;
+
+  LiveStore* live_;
+  auth::CallAuthorizer authorizer_;
   std::chrono::steady_clock::time_point started_;
 };
 

@@ -403,4 +403,24 @@ absl::StatusOr<cov::v1::BackupInfo> MemoryStore::CreateBackup(
   return absl::UnimplementedError("the in-memory store has no backups");
 }
 
+absl::StatusOr<std::unique_ptr<Store>> MemoryStoreFactory::Open(
+    const std::string&) const {
+  return std::unique_ptr<Store>(std::make_unique<MemoryStore>());
+}
+
+absl::StatusOr<std::vector<cov::v1::BackupInfo>>
+MemoryStoreFactory::ListBackups(const std::string& backup_dir) const {
+  return absl::NotFoundError(absl::StrCat("no backup in ", backup_dir));
+}
+
+absl::StatusOr<cov::v1::BackupInfo> MemoryStoreFactory::FindBackup(
+    const std::string& backup_dir, uint32_t) const {
+  return absl::NotFoundError(absl::StrCat("no backup in ", backup_dir));
+}
+
+absl::StatusOr<cov::v1::BackupInfo> MemoryStoreFactory::RestoreBackup(
+    const std::string&, uint32_t, const std::string&) const {
+  return absl::UnimplementedError("the in-memory store has no backups");
+}
+
 }  // namespace cov::server::store

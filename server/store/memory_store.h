@@ -14,6 +14,7 @@
 #define COV_SERVER_STORE_MEMORY_STORE_H_
 
 #include <map>
+#include <memory>
 #include <string>
 #include <utility>
 #include <vector>
@@ -21,6 +22,7 @@
 #include "absl/base/thread_annotations.h"
 #include "absl/synchronization/mutex.h"
 #include "server/store/store.h"
+#include "server/store/store_factory.h"
 
 namespace cov::server::store {
 
@@ -129,6 +131,22 @@ class MemoryStore final : public Store {
   int64_t rules_generation_ ABSL_GUARDED_BY(mu_) = 0;
   int64_t evidence_generation_ ABSL_GUARDED_BY(mu_) = 0;
   int64_t library_generation_ ABSL_GUARDED_BY(mu_) = 0;
+};
+
+// Opens a new, empty MemoryStore for every directory (nothing is kept
+// between opens). There are no backups: ListBackups and FindBackup answer
+// kNotFound, RestoreBackup kUnimplemented.
+class MemoryStoreFactory final : public StoreFactory {
+ public:
+  absl::StatusOr<std::unique_ptr<Store>> Open(
+      const std::string& dir) const override;
+  absl::StatusOr<std::vector<cov::v1::BackupInfo>> ListBackups(
+      const std::string& backup_dir) const override;
+  absl::StatusOr<cov::v1::BackupInfo> FindBackup(
+      const std::string& backup_dir, uint32_t backup_id) const override;
+  absl::StatusOr<cov::v1::BackupInfo> RestoreBackup(
+      const std::string& backup_dir, uint32_t backup_id,
+      const std::string& target_dir) const override;
 };
 
 }  // namespace cov::server::store

@@ -1,18 +1,20 @@
-// cov.v1.CovService over a store that can be replaced while serving: the
-// admin RPCs (backups and live restores) and replica mode.
+// The store covd serves, replaceable while serving: backups, live restores
+// and replica mode. No gRPC here; the service (cov_service.h) asks it for
+// the current store on every call.
 //
-//   LiveCovService::Options o;
+//   store::RocksDbStoreFactory factory;
+//   LiveStore::Options o;
 //   o.db_dir = "/var/lib/cov";
 //   o.snapshot_from = "/snapshots";   // replica: serve the latest backup
-//   absl::StatusOr<std::unique_ptr<LiveCovService>> live =
-//       LiveCovService::Open(o);
-//   AuthorizingCovService front(live->get(), tokens);
-//   ...
+//   absl::StatusOr<std::unique_ptr<LiveStore>> live =
+//       LiveStore::Open(o, &factory);
+//   std::shared_ptr<LiveStore::Serving> s = (*live)->Current();
+//   kb::Coverage(s->backend->models, request);
 //   (*live)->Restore(request);        // SIGHUP: reload the latest backup
 //
-// Every store RPC is forwarded to the CovServiceImpl of the current store,
-// which the call holds by shared_ptr (no lock is held while it runs, so the
-// handler and the interceptors it triggers can take their own locks). A
+// Every call holds the Serving it started on by shared_ptr (no lock is
+// held while it runs, so the handler and the interceptors it triggers can
+// take their own locks). A
 // restore prepares the new store beside the old one and swaps the pointer; a
 // request in flight always completes on the store it started on, and the old
 // store is closed once its last request let go. A request arriving while a
@@ -29,8 +31,8 @@
 //    reload restores the newer backup into a second folder, opens it and
 //    swaps pointers, so the pause is only the pointer swap; the old folder
 //    is deleted afterwards.
-#ifndef COV_SERVER_SERVICE_LIVE_SERVICE_H_
-#define COV_SERVER_SERVICE_LIVE_SERVICE_H_
+#ifndef COV_SERVER_SERVICE_LIVE_STORE_H_
+#define COV_SERVER_SERVICE_LIVE_STORE_H_
 
 #include <functional>
 #include <memory>
@@ -40,15 +42,14 @@
 #include "absl/status/statusor.h"
 #include "absl/synchronization/mutex.h"
 #include "cov/v1/admin.pb.h"
-#include "cov/v1/cov.grpc.pb.h"
-#include "server/auth/method_roles.h"
 #include "server/auth/path_policy.h"
-#include "server/service/cov_service.h"
+#include "server/service/backend.h"
 #include "server/store/store.h"
+#include "server/store/store_factory.h"
 
 namespace cov::server::service {
 
-class LiveCovService final : public cov::v1::CovService::CallbackService {
+class LiveStore {
  public:
   struct Options {
     // covd --db: the store (primary) or the replica's work folder.
@@ -60,23 +61,39 @@ class LiveCovService final : public cov::v1::CovService::CallbackService {
     const auth::PathPolicy* backup_policy = nullptr;
   };
 
-  // Opens the store. Replica mode: removes stale "snapshot-*" folders in
-  // db_dir, restores the latest backup of snapshot_from and serves it; when
-  // snapshot_from holds no backup yet, serves an empty store (not ready)
-  // until a reload finds one. Refuses a db_dir that is itself a RocksDB
-  // store in replica mode (it would be a primary's store).
-  static absl::StatusOr<std::unique_ptr<LiveCovService>> Open(
-      const Options& options);
+  // What one call runs on: a store and its backend.
+  struct Serving {
+    std::unique_ptr<store::Store> store;
+    std::unique_ptr<Backend> backend;
+    std::string dir;             // where `store` lives
+    std::string backup_dir;      // backup it came from ("" for own store)
+    cov::v1::BackupInfo backup;  // backup_id 0 for own store
+  };
 
-  ~LiveCovService() override;
+  // Opens the store through `factory` (must outlive the LiveStore). Replica
+  // mode: removes stale "snapshot-*" folders in db_dir, restores the latest
+  // backup of snapshot_from and serves it; when snapshot_from holds no backup
+  // yet, serves an empty store (not ready) until a reload finds one. Refuses a
+  // db_dir that is itself a RocksDB store in replica mode (it would be a
+  // primary's store).
+  static absl::StatusOr<std::unique_ptr<LiveStore>> Open(
+      const Options& options, const store::StoreFactory* factory);
 
-  // Store RPCs: forwarded to the current store's CovServiceImpl.
-#define COV_LIVE_DECLARE(method, request, response, role)            \
-  grpc::ServerUnaryReactor* method(grpc::CallbackServerContext* ctx, \
-                                   const cov::v1::request* req,      \
-                                   cov::v1::response* resp) override;
-  COV_AUTH_COVSERVICE_METHODS(COV_LIVE_DECLARE)
-#undef COV_LIVE_DECLARE
+  ~LiveStore();
+
+  // The store to use for one call: waits while a primary's folders are
+  // swapped; null when a failed restore left nothing to serve.
+  std::shared_ptr<Serving> Current() const;
+
+  // The CreateBackup RPC's work: a backup of the current store into
+  // request.backup_dir (after --backup_root), then the directory's backups.
+  // A replica refuses its own --snapshot_from directory.
+  absl::StatusOr<cov::v1::CreateBackupResponse> CreateBackup(
+      const cov::v1::CreateBackupRequest& request);
+
+  // The ListBackups RPC's work (empty backup_dir: --snapshot_from).
+  absl::StatusOr<cov::v1::ListBackupsResponse> ListBackups(
+      const cov::v1::ListBackupsRequest& request) const;
 
   // The RestoreBackup RPC's work, also called on SIGHUP with
   // only_if_newer set. One restore runs at a time; on any error the served
@@ -90,31 +107,21 @@ class LiveCovService final : public cov::v1::CovService::CallbackService {
   void WithStore(const std::function<void(store::Store*)>& fn) const;
 
   bool replica() const { return !options_.snapshot_from.empty(); }
+  const std::string& snapshot_from() const { return options_.snapshot_from; }
   // The backup served (backup_id 0 when none: a primary's own store, or a
   // replica that found no backup yet).
   cov::v1::BackupInfo served_backup() const;
 
  private:
-  struct Serving {
-    std::unique_ptr<store::Store> store;
-    std::unique_ptr<CovServiceImpl> impl;
-    std::string dir;             // where `store` lives
-    std::string backup_dir;      // backup it came from ("" for own store)
-    cov::v1::BackupInfo backup;  // backup_id 0 for own store
-  };
-
-  explicit LiveCovService(const Options& options);
+  LiveStore(const Options& options, const store::StoreFactory* factory);
   // Restore without the log line.
   absl::StatusOr<cov::v1::RestoreBackupResponse> DoRestore(
       const cov::v1::RestoreBackupRequest& request);
-  // The store to use for one call: waits while a primary's folders are
-  // swapped; null when a failed restore left nothing to serve.
-  std::shared_ptr<Serving> Current() const;
   // Takes the store out of service: new calls wait (Current) until Install.
   std::shared_ptr<Serving> Withdraw();
   void Install(std::shared_ptr<Serving> serving);
-  static absl::StatusOr<std::shared_ptr<Serving>> OpenServing(
-      const std::string& dir);
+  absl::StatusOr<std::shared_ptr<Serving>> OpenServing(
+      const std::string& dir) const;
   absl::StatusOr<std::shared_ptr<Serving>> RestoreReplicaSnapshot(
       const std::string& backup_dir, uint32_t backup_id);
   absl::Status SwapPrimary(const std::string& incoming,
@@ -127,6 +134,7 @@ class LiveCovService final : public cov::v1::CovService::CallbackService {
       const std::string& requested) const;
 
   const Options options_;
+  const store::StoreFactory* factory_;
   // Serialises restores (a restore takes seconds; the swap is short).
   absl::Mutex restore_mu_;
   // Guards the pointer only; never held while a call runs.
@@ -138,4 +146,4 @@ class LiveCovService final : public cov::v1::CovService::CallbackService {
 
 }  // namespace cov::server::service
 
-#endif  // COV_SERVER_SERVICE_LIVE_SERVICE_H_
+#endif  // COV_SERVER_SERVICE_LIVE_STORE_H_

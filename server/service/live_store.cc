@@ -1,4 +1,4 @@
-#include "server/service/live_service.h"
+#include "server/service/live_store.h"
 
 #include <chrono>
 #include <cstdio>
@@ -10,23 +10,15 @@
 #include "absl/strings/str_cat.h"
 #include "absl/time/clock.h"
 #include "absl/time/time.h"
-#include "server/service/status_util.h"
-#include "server/store/backup.h"
-#include "server/store/rocksdb_store.h"
+#include "server/observability/log.h"
 
 namespace cov::server::service {
 namespace {
 
 namespace fs = std::filesystem;
+using observability::Log;
 
 constexpr char kSnapshotPrefix[] = "snapshot-";
-
-grpc::ServerUnaryReactor* Finish(grpc::CallbackServerContext* ctx,
-                                 const absl::Status& status) {
-  grpc::ServerUnaryReactor* reactor = ctx->DefaultReactor();
-  reactor->Finish(ToGrpcStatus(status));
-  return reactor;
-}
 
 // "20261126T031500.123" (UTC): sortable, unique enough for folder names.
 std::string TimeTag() {
@@ -53,31 +45,32 @@ void WaitUnused(const std::shared_ptr<T>& s) {
 
 }  // namespace
 
-LiveCovService::LiveCovService(const Options& options) : options_(options) {}
+LiveStore::LiveStore(const Options& options, const store::StoreFactory* factory)
+    : options_(options), factory_(factory) {}
 
-LiveCovService::~LiveCovService() = default;
+LiveStore::~LiveStore() = default;
 
-absl::StatusOr<std::shared_ptr<LiveCovService::Serving>>
-LiveCovService::OpenServing(const std::string& dir) {
+absl::StatusOr<std::shared_ptr<LiveStore::Serving>> LiveStore::OpenServing(
+    const std::string& dir) const {
   std::error_code ec;
   fs::create_directories(fs::path(dir).parent_path(), ec);
-  auto opened = store::RocksDbStore::Open(dir);
+  auto opened = factory_->Open(dir);
   if (!opened.ok()) return opened.status();
   auto serving = std::make_shared<Serving>();
   serving->store = *std::move(opened);
-  serving->impl = std::make_unique<CovServiceImpl>(serving->store.get());
+  serving->backend = std::make_unique<Backend>(serving->store.get());
   serving->dir = dir;
   return serving;
 }
 
-absl::StatusOr<std::unique_ptr<LiveCovService>> LiveCovService::Open(
-    const Options& options) {
+absl::StatusOr<std::unique_ptr<LiveStore>> LiveStore::Open(
+    const Options& options, const store::StoreFactory* factory) {
   if (options.db_dir.empty()) {
     return absl::InvalidArgumentError("the store directory is empty");
   }
-  std::unique_ptr<LiveCovService> live(new LiveCovService(options));
+  std::unique_ptr<LiveStore> live(new LiveStore(options, factory));
   if (!live->replica()) {
-    auto serving = OpenServing(options.db_dir);
+    auto serving = live->OpenServing(options.db_dir);
     if (!serving.ok()) return serving.status();
     live->Install(*std::move(serving));
     return live;
@@ -101,14 +94,14 @@ absl::StatusOr<std::unique_ptr<LiveCovService>> LiveCovService::Open(
       fs::remove_all(entry.path(), ec);
     }
   }
-  auto backups = store::ListBackups(options.snapshot_from);
+  auto backups = factory->ListBackups(options.snapshot_from);
   std::shared_ptr<Serving> serving;
   if (absl::IsNotFound(backups.status())) {
     // Nothing published yet: serve an empty store (not ready) and wait for
     // a reload.
-    std::fprintf(stderr, "covd: %s; serving an empty store until a reload\n",
-                 std::string(backups.status().message()).c_str());
-    auto empty = OpenServing(
+    Log("%s; serving an empty store until a reload",
+        backups.status().message());
+    auto empty = live->OpenServing(
         (fs::path(options.db_dir) / absl::StrCat(kSnapshotPrefix, "0-empty"))
             .string());
     if (!empty.ok()) return empty.status();
@@ -125,33 +118,33 @@ absl::StatusOr<std::unique_ptr<LiveCovService>> LiveCovService::Open(
   return live;
 }
 
-std::shared_ptr<LiveCovService::Serving> LiveCovService::Current() const {
+std::shared_ptr<LiveStore::Serving> LiveStore::Current() const {
   absl::MutexLock lock(&mu_);
   mu_.Await(absl::Condition(&installed_));
   return serving_;
 }
 
-std::shared_ptr<LiveCovService::Serving> LiveCovService::Withdraw() {
+std::shared_ptr<LiveStore::Serving> LiveStore::Withdraw() {
   absl::MutexLock lock(&mu_);
   installed_ = false;
   return std::move(serving_);
 }
 
-void LiveCovService::Install(std::shared_ptr<Serving> serving) {
+void LiveStore::Install(std::shared_ptr<Serving> serving) {
   absl::MutexLock lock(&mu_);
   serving_ = std::move(serving);
   installed_ = true;
 }
 
-absl::StatusOr<std::shared_ptr<LiveCovService::Serving>>
-LiveCovService::RestoreReplicaSnapshot(const std::string& backup_dir,
-                                       uint32_t backup_id) {
+absl::StatusOr<std::shared_ptr<LiveStore::Serving>>
+LiveStore::RestoreReplicaSnapshot(const std::string& backup_dir,
+                                  uint32_t backup_id) {
   // The folder name is unique even when the same backup is restored twice.
   const std::string target =
       (fs::path(options_.db_dir) /
        absl::StrCat(kSnapshotPrefix, backup_id, "-", TimeTag()))
           .string();
-  auto restored = store::RestoreBackup(backup_dir, backup_id, target);
+  auto restored = factory_->RestoreBackup(backup_dir, backup_id, target);
   if (!restored.ok()) return restored.status();
   auto serving = OpenServing(target);
   if (!serving.ok()) {
@@ -162,14 +155,13 @@ LiveCovService::RestoreReplicaSnapshot(const std::string& backup_dir,
   (*serving)->backup_dir = backup_dir;
   (*serving)->backup = *restored;
   // Warm before the swap: requests never pay for building the new models.
-  if (absl::Status warm = (*serving)->impl->Warm(); !warm.ok()) {
-    std::fprintf(stderr, "covd: warming snapshot %s: %s\n", target.c_str(),
-                 warm.ToString().c_str());
+  if (absl::Status warm = (*serving)->backend->models.Warm(); !warm.ok()) {
+    Log("warming snapshot %s: %s", target, warm.ToString());
   }
   return serving;
 }
 
-absl::StatusOr<std::string> LiveCovService::ResolveBackupDir(
+absl::StatusOr<std::string> LiveStore::ResolveBackupDir(
     const std::string& requested) const {
   if (requested.empty()) {
     if (options_.snapshot_from.empty()) {
@@ -186,35 +178,33 @@ absl::StatusOr<std::string> LiveCovService::ResolveBackupDir(
   return requested;
 }
 
-absl::StatusOr<cov::v1::RestoreBackupResponse> LiveCovService::Restore(
+absl::StatusOr<cov::v1::RestoreBackupResponse> LiveStore::Restore(
     const cov::v1::RestoreBackupRequest& request) {
   absl::StatusOr<cov::v1::RestoreBackupResponse> done = DoRestore(request);
   // The one log line of every restore and reload (RPC or SIGHUP).
   const char* verb = replica() ? "reload" : "restore";
   if (!done.ok()) {
-    std::fprintf(stderr, "covd: %s failed, still serving backup %u: %s\n", verb,
-                 served_backup().backup_id(), done.status().ToString().c_str());
+    Log("%s failed, still serving backup %u: %s", verb,
+        served_backup().backup_id(), done.status().ToString());
   } else if (!done->changed()) {
-    std::fprintf(stderr, "covd: %s: already serving backup %u\n", verb,
-                 done->backup().backup_id());
+    Log("%s: already serving backup %u", verb, done->backup().backup_id());
   } else {
-    std::fprintf(stderr, "covd: %sed backup %u (%s), pause %.2f ms%s%s\n", verb,
-                 done->backup().backup_id(), done->backup().summary().c_str(),
-                 done->pause_ms(),
-                 done->previous_store().empty() ? "" : "; previous store in ",
-                 done->previous_store().c_str());
+    Log("%sed backup %u (%s), pause %.2f ms%s%s", verb,
+        done->backup().backup_id(), done->backup().summary(), done->pause_ms(),
+        done->previous_store().empty() ? "" : "; previous store in ",
+        done->previous_store());
   }
   return done;
 }
 
-absl::StatusOr<cov::v1::RestoreBackupResponse> LiveCovService::DoRestore(
+absl::StatusOr<cov::v1::RestoreBackupResponse> LiveStore::DoRestore(
     const cov::v1::RestoreBackupRequest& request) {
   absl::MutexLock restore_lock(&restore_mu_);
   absl::StatusOr<std::string> dir = ResolveBackupDir(request.backup_dir());
   if (!dir.ok()) return dir.status();
   const std::string& backup_dir = *dir;
   absl::StatusOr<cov::v1::BackupInfo> chosen =
-      store::FindBackup(backup_dir, request.backup_id());
+      factory_->FindBackup(backup_dir, request.backup_id());
   if (!chosen.ok()) return chosen.status();
   cov::v1::RestoreBackupResponse response;
   if (request.only_if_newer()) {
@@ -256,10 +246,10 @@ absl::StatusOr<cov::v1::RestoreBackupResponse> LiveCovService::DoRestore(
   const std::string incoming =
       absl::StrCat(options_.db_dir, ".restore-", TimeTag());
   auto restored =
-      store::RestoreBackup(backup_dir, chosen->backup_id(), incoming);
+      factory_->RestoreBackup(backup_dir, chosen->backup_id(), incoming);
   if (!restored.ok()) return restored.status();
   {
-    auto probe = store::RocksDbStore::Open(incoming);
+    auto probe = factory_->Open(incoming);
     if (!probe.ok()) {
       std::error_code ec;
       fs::remove_all(incoming, ec);
@@ -278,11 +268,10 @@ absl::StatusOr<cov::v1::RestoreBackupResponse> LiveCovService::DoRestore(
   return response;
 }
 
-absl::Status LiveCovService::SwapPrimary(const std::string& incoming,
-                                         const std::string& backup_dir,
-                                         const cov::v1::BackupInfo& backup,
-                                         std::string* previous,
-                                         double* pause_ms) {
+absl::Status LiveStore::SwapPrimary(const std::string& incoming,
+                                    const std::string& backup_dir,
+                                    const cov::v1::BackupInfo& backup,
+                                    std::string* previous, double* pause_ms) {
   const std::string db = options_.db_dir;
   const std::string aside = absl::StrCat(db, ".pre-restore-", TimeTag());
   auto t0 = std::chrono::steady_clock::now();
@@ -320,9 +309,8 @@ absl::Status LiveCovService::SwapPrimary(const std::string& incoming,
   (*opened)->backup = backup;
   // Warm before new requests are let in: they already waited for the swap,
   // and the models would otherwise be built by the first of them.
-  if (absl::Status warm = (*opened)->impl->Warm(); !warm.ok()) {
-    std::fprintf(stderr, "covd: warming restored store: %s\n",
-                 warm.ToString().c_str());
+  if (absl::Status warm = (*opened)->backend->models.Warm(); !warm.ok()) {
+    Log("warming restored store: %s", warm.ToString());
   }
   Install(*std::move(opened));
   *previous = aside;
@@ -330,95 +318,61 @@ absl::Status LiveCovService::SwapPrimary(const std::string& incoming,
   return absl::OkStatus();
 }
 
-void LiveCovService::WithStore(
-    const std::function<void(store::Store*)>& fn) const {
+void LiveStore::WithStore(const std::function<void(store::Store*)>& fn) const {
   std::shared_ptr<Serving> current = Current();
   fn(current ? current->store.get() : nullptr);
 }
 
-cov::v1::BackupInfo LiveCovService::served_backup() const {
+cov::v1::BackupInfo LiveStore::served_backup() const {
   std::shared_ptr<Serving> current = Current();
   return current ? current->backup : cov::v1::BackupInfo();
 }
 
-// Store RPCs -----------------------------------------------------------------
+// Backups ---------------------------------------------------------------------
 
-#define COV_LIVE_FORWARD(method, request, response, role)                 \
-  grpc::ServerUnaryReactor* LiveCovService::method(                       \
-      grpc::CallbackServerContext* ctx, const cov::v1::request* req,      \
-      cov::v1::response* resp) {                                          \
-    if (replica() && auth::Role::role == auth::Role::kWrite) {            \
-      return Finish(ctx, absl::FailedPreconditionError(absl::StrCat(      \
-                             "this covd is a read-only replica of ",      \
-                             options_.snapshot_from,                      \
-                             " (--snapshot_from); send " #method          \
-                             " to the primary, then publish a backup"))); \
-    }                                                                     \
-    std::shared_ptr<Serving> current = Current();                         \
-    if (current == nullptr) {                                             \
-      return Finish(ctx, absl::UnavailableError(                          \
-                             "the store is unavailable after a failed "   \
-                             "restore; see the server log"));             \
-    }                                                                     \
-    return current->impl->method(ctx, req, resp);                         \
+absl::StatusOr<cov::v1::CreateBackupResponse> LiveStore::CreateBackup(
+    const cov::v1::CreateBackupRequest& request) {
+  if (request.backup_dir().empty()) {
+    return absl::InvalidArgumentError("backup_dir is required");
   }
-COV_AUTH_STORE_METHODS(COV_LIVE_FORWARD)
-#undef COV_LIVE_FORWARD
-
-// Admin RPCs -----------------------------------------------------------------
-
-grpc::ServerUnaryReactor* LiveCovService::CreateBackup(
-    grpc::CallbackServerContext* ctx, const cov::v1::CreateBackupRequest* req,
-    cov::v1::CreateBackupResponse* resp) {
-  if (req->backup_dir().empty()) {
-    return Finish(ctx, absl::InvalidArgumentError("backup_dir is required"));
-  }
-  if (absl::StatusOr<std::string> dir = ResolveBackupDir(req->backup_dir());
+  if (absl::StatusOr<std::string> dir = ResolveBackupDir(request.backup_dir());
       !dir.ok()) {
-    return Finish(ctx, dir.status());
+    return dir.status();
   }
-  if (replica() && req->backup_dir() == options_.snapshot_from) {
-    return Finish(ctx, absl::FailedPreconditionError(
-                           "a replica must not write into the backup "
-                           "directory it serves (--snapshot_from)"));
+  if (replica() && request.backup_dir() == options_.snapshot_from) {
+    return absl::FailedPreconditionError(
+        "a replica must not write into the backup directory it serves "
+        "(--snapshot_from)");
   }
   absl::StatusOr<cov::v1::BackupInfo> backup;
   {
     std::shared_ptr<Serving> current = Current();
     if (current == nullptr) {
-      return Finish(ctx, absl::UnavailableError("the store is unavailable"));
+      return absl::UnavailableError("the store is unavailable");
     }
-    backup = current->store->CreateBackup(req->backup_dir(), req->keep());
+    backup = current->store->CreateBackup(request.backup_dir(), request.keep());
   }
-  if (!backup.ok()) return Finish(ctx, backup.status());
-  *resp->mutable_backup() = *backup;
-  auto all = store::ListBackups(req->backup_dir());
-  if (!all.ok()) return Finish(ctx, all.status());
-  for (auto& b : *all) *resp->add_backups() = std::move(b);
-  std::fprintf(stderr, "covd: backup %u into %s (%s)\n", backup->backup_id(),
-               req->backup_dir().c_str(), backup->summary().c_str());
-  return Finish(ctx, absl::OkStatus());
+  if (!backup.ok()) return backup.status();
+  cov::v1::CreateBackupResponse response;
+  *response.mutable_backup() = *backup;
+  auto all = factory_->ListBackups(request.backup_dir());
+  if (!all.ok()) return all.status();
+  for (auto& b : *all) *response.add_backups() = std::move(b);
+  Log("backup %u into %s (%s)", backup->backup_id(), request.backup_dir(),
+      backup->summary());
+  return response;
 }
 
-grpc::ServerUnaryReactor* LiveCovService::ListBackups(
-    grpc::CallbackServerContext* ctx, const cov::v1::ListBackupsRequest* req,
-    cov::v1::ListBackupsResponse* resp) {
-  absl::StatusOr<std::string> dir = ResolveBackupDir(req->backup_dir());
-  if (!dir.ok()) return Finish(ctx, dir.status());
-  auto all = store::ListBackups(*dir);
-  if (!all.ok()) return Finish(ctx, all.status());
-  for (auto& b : *all) *resp->add_backups() = std::move(b);
-  resp->set_backup_dir(*dir);
-  return Finish(ctx, absl::OkStatus());
-}
-
-grpc::ServerUnaryReactor* LiveCovService::RestoreBackup(
-    grpc::CallbackServerContext* ctx, const cov::v1::RestoreBackupRequest* req,
-    cov::v1::RestoreBackupResponse* resp) {
-  absl::StatusOr<cov::v1::RestoreBackupResponse> done = Restore(*req);
-  if (!done.ok()) return Finish(ctx, done.status());
-  *resp = *std::move(done);
-  return Finish(ctx, absl::OkStatus());
+absl::StatusOr<cov::v1::ListBackupsResponse> LiveStore::ListBackups(
+    const cov::v1::ListBackupsRequest& request) const {
+  absl::StatusOr<std::string> dir = ResolveBackupDir(request.backup_dir());
+  if (!dir.ok()) return dir.status();
+  auto all = factory_->ListBackups(*dir);
+  if (!all.ok()) return all.status();
+  cov::v1::ListBackupsResponse response;
+  for (auto& b : *all) *response.add_backups() = std::move(b);
+  response.set_backup_dir(*dir);
+  return response;
 }
 
 }  // namespace cov::server::service

@@ -1,4 +1,4 @@
-#include "server/service/live_service.h"
+#include "server/service/live_store.h"
 
 #include <atomic>
 #include <cstdlib>
@@ -12,6 +12,7 @@
 #include "gtest/gtest.h"
 #include "server/store/backup.h"
 #include "server/store/rocksdb_store.h"
+#include "server/store/rocksdb_store_factory.h"
 
 namespace cov::server::service {
 namespace {
@@ -19,6 +20,8 @@ namespace {
 namespace fs = std::filesystem;
 using ::testing::ElementsAre;
 using ::testing::HasSubstr;
+
+const store::RocksDbStoreFactory kFactory;
 
 std::string TempDir(const std::string& name) {
   const char* base = std::getenv("TEST_TMPDIR");
@@ -38,7 +41,7 @@ void PutRelease(store::Store* s, const std::string& version) {
   ASSERT_TRUE(s->PutRelease(p, p.release, false).ok());
 }
 
-std::vector<std::string> Versions(const LiveCovService& live) {
+std::vector<std::string> Versions(const LiveStore& live) {
   std::vector<std::string> out;
   live.WithStore([&](store::Store* s) {
     auto r = s->ListReleases();
@@ -57,9 +60,9 @@ std::vector<std::string> SnapshotFolders(const std::string& dir) {
   return out;
 }
 
-TEST(LiveServicePrimaryTest, RestoreBringsBackABackupAndKeepsThePrevious) {
+TEST(LiveStorePrimaryTest, RestoreBringsBackABackupAndKeepsThePrevious) {
   const std::string db = TempDir("p-db"), backups = TempDir("p-backups");
-  auto live = LiveCovService::Open({db, "", nullptr});
+  auto live = LiveStore::Open({db, "", nullptr}, &kFactory);
   ASSERT_TRUE(live.ok()) << live.status();
   EXPECT_FALSE((*live)->replica());
   (*live)->WithStore([&](store::Store* s) {
@@ -89,7 +92,7 @@ TEST(LiveServicePrimaryTest, RestoreBringsBackABackupAndKeepsThePrevious) {
   }
   // The restored store is the store at --db from now on (a restart sees it).
   live->reset();
-  auto reopened = LiveCovService::Open({db, "", nullptr});
+  auto reopened = LiveStore::Open({db, "", nullptr}, &kFactory);
   ASSERT_TRUE(reopened.ok()) << reopened.status();
   EXPECT_THAT(Versions(**reopened), ElementsAre("17.1"));
 
@@ -105,9 +108,9 @@ TEST(LiveServicePrimaryTest, RestoreBringsBackABackupAndKeepsThePrevious) {
   EXPECT_EQ(third->backup().backup_id(), 1u);
 }
 
-TEST(LiveServicePrimaryTest, FailedRestoreChangesNothing) {
+TEST(LiveStorePrimaryTest, FailedRestoreChangesNothing) {
   const std::string db = TempDir("f-db"), backups = TempDir("f-backups");
-  auto live = LiveCovService::Open({db, "", nullptr});
+  auto live = LiveStore::Open({db, "", nullptr}, &kFactory);
   ASSERT_TRUE(live.ok());
   (*live)->WithStore([&](store::Store* s) {
     PutRelease(s, "17.1");
@@ -139,12 +142,12 @@ TEST(LiveServicePrimaryTest, FailedRestoreChangesNothing) {
   EXPECT_EQ(unknown.status().code(), absl::StatusCode::kNotFound);
 }
 
-TEST(LiveServicePrimaryTest, BackupRootsConfineRestores) {
+TEST(LiveStorePrimaryTest, BackupRootsConfineRestores) {
   const std::string db = TempDir("r-db"), root = TempDir("r-root");
   fs::create_directories(root);
   auto policy = auth::PathPolicy::Create({root}, "backup roots");
   ASSERT_TRUE(policy.ok());
-  auto live = LiveCovService::Open({db, "", &*policy});
+  auto live = LiveStore::Open({db, "", &*policy}, &kFactory);
   ASSERT_TRUE(live.ok());
   cov::v1::RestoreBackupRequest req;
   req.set_backup_dir(root + "/../elsewhere");
@@ -154,7 +157,7 @@ TEST(LiveServicePrimaryTest, BackupRootsConfineRestores) {
               HasSubstr("outside the backup roots"));
 }
 
-TEST(LiveServiceReplicaTest, ServesLatestBackupAndReloadsNewerOnes) {
+TEST(LiveStoreReplicaTest, ServesLatestBackupAndReloadsNewerOnes) {
   const std::string primary_db = TempDir("rep-primary"),
                     snapshots = TempDir("rep-snapshots"),
                     work = TempDir("rep-work");
@@ -162,7 +165,7 @@ TEST(LiveServiceReplicaTest, ServesLatestBackupAndReloadsNewerOnes) {
   ASSERT_TRUE(primary.ok());
 
   // Nothing published yet: an empty, not-ready store.
-  auto live = LiveCovService::Open({work, snapshots, nullptr});
+  auto live = LiveStore::Open({work, snapshots, nullptr}, &kFactory);
   ASSERT_TRUE(live.ok()) << live.status();
   EXPECT_TRUE((*live)->replica());
   EXPECT_TRUE(Versions(**live).empty());
@@ -195,23 +198,23 @@ TEST(LiveServiceReplicaTest, ServesLatestBackupAndReloadsNewerOnes) {
 
   // A restart starts from the latest backup.
   live->reset();
-  auto restarted = LiveCovService::Open({work, snapshots, nullptr});
+  auto restarted = LiveStore::Open({work, snapshots, nullptr}, &kFactory);
   ASSERT_TRUE(restarted.ok()) << restarted.status();
   EXPECT_EQ((*restarted)->served_backup().backup_id(), 2u);
   EXPECT_THAT(Versions(**restarted), ElementsAre("17.1", "18.1"));
   EXPECT_THAT(SnapshotFolders(work), ElementsAre("snapshot-2-"));
 }
 
-TEST(LiveServiceReplicaTest, RefusesAPrimaryStoreAsItsWorkFolder) {
+TEST(LiveStoreReplicaTest, RefusesAPrimaryStoreAsItsWorkFolder) {
   const std::string db = TempDir("refuse-db");
   { ASSERT_TRUE(store::RocksDbStore::Open(db).ok()); }
-  auto live = LiveCovService::Open({db, TempDir("refuse-snap"), nullptr});
+  auto live = LiveStore::Open({db, TempDir("refuse-snap"), nullptr}, &kFactory);
   EXPECT_EQ(live.status().code(), absl::StatusCode::kFailedPrecondition);
   EXPECT_THAT(std::string(live.status().message()), HasSubstr("holds a store"));
 }
 
 // Readers never see a missing or half-swapped store while reloads run.
-TEST(LiveServiceReplicaTest, ReadersDuringReloadsNeverFail) {
+TEST(LiveStoreReplicaTest, ReadersDuringReloadsNeverFail) {
   const std::string primary_db = TempDir("conc-primary"),
                     snapshots = TempDir("conc-snapshots"),
                     work = TempDir("conc-work");
@@ -219,7 +222,7 @@ TEST(LiveServiceReplicaTest, ReadersDuringReloadsNeverFail) {
   ASSERT_TRUE(primary.ok());
   PutRelease(primary->get(), "1.0");
   ASSERT_TRUE((*primary)->CreateBackup(snapshots, 0).ok());
-  auto live = LiveCovService::Open({work, snapshots, nullptr});
+  auto live = LiveStore::Open({work, snapshots, nullptr}, &kFactory);
   ASSERT_TRUE(live.ok());
 
   std::atomic<bool> stop{false};

@@ -1,0 +1,42 @@
+// Everything the service keeps per open store: the store, its models and
+// caches (server/kb), the experiments' serialiser and the check parse cache.
+// A LiveStore swaps a whole Backend when it restores a backup.
+//
+//   service::Backend b(store.get());
+//   kb::Coverage(b.models, request);
+#ifndef COV_SERVER_SERVICE_BACKEND_H_
+#define COV_SERVER_SERVICE_BACKEND_H_
+
+#include "server/auth/path_policy.h"
+#include "server/experiments/experiments.h"
+#include "server/kb/models.h"
+#include "server/replay/replay_query.h"
+#include "server/rules/rule_check.h"
+#include "server/scan/scan_query.h"
+#include "server/store/store.h"
+
+namespace cov::server::service {
+
+struct Backend {
+  // `store` must outlive the backend.
+  explicit Backend(store::Store* s)
+      : store(s),
+        models(s),
+        experiments(&models),
+        replay(&models, &experiments, auth::CheckServerPath),
+        scan(&models, &experiments, auth::CheckServerPath) {}
+  Backend(const Backend&) = delete;
+  Backend& operator=(const Backend&) = delete;
+
+  store::Store* store;
+  kb::Models models;
+  experiments::Experiments experiments;
+  rules::ParseCache parse_cache;
+  // Proven coverage: compiled Sigma/YARA rule sets, kept per rule change.
+  replay::ReplayQueries replay;
+  scan::ScanQueries scan;
+};
+
+}  // namespace cov::server::service
+
+#endif  // COV_SERVER_SERVICE_BACKEND_H_

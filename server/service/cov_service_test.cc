@@ -1,0 +1,205 @@
+// The one service class in process, over in-memory stores: every RPC of the
+// role table passes through Guard (authentication, roles, replicas) and
+// reaches its handler.
+#include "server/service/cov_service.h"
+
+#include <cstdlib>
+#include <filesystem>
+#include <memory>
+#include <string>
+
+#include "absl/strings/str_cat.h"
+#include "absl/synchronization/notification.h"
+#include "gmock/gmock.h"
+#include "grpcpp/generic/generic_stub.h"
+#include "grpcpp/grpcpp.h"
+#include "gtest/gtest.h"
+#include "server/auth/method_roles.h"
+#include "server/kb/test_store.h"
+#include "server/store/memory_store.h"
+
+namespace cov::server::service {
+namespace {
+
+using auth::MethodRole;
+using auth::MethodRoles;
+using auth::Role;
+
+std::string TempDir(const std::string& name) {
+  const char* base = std::getenv("TEST_TMPDIR");
+  std::string dir = std::string(base ? base : "/tmp") + "/svc-" + name;
+  std::filesystem::remove_all(dir);
+  return dir;
+}
+
+auth::TokenStore Tokens() {
+  absl::StatusOr<auth::TokenStore> t = auth::TokenStore::Parse(
+      absl::StrCat("read ", auth::Sha256Hex("r"), " reader\nwrite ",
+                   auth::Sha256Hex("w"), " writer\nadmin ",
+                   auth::Sha256Hex("a"), " boss\n"),
+      "t");
+  EXPECT_TRUE(t.ok());
+  return *std::move(t);
+}
+
+class CovServiceTest : public ::testing::Test {
+ protected:
+  void Start(const auth::TokenStore* tokens, const std::string& snapshot = "") {
+    LiveStore::Options o;
+    o.db_dir = TempDir(snapshot.empty() ? "primary" : "replica");
+    o.snapshot_from = snapshot;
+    auto live = LiveStore::Open(o, &factory_);
+    ASSERT_TRUE(live.ok()) << live.status();
+    live_ = *std::move(live);
+    service_ = std::make_unique<CovService>(live_.get(), tokens);
+    grpc::ServerBuilder builder;
+    builder.RegisterService(service_.get());
+    server_ = builder.BuildAndStart();
+    ASSERT_NE(server_, nullptr);
+    channel_ = server_->InProcessChannel(grpc::ChannelArguments());
+  }
+  void TearDown() override {
+    if (server_) server_->Shutdown();
+  }
+
+  // Calls `method` with an empty request and an optional bearer token.
+  grpc::Status Call(const std::string& method, const std::string& token) {
+    grpc::GenericStub stub(channel_);
+    grpc::ClientContext ctx;
+    if (!token.empty()) ctx.AddMetadata("authorization", "Bearer " + token);
+    // An empty message: zero bytes (a default ByteBuffer is no message).
+    grpc::Slice empty("");
+    grpc::ByteBuffer request(&empty, 1), response;
+    grpc::Status status;
+    absl::Notification done;
+    stub.UnaryCall(&ctx, absl::StrCat("/cov.v1.CovService/", method),
+                   grpc::StubOptions(), &request, &response,
+                   [&](grpc::Status s) {
+                     status = std::move(s);
+                     done.Notify();
+                   });
+    done.WaitForNotification();
+    return status;
+  }
+
+  // Neither an authentication nor a routing answer: the handler ran.
+  static bool Reached(const grpc::Status& s) {
+    return s.error_code() != grpc::StatusCode::UNAUTHENTICATED &&
+           s.error_code() != grpc::StatusCode::PERMISSION_DENIED &&
+           s.error_code() != grpc::StatusCode::UNIMPLEMENTED;
+  }
+
+  int Experiments() {
+    int n = 0;
+    EXPECT_TRUE(live_->Current()
+                    ->store
+                    ->ForEachExperiment([&](const cov::v1::Experiment&) {
+                      ++n;
+                      return true;
+                    })
+                    .ok());
+    return n;
+  }
+
+  store::MemoryStoreFactory factory_;
+  std::unique_ptr<LiveStore> live_;
+  std::unique_ptr<CovService> service_;
+  std::unique_ptr<grpc::Server> server_;
+  std::shared_ptr<grpc::Channel> channel_;
+};
+
+TEST_F(CovServiceTest, WithoutTokensEveryRpcReachesItsHandler) {
+  Start(nullptr);
+  for (const MethodRole& row : MethodRoles()) {
+    grpc::Status s = Call(row.method, "");
+    EXPECT_TRUE(Reached(s)) << row.method << ": " << s.error_message();
+  }
+}
+
+TEST_F(CovServiceTest, RolesGateEveryRpcBeforeItsHandler) {
+  auth::TokenStore tokens = Tokens();
+  Start(&tokens);
+  for (const MethodRole& row : MethodRoles()) {
+    EXPECT_EQ(Call(row.method, "").error_code(),
+              grpc::StatusCode::UNAUTHENTICATED)
+        << row.method;
+    grpc::Status wrong = Call(row.method, "x");
+    EXPECT_EQ(wrong.error_code(), grpc::StatusCode::UNAUTHENTICATED)
+        << row.method;
+    EXPECT_EQ(wrong.error_message(), "invalid bearer token");
+    grpc::Status read = Call(row.method, "r");
+    grpc::Status write = Call(row.method, "w");
+    EXPECT_TRUE(Reached(Call(row.method, "a"))) << row.method;
+    if (row.role == Role::kRead) {
+      EXPECT_TRUE(Reached(read)) << row.method;
+      EXPECT_TRUE(Reached(write)) << row.method;
+    } else if (row.role == Role::kWrite) {
+      EXPECT_EQ(read.error_message(),
+                absl::StrCat("token 'reader' has role read; ", row.method,
+                             " needs role write"));
+      EXPECT_TRUE(Reached(write)) << row.method;
+    } else {
+      EXPECT_EQ(read.error_code(), grpc::StatusCode::PERMISSION_DENIED);
+      EXPECT_EQ(write.error_message(),
+                absl::StrCat("token 'writer' has role write; ", row.method,
+                             " needs role admin"));
+    }
+  }
+}
+
+TEST_F(CovServiceTest, ADeniedWriteChangesNothing) {
+  auth::TokenStore tokens = Tokens();
+  Start(&tokens);
+  kb::testing::PutSmallRelease(live_->Current()->store.get());
+  cov::v1::StartExperimentRequest req;
+  req.set_name("e");
+  req.mutable_plan()->mutable_techniques()->add_ids("T1197");
+  auto stub = cov::v1::CovService::NewStub(channel_);
+  for (const std::string token : {"", "r", "w"}) {
+    grpc::ClientContext ctx;
+    if (!token.empty()) ctx.AddMetadata("authorization", "Bearer " + token);
+    cov::v1::Experiment out;
+    grpc::Status s = stub->StartExperiment(&ctx, req, &out);
+    EXPECT_EQ(s.ok(), token == "w") << token << ": " << s.error_message();
+    EXPECT_EQ(Experiments(), token == "w" ? 1 : 0) << token;
+  }
+}
+
+TEST_F(CovServiceTest, AReplicaRefusesWritesAndServesReads) {
+  Start(nullptr, TempDir("snapshots"));
+  for (const MethodRole& row : MethodRoles()) {
+    grpc::Status s = Call(row.method, "");
+    if (row.role == Role::kWrite) {
+      EXPECT_EQ(s.error_code(), grpc::StatusCode::FAILED_PRECONDITION)
+          << row.method;
+      EXPECT_THAT(s.error_message(),
+                  ::testing::HasSubstr(
+                      absl::StrCat("send ", row.method, " to the primary")));
+    } else {
+      EXPECT_TRUE(Reached(s)) << row.method;
+    }
+  }
+}
+
+TEST_F(CovServiceTest, HandlersAnswerFromTheCurrentStore) {
+  Start(nullptr);
+  kb::testing::PutSmallRelease(live_->Current()->store.get());
+  kb::testing::PutRules(live_->Current()->store.get(), "sigma",
+                        {{"r1", "T1197"}});
+  auto stub = cov::v1::CovService::NewStub(channel_);
+  grpc::ClientContext ctx;
+  cov::v1::CoverageResponse coverage;
+  ASSERT_TRUE(
+      stub->GetCoverage(&ctx, cov::v1::CoverageRequest(), &coverage).ok());
+  EXPECT_EQ(coverage.potential(), 3);
+  EXPECT_EQ(coverage.covered(), 1);
+  grpc::ClientContext ctx2;
+  cov::v1::GetTechniqueRequest t;
+  t.set_id("");
+  cov::v1::Technique technique;
+  EXPECT_EQ(stub->GetTechnique(&ctx2, t, &technique).error_code(),
+            grpc::StatusCode::INVALID_ARGUMENT);
+}
+
+}  // namespace
+}  // namespace cov::server::service

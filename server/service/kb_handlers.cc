@@ -1,0 +1,111 @@
+// Knowledge-base RPCs: ATT&CK releases and lookups (server/kb).
+#include <chrono>
+#include <string>
+#include <utility>
+
+#include "server/kb/attack_ingest.h"
+#include "server/kb/queries.h"
+#include "server/observability/log.h"
+#include "server/service/cov_service.h"
+#include "server/service/reply.h"
+
+namespace cov::server::service {
+namespace {
+
+constexpr char kServerVersion[] = "cov 0.1.0 (cov.v1)";
+
+void LogIngest(const cov::v1::IngestAttackRequest& request,
+               const absl::StatusOr<cov::v1::IngestAttackResponse>& r) {
+  const std::string& name =
+      request.has_path() ? request.path() : request.file_name();
+  if (!r.ok()) {
+    observability::Log("ingest attack %s failed: %s", name,
+                       r.status().ToString());
+    return;
+  }
+  const auto& rel = r->release();
+  const auto& c = rel.counts();
+  observability::Log(
+      "ingest attack %s -> %s@%s: %d techniques, %d sub-techniques, %d "
+      "tactics, %d groups, %d software, %d campaigns, %d warnings in %.0f ms "
+      "(parse %.0f, store %.0f)",
+      name, rel.domain(), rel.version(), c.techniques(), c.subtechniques(),
+      c.tactics(), c.groups(), c.software(), c.campaigns(), r->warning_count(),
+      r->elapsed_ms(), r->parse_ms(), r->store_ms());
+}
+
+}  // namespace
+
+grpc::ServerUnaryReactor* CovService::IngestAttack(
+    grpc::CallbackServerContext* ctx,
+    const cov::v1::IngestAttackRequest* request,
+    cov::v1::IngestAttackResponse* response) {
+  auto s = Guard(ctx, "IngestAttack");
+  if (!s.ok()) return Finish(ctx, s.status());
+  auto r = kb::IngestAttack(*(*s)->store, *request);
+  LogIngest(*request, r);
+  return Reply(ctx, std::move(r), response);
+}
+
+grpc::ServerUnaryReactor* CovService::ListReleases(
+    grpc::CallbackServerContext* ctx, const cov::v1::ListReleasesRequest*,
+    cov::v1::ListReleasesResponse* response) {
+  auto s = Guard(ctx, "ListReleases");
+  if (!s.ok()) return Finish(ctx, s.status());
+  auto r = (*s)->store->ListReleases();
+  if (r.ok()) {
+    for (auto& rel : *r) *response->add_releases() = std::move(rel);
+  }
+  return Finish(ctx, r.status());
+}
+
+grpc::ServerUnaryReactor* CovService::SetDefaultRelease(
+    grpc::CallbackServerContext* ctx,
+    const cov::v1::SetDefaultReleaseRequest* request,
+    cov::v1::Release* response) {
+  auto s = Guard(ctx, "SetDefaultRelease");
+  if (!s.ok()) return Finish(ctx, s.status());
+  return Reply(ctx, (*s)->store->SetDefaultRelease(request->release()),
+               response);
+}
+
+grpc::ServerUnaryReactor* CovService::GetTechnique(
+    grpc::CallbackServerContext* ctx,
+    const cov::v1::GetTechniqueRequest* request, cov::v1::Technique* response) {
+  auto s = Guard(ctx, "GetTechnique");
+  if (!s.ok()) return Finish(ctx, s.status());
+  return Reply(ctx, kb::GetTechnique(*(*s)->store, *request), response);
+}
+
+grpc::ServerUnaryReactor* CovService::GetActor(
+    grpc::CallbackServerContext* ctx, const cov::v1::GetActorRequest* request,
+    cov::v1::Actor* response) {
+  auto s = Guard(ctx, "GetActor");
+  if (!s.ok()) return Finish(ctx, s.status());
+  return Reply(ctx, kb::GetActor((*s)->backend->models, *request), response);
+}
+
+grpc::ServerUnaryReactor* CovService::Search(
+    grpc::CallbackServerContext* ctx, const cov::v1::SearchRequest* request,
+    cov::v1::SearchResponse* response) {
+  auto s = Guard(ctx, "Search");
+  if (!s.ok()) return Finish(ctx, s.status());
+  return Reply(ctx, kb::Search((*s)->backend->models, *request), response);
+}
+
+grpc::ServerUnaryReactor* CovService::GetStats(grpc::CallbackServerContext* ctx,
+                                               const cov::v1::GetStatsRequest*,
+                                               cov::v1::Stats* response) {
+  auto s = Guard(ctx, "GetStats");
+  if (!s.ok()) return Finish(ctx, s.status());
+  absl::StatusOr<cov::v1::Stats> stats = kb::StoreStats(*(*s)->store);
+  if (stats.ok()) {
+    stats->set_server_version(kServerVersion);
+    stats->set_uptime_seconds(std::chrono::duration_cast<std::chrono::seconds>(
+                                  std::chrono::steady_clock::now() - started_)
+                                  .count());
+  }
+  return Reply(ctx, std::move(stats), response);
+}
+
+}  // namespace cov::server::service

@@ -1,0 +1,73 @@
+// Rule-source RPCs (server/rules).
+#include <string>
+#include <utility>
+
+#include "ingest/registry/parsers.h"
+#include "server/observability/log.h"
+#include "server/rules/rule_requests.h"
+#include "server/service/cov_service.h"
+#include "server/service/reply.h"
+
+namespace cov::server::service {
+namespace {
+
+void LogIngest(const cov::v1::IngestRulesRequest& request,
+               const absl::StatusOr<cov::v1::IngestRulesResponse>& r) {
+  const std::string format(ingest::FormatName(request.format()));
+  if (!r.ok()) {
+    observability::Log("ingest %s %s failed: %s", format, request.path(),
+                       r.status().ToString());
+    return;
+  }
+  const cov::v1::Source& s = r->source();
+  observability::Log(
+      "ingest %s %s -> source %s: %d rules in %d files (%d parsed, %d "
+      "unchanged, %d removed), %d errors in %.0f ms",
+      format, s.path(), s.name(), s.rule_count(), s.file_count(),
+      r->files_parsed(), r->files_skipped(), r->files_removed(),
+      s.error_count(), r->elapsed_ms());
+}
+
+}  // namespace
+
+grpc::ServerUnaryReactor* CovService::IngestRules(
+    grpc::CallbackServerContext* ctx,
+    const cov::v1::IngestRulesRequest* request,
+    cov::v1::IngestRulesResponse* response) {
+  auto s = Guard(ctx, "IngestRules");
+  if (!s.ok()) return Finish(ctx, s.status());
+  auto r = rules::Ingest((*s)->backend->models, *request);
+  LogIngest(*request, r);
+  return Reply(ctx, std::move(r), response);
+}
+
+grpc::ServerUnaryReactor* CovService::ListSources(
+    grpc::CallbackServerContext* ctx, const cov::v1::ListSourcesRequest*,
+    cov::v1::ListSourcesResponse* response) {
+  auto s = Guard(ctx, "ListSources");
+  if (!s.ok()) return Finish(ctx, s.status());
+  auto r = (*s)->store->ListSources();
+  if (r.ok()) {
+    for (auto& source : *r) *response->add_sources() = std::move(source);
+  }
+  return Finish(ctx, r.status());
+}
+
+grpc::ServerUnaryReactor* CovService::ListRuleErrors(
+    grpc::CallbackServerContext* ctx,
+    const cov::v1::ListRuleErrorsRequest* request,
+    cov::v1::ListRuleErrorsResponse* response) {
+  auto s = Guard(ctx, "ListRuleErrors");
+  if (!s.ok()) return Finish(ctx, s.status());
+  return Reply(ctx, rules::ListRuleErrors(*(*s)->store, *request), response);
+}
+
+grpc::ServerUnaryReactor* CovService::ListRules(
+    grpc::CallbackServerContext* ctx, const cov::v1::ListRulesRequest* request,
+    cov::v1::ListRulesResponse* response) {
+  auto s = Guard(ctx, "ListRules");
+  if (!s.ok()) return Finish(ctx, s.status());
+  return Reply(ctx, rules::ListRules(*(*s)->store, *request), response);
+}
+
+}  // namespace cov::server::service
