@@ -3,7 +3,8 @@
 # for coverage) and runs each for SECONDS (default 60), one after the other.
 #
 #   deploy/fuzz.sh [SECONDS] [FORMAT...]
-#   FORMAT: stix sigma yara atomics eve suricata attack_refs
+#   FORMAT: stix sigma yara atomics eve suricata attack_refs elastic splunk
+#           sentinel layer
 #
 # Each fuzzer starts from its committed seeds (tests/fuzz/<format>_corpus/,
 # ingest/suricata/suricata_fuzzer_corpus/) plus small excerpts split at run
@@ -40,7 +41,7 @@ if ! [[ $secs =~ ^[0-9]+$ ]] || ((secs < 1)); then
 fi
 formats=("$@")
 if ((${#formats[@]} == 0)); then
-  formats=(stix sigma yara atomics eve suricata attack_refs)
+  formats=(stix sigma yara atomics eve suricata attack_refs elastic splunk sentinel layer)
 fi
 
 corpus=${COV_CORPUS_DIR:-../shared/corpus}
@@ -61,23 +62,32 @@ declare -A target seeds extra dict maxlen
 target=([stix]=//tests/fuzz:stix_fuzzer [sigma]=//tests/fuzz:sigma_fuzzer
   [yara]=//tests/fuzz:yara_fuzzer [atomics]=//tests/fuzz:atomics_fuzzer
   [eve]=//tests/fuzz:eve_fuzzer [suricata]=//ingest/suricata:suricata_fuzzer
-  [attack_refs]=//tests/fuzz:attack_refs_fuzzer)
+  [attack_refs]=//tests/fuzz:attack_refs_fuzzer
+  [elastic]=//tests/fuzz:elastic_fuzzer [splunk]=//tests/fuzz:splunk_fuzzer
+  [sentinel]=//tests/fuzz:sentinel_fuzzer [layer]=//tests/fuzz:layer_fuzzer)
 seeds=([stix]=tests/fuzz/stix_corpus [sigma]=tests/fuzz/sigma_corpus
   [yara]=tests/fuzz/yara_corpus [atomics]=tests/fuzz/atomics_corpus
   [eve]=tests/fuzz/eve_corpus [suricata]=ingest/suricata/suricata_fuzzer_corpus
-  [attack_refs]=tests/fuzz/attack_refs_corpus)
+  [attack_refs]=tests/fuzz/attack_refs_corpus
+  [elastic]=tests/fuzz/elastic_corpus [splunk]=tests/fuzz/splunk_corpus
+  [sentinel]=tests/fuzz/sentinel_corpus [layer]=tests/fuzz/layer_corpus)
 # Real files, split into excerpts at run time (see split_excerpts).
 extra=([stix]="" [sigma]="$corpus/sigma" [yara]="$corpus/yara"
   [atomics]="$corpus/atomics" [eve]="ingest/alerts/testdata"
-  [suricata]="$corpus/suricata" [attack_refs]="")
+  [suricata]="$corpus/suricata" [attack_refs]=""
+  [elastic]="$corpus/elastic" [splunk]="$corpus/splunk"
+  [sentinel]="$corpus/sentinel" [layer]="")
 dict=([stix]=tests/fuzz/json.dict [sigma]=tests/fuzz/yaml.dict
   [yara]=tests/fuzz/yara.dict [atomics]=tests/fuzz/yaml.dict
   [eve]=tests/fuzz/json.dict [suricata]=ingest/suricata/suricata_fuzzer.dict
-  [attack_refs]=tests/fuzz/attack.dict)
+  [attack_refs]=tests/fuzz/attack.dict
+  [elastic]=tests/fuzz/toml.dict [splunk]=tests/fuzz/yaml.dict
+  [sentinel]=tests/fuzz/yaml.dict [layer]=tests/fuzz/json.dict)
 # Small inputs keep each execution cheap: a Sigma rule, a YARA rule or a few
 # Suricata rules fit in 4 KiB; longer inputs only re-test the same loops.
 maxlen=([stix]=16384 [sigma]=4096 [yara]=4096 [atomics]=4096 [eve]=16384
-  [suricata]=4096 [attack_refs]=512)
+  [suricata]=4096 [attack_refs]=512 [elastic]=8192 [splunk]=8192
+  [sentinel]=8192 [layer]=4096)
 
 # split_excerpts FORMAT SRC DEST MAXLEN: one seed per Sigma file, YARA rule
 # or Suricata rule line (<= MAXLEN bytes), at most 400, spread over SRC.
@@ -105,6 +115,10 @@ for root, dirs, files in os.walk(src):
             pieces += re.split(rb'\n(?=(?:(?:private|global)\s+)*rule\s)', data)
         elif fmt == 'suricata' and name.endswith('.rules'):
             pieces += [l for l in data.split(b'\n') if b'sid:' in l]
+        elif fmt == 'elastic' and name.endswith('.toml'):
+            pieces.append(data)
+        elif fmt in ('splunk', 'sentinel') and name.endswith(('.yml', '.yaml')):
+            pieces.append(data)
         elif fmt == 'eve':
             pieces.append(data)
 pieces = [p for p in pieces if 0 < len(p) <= maxlen]
@@ -118,7 +132,7 @@ PY
 labels=()
 for f in "${formats[@]}"; do
   if [[ -z ${target[$f]:-} ]]; then
-    echo "fuzz: unknown format '$f' (stix sigma yara atomics eve suricata attack_refs)" >&2
+    echo "fuzz: unknown format '$f' (stix sigma yara atomics eve suricata attack_refs elastic splunk sentinel layer)" >&2
     exit 2
   fi
   labels+=("${target[$f]}")

@@ -130,8 +130,9 @@ ParsedFile ParseLayerJson(const SourceFile& file, double min_score) {
   int index = 0, unscored = 0;
   for (element e : techniques) {
     const int i = index++;
-    const LineCol lc =
-        (techniques.size() == keys.size()) ? pos.At(keys[i]) : LineCol{0, 0};
+    const LineCol lc = (techniques.size() == keys.size())
+                           ? pos.At(keys[i])
+                           : LineCol{1, 1};  // keys and entries disagree
     object entry;
     if (e.get_object().get(entry) != simdjson::SUCCESS) {
       out.diagnostics.push_back(Warning(file.path, lc.line, lc.column,

@@ -12,7 +12,8 @@
 //   uid          "<source>:<file>:<techniqueID>" (+ ":<tactic>" when the
 //                entry names one)
 //   title        "<layer name>: <techniqueID>"; line: the entry's
-//                `"techniqueID"` key
+//                `"techniqueID"` key (1 when the keys in the text and the
+//                entries do not pair up, e.g. an escaped key in a comment)
 //   description  `comment`, then the `metadata` entries as "name: value"
 //                lines (a divider becomes an empty line)
 //   attack_refs  the technique (origin "techniqueID") and the entry's

@@ -254,7 +254,9 @@ cov::v1::RuleFormat FormatOf(const cov::v1::RuleFile& file) {
   if (file.format() != cov::v1::RULE_FORMAT_UNSPECIFIED) return file.format();
   for (cov::v1::RuleFormat f :
        {cov::v1::RULE_FORMAT_SIGMA, cov::v1::RULE_FORMAT_YARA,
-        cov::v1::RULE_FORMAT_SURICATA}) {
+        cov::v1::RULE_FORMAT_SURICATA, cov::v1::RULE_FORMAT_ELASTIC}) {
+    // Splunk and Sentinel files are YAML like Sigma, layers JSON/CSV: they
+    // are checked only when the request names their format.
     // YARA before Suricata: both parsers accept ".rules"; a ".rules" file
     // is a Suricata file unless told otherwise.
     if (f == cov::v1::RULE_FORMAT_YARA &&
