@@ -86,10 +86,10 @@ class Record {
 };
 
 // Chunks the header announces and the file's size, to tell truncation.
-void CheckTruncated(const std::string& path, internal::FileReport& report) {
+bool CheckTruncated(const std::string& path, internal::FileReport& report) {
   std::ifstream in(path, std::ios::binary);
   unsigned char header[48] = {};
-  if (!in.read(reinterpret_cast<char*>(header), sizeof(header))) return;
+  if (!in.read(reinterpret_cast<char*>(header), sizeof(header))) return false;
   in.seekg(0, std::ios::end);
   const uint64_t size = static_cast<uint64_t>(in.tellg());
   const uint64_t chunks = header[42] | (uint64_t{header[43]} << 8);
@@ -101,7 +101,9 @@ void CheckTruncated(const std::string& path, internal::FileReport& report) {
                      " bytes, its header announces ", chunks, " chunks (", want,
                      " bytes); records of the missing part are "
                      "lost"));
+    return true;
   }
+  return false;
 }
 
 }  // namespace
@@ -122,9 +124,9 @@ void ReadEvtxFile(const std::string& path, absl::string_view file,
                      absl::StrCat("libevtx cannot open the file: ", error));
     return;
   }
-  CheckTruncated(path, report);
+  const bool truncated = CheckTruncated(path, report);
   libevtx_error_t* err = nullptr;
-  if (libevtx_file_is_corrupted(evtx.get(), &err) == 1) {
+  if (!truncated && libevtx_file_is_corrupted(evtx.get(), &err) == 1) {
     report.Report(cov::v1::SEVERITY_WARNING, 0, "events-evtx-corrupted",
                   "libevtx found damaged chunks (bad checksums); records it "
                   "could not read are lost");
@@ -183,18 +185,18 @@ void ReadEvtxFile(const std::string& path, absl::string_view file,
           absl::StrCat("record ", number, ": ", s.message(), "; skipped"));
       continue;
     }
+    // The record header's identifier can differ from System/EventRecordID
+    // (re-exported logs number records from 1); event.h names the latter.
+    if (const EventField* f = builder.Find("EventRecordID"); f != nullptr) {
+      int64_t v = 0;
+      if (absl::SimpleAtoi(f->value, &v)) builder.event().record = number = v;
+    }
     if (!replaced.empty()) {
       report.Report(
           cov::v1::SEVERITY_WARNING, number, "events-evtx-invalid-utf16",
           absl::StrCat("record ", number,
                        ": invalid UTF-16 replaced by U+FFFD in ",
                        absl::StrJoin(replaced, ", "), "; event kept"));
-    }
-    // The record header's identifier can differ from System/EventRecordID
-    // (re-exported logs number records from 1); event.h names the latter.
-    if (const EventField* f = builder.Find("EventRecordID"); f != nullptr) {
-      int64_t v = 0;
-      if (absl::SimpleAtoi(f->value, &v)) builder.event().record = v;
     }
     report.Event(builder.event());
   }
