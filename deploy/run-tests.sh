@@ -33,11 +33,14 @@ fi
 
 bazel test "${patterns[@]}" "${tag_flags[@]}" "$@"
 bazel_rc=$?
+# Layering (README, Layout): runs bazel itself, so a script, not a bazel test.
+./tests/layering/check_layering.sh
+layering_rc=$?
 
 targets=$(bazel query "$query" 2>/dev/null)
 testlogs=$(bazel info bazel-testlogs 2>/dev/null)
 
-/usr/bin/python3 - "$marker" "$testlogs" "$bazel_rc" $targets <<'PY'
+COV_LAYERING_RC=$layering_rc /usr/bin/python3 - "$marker" "$testlogs" "$bazel_rc" $targets <<'PY'
 import os
 import sys
 import xml.etree.ElementTree as ET
@@ -79,6 +82,11 @@ for t in targets:
 if bazel_rc not in (0, 3) and failed == 0:
     # bazel failed without a failing case we could see (e.g. analysis error).
     print(f"FAILED: bazel test exited with {bazel_rc}")
+    failed += 1
+if os.environ.get("COV_LAYERING_RC", "0") == "0":
+    passed += 1
+else:
+    print("FAILED: tests/layering/check_layering.sh")
     failed += 1
 print(f"{passed} passed, {failed} failed")
 sys.exit(0 if failed == 0 else 1)
