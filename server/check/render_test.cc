@@ -142,7 +142,8 @@ TEST(RenderTest, Json) {
             " \"rulesChecked\": 0,\n"
             " \"filesChecked\": 1,\n"
             " \"failed\": true,\n"
-            " \"rendered\": \"\"\n"
+            " \"rendered\": \"\",\n"
+            " \"regressionTests\": []\n"
             "}\n");
   // Round trip of the full sample, `rendered` cleared.
   cov::v1::CheckResponse back;

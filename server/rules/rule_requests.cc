@@ -13,6 +13,7 @@
 #include "ingest/profile/profile_parser.h"
 #include "server/check/render.h"
 #include "server/engine/ref_resolver.h"
+#include "server/replay/regression_tests.h"
 #include "server/rules/rule_ingest.h"
 
 namespace cov::server::rules {
@@ -133,6 +134,26 @@ absl::StatusOr<cov::v1::InferProfileResponse> InferProfile(
   return response;
 }
 
+namespace {
+
+// `cov check --tests`: the change's Sigma rules run on their regression
+// tests (server/replay/regression_tests.h); failures become findings.
+void AddRegressionTests(const cov::v1::CheckRequest& request,
+                        cov::v1::CheckResponse* response) {
+  std::vector<cov::v1::RegressionTestResult> results =
+      replay::RunRegressionTests(replay::SigmaRulesOf(request.files()),
+                                 request.tests());
+  for (cov::v1::Diagnostic& d : replay::RegressionFindings(results)) {
+    *response->add_findings() = std::move(d);
+    response->set_failed(true);
+  }
+  for (cov::v1::RegressionTestResult& r : results) {
+    *response->add_regression_tests() = std::move(r);
+  }
+}
+
+}  // namespace
+
 absl::StatusOr<cov::v1::CheckResponse> Check(
     kb::Models& models, ParseCache* cache,
     const cov::v1::CheckRequest& request) {
@@ -157,6 +178,7 @@ absl::StatusOr<cov::v1::CheckResponse> Check(
   cc.cache = cache;
   CheckExtras extras;
   cov::v1::CheckResponse response = CheckRules(cc, request, &extras);
+  if (request.tests_size() > 0) AddRegressionTests(request, &response);
   if (!request.output_format().empty()) {
     check::RenderOptions ro;
     ro.fail_on = request.fail_on() == "warning" ? cov::v1::SEVERITY_WARNING
