@@ -7,6 +7,8 @@
 #include <system_error>
 
 #include "absl/flags/flag.h"
+#include "absl/strings/ascii.h"
+#include "absl/strings/match.h"
 #include "clients/cli/coverage_options.h"
 #include "clients/cli/files.h"
 #include "clients/cli/flags.h"
@@ -26,6 +28,12 @@ const char kCheckHelp[] =
     "  tactic ATT&CK does not give them; rules naming no technique; parent\n"
     "  and sub-technique tagged together (--flag_parent_and_sub); duplicate\n"
     "  Sigma ids / Suricata sids (duplicate-id).\n"
+    "  With --tests DIR it runs SigmaHQ-style regression tests: each folder\n"
+    "  of DIR with an info.yml (rule_metadata id, optional match_count) and\n"
+    "  the recorded events (.evtx and/or .json) evaluates that rule of the\n"
+    "  change on the events; a count other than match_count (at least one\n"
+    "  when absent) is a finding (regression-test-failed), as is a test that\n"
+    "  cannot run (regression-test-error: rule missing or not evaluable).\n"
     "  With --base (a folder or a git revision of the same repository) it\n"
     "  also computes the coverage delta; losing the last rule of a technique\n"
     "  is a regression and fails unless allowed by --allow_regression or a\n"
@@ -84,6 +92,37 @@ bool CollectBase(const Args& args, cov::v1::CheckRequest* req) {
   return true;
 }
 
+// --tests DIR: every info.yml, .evtx and .json below DIR, named relative
+// to it (covd runs each test folder's rule on its events).
+bool CollectTests(cov::v1::CheckRequest* req) {
+  const std::string dir = absl::GetFlag(FLAGS_tests);
+  if (dir.empty()) return true;
+  const std::string root = UserPath(dir);
+  absl::StatusOr<std::vector<std::string>> names =
+      WalkLocalFiles(root, [](absl::string_view name) {
+        const std::string lower = absl::AsciiStrToLower(name);
+        return lower == "info.yml" || absl::EndsWith(lower, ".evtx") ||
+               absl::EndsWith(lower, ".json");
+      });
+  if (!names.ok() || names->empty()) {
+    std::fprintf(stderr, "cov: --tests %s holds no regression tests\n",
+                 dir.c_str());
+    return false;
+  }
+  for (const std::string& rel : *names) {
+    absl::StatusOr<std::string> bytes = ReadFile(root + "/" + rel);
+    if (!bytes.ok()) {
+      std::fprintf(stderr, "cov: %s\n",
+                   std::string(bytes.status().message()).c_str());
+      return false;
+    }
+    cov::v1::RuleFile* f = req->add_tests();
+    f->set_path(rel);
+    f->set_content(*std::move(bytes));
+  }
+  return true;
+}
+
 // Writes the fixed files (or prints their diffs with --dry_run); returns
 // the number of changed files, or -1 when one cannot be written.
 int ApplyFixes(const cov::v1::FixResponse& resp, bool dry) {
@@ -116,6 +155,7 @@ int Check(Client& client, const Args& args) {
   if (!CoverageOptionsFromFlags(req.mutable_options())) return 2;
   if (!CollectPaths(args, req.mutable_files())) return 2;
   if (!CollectBase(args, &req)) return 2;
+  if (!CollectTests(&req)) return 2;
   for (const auto& t : absl::GetFlag(FLAGS_allow_regression)) {
     req.add_allow_regression(t);
   }
@@ -136,6 +176,12 @@ int Check(Client& client, const Args& args) {
     return 2;  // the check could not run: an infrastructure error
   }
   std::fwrite(resp.rendered().data(), 1, resp.rendered().size(), stdout);
+  if (resp.regression_tests_size() > 0) {
+    int passed = 0;
+    for (const auto& t : resp.regression_tests()) passed += t.passed() ? 1 : 0;
+    std::fprintf(stderr, "regression tests: %d passed, %d failed\n", passed,
+                 resp.regression_tests_size() - passed);
+  }
   return resp.failed() ? 1 : 0;
 }
 

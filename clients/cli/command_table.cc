@@ -26,11 +26,15 @@ constexpr char kCoverage[] = "Coverage";
 constexpr char kCi[] = "CI";
 constexpr char kEmulation[] = "Emulation and validation";
 constexpr char kRules[] = "Rules";
+constexpr char kProof[] = "Proven coverage (rules run on recorded attacks)";
 constexpr char kAdmin[] = "Administration (admin token)";
 
 // Flags of every command that computes coverage.
 #define COVERAGE_FLAGS \
   "profile", "rollup", "tactic_context", "include_disabled", "evidence"
+// Flags of the commands that replay logs through the stored Sigma rules.
+#define REPLAY_FLAGS \
+  "source", "profile", "include_disabled", "max_examples", "upload"
 // Flags naming a plan subject.
 #define PLAN_FLAGS                                                       \
   "group", "software", "campaign", "technique", "ctid_plan", "platform", \
@@ -95,7 +99,7 @@ std::vector<Command> BuildTable() {
        "[--allow_regression T,...] [--attack BUNDLE]",
        "lint rules, check ATT&CK tags, gate coverage regressions", kCheckHelp,
        {COVERAGE_FLAGS, "base", "fail_on", "allow_regression",
-        "flag_parent_and_sub", "attack", "covd", "version"},
+        "flag_parent_and_sub", "attack", "covd", "version", "tests"},
        {"text", "sarif", "junit", "github"}, Check},
       {"fix", kCi, {}, "fix PATH... --revoked [--dry_run] [--attack BUNDLE]",
        "rewrite revoked ATT&CK IDs to their replacements", kFixHelp,
@@ -117,11 +121,25 @@ std::vector<Command> BuildTable() {
        "experiment start (plan flags) --name N [--since T] [--until T] | "
        "record EXP --technique T --outcome detected|missed|partial "
        "[--test GUID] [--rule UID,...] [--note TEXT] | import EXP --eve FILE "
-       "| --jsonl FILE | show EXP | list",
-       "validation experiments: record outcomes or import alerts",
-       kExperimentHelp,
+       "| --jsonl FILE | replay EXP LOGS... | replay --dataset FILE|DIR "
+       "[--record] | scan EXP PATH... --source YARA | show EXP | list",
+       "validation experiments: record outcomes, import alerts, replay logs, "
+       "scan files", kExperimentHelp,
        {PLAN_FLAGS, "name", "since", "until", "test", "outcome", "rule",
-        "note", "eve", "jsonl"}, {}, Experiment},
+        "note", "eve", "jsonl", REPLAY_FLAGS, "dataset", "record",
+        "max_file_mb", "scan_timeout"}, {}, Experiment},
+
+      {"replay", kProof, {},
+       "replay LOGS... [--source S,...] [--profile FILE] [--max_examples N] "
+       "[--upload]",
+       "run the stored Sigma rules on recorded event logs: matches per rule, "
+       "techniques detected", kReplayHelp, {REPLAY_FLAGS}, {}, Replay},
+      {"scan", kProof, {},
+       "scan PATH... --source YARA_SOURCE [--max_file_mb N] "
+       "[--scan_timeout S] [--upload]",
+       "run a YARA source's stored rules on files: matches and techniques",
+       kScanHelp, {"source", "upload", "max_file_mb", "scan_timeout"}, {},
+       Scan},
 
       {"ingest", kRules, RuleFormatNames(), "ingest sigma|suricata|yara PATH "
        "[--source NAME]",

@@ -24,6 +24,14 @@ const char kExperimentHelp[] =
     "  rule) and techniques: planned techniques that fired are detected, the\n"
     "  others missed. Malformed lines are counted and listed; the rest is\n"
     "  imported.\n"
+    "  replay EXP LOGS...: runs the stored Sigma rules on the experiment's\n"
+    "  recorded event logs (see cov replay --help); planned techniques a rule\n"
+    "  detected are recorded detected, the others missed, with the traces the\n"
+    "  attack left for them. replay --dataset FILE|DIR: OTRF "
+    "Security-Datasets\n"
+    "  metadata as ready-made experiments (planned = attack_mappings; the\n"
+    "  dataset's Host files are replayed); --record stores each one.\n"
+    "  scan EXP PATH... --source YARA: a YARA scan as evidence (cov scan).\n"
     "  show EXP | list: one experiment with its results, or all of them.\n";
 
 namespace {
@@ -198,7 +206,8 @@ int List(Client& client, grpc::ClientContext& ctx) {
 
 int Experiment(Client& client, const Args& args) {
   if (args.empty()) {
-    return Usage("usage: cov experiment start|record|import|show|list");
+    return Usage(
+        "usage: cov experiment start|record|import|replay|scan|show|list");
   }
   const std::string& sub = args[0];
   grpc::ClientContext ctx;
@@ -206,6 +215,8 @@ int Experiment(Client& client, const Args& args) {
   if (sub == "start") return Start(client, ctx);
   if (sub == "record") return Record(client, ctx, args);
   if (sub == "import") return Import(client, ctx, args);
+  if (sub == "replay") return ExperimentReplay(client, args);
+  if (sub == "scan") return ExperimentScan(client, args);
   if (sub == "show") return Show(client, ctx, args);
   if (sub == "list") return List(client, ctx);
   return Usage(absl::StrCat("unknown experiment command '", sub, "'"));

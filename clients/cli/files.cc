@@ -3,10 +3,13 @@
 #include <limits.h>
 #include <stdlib.h>
 
+#include <algorithm>
 #include <cstdio>
 #include <cstdlib>
+#include <filesystem>
 #include <fstream>
 #include <sstream>
+#include <system_error>
 
 #include "absl/flags/flag.h"
 #include "absl/strings/str_cat.h"
@@ -36,6 +39,35 @@ std::string UserPath(const std::string& arg) {
 std::string RealPath(const std::string& path) {
   char buf[PATH_MAX];
   return realpath(path.c_str(), buf) != nullptr ? std::string(buf) : path;
+}
+
+absl::StatusOr<std::vector<std::string>> WalkLocalFiles(
+    const std::string& root,
+    const std::function<bool(absl::string_view name)>& accept) {
+  namespace fs = std::filesystem;
+  std::vector<std::string> out;
+  std::error_code ec;
+  fs::recursive_directory_iterator it(
+      root, fs::directory_options::skip_permission_denied, ec);
+  if (ec) return absl::UnavailableError(absl::StrCat("cannot list ", root));
+  for (; it != fs::recursive_directory_iterator(); it.increment(ec)) {
+    if (ec) break;
+    const fs::directory_entry& e = *it;
+    const std::string name = e.path().filename().string();
+    if (e.is_symlink(ec)) {
+      if (e.is_directory(ec)) it.disable_recursion_pending();
+      continue;
+    }
+    if (e.is_directory(ec)) {
+      if (!name.empty() && name[0] == '.') it.disable_recursion_pending();
+      continue;
+    }
+    if (!e.is_regular_file(ec) || !accept(name)) continue;
+    out.push_back(e.path().lexically_relative(root).generic_string());
+  }
+  if (ec) return absl::UnavailableError(absl::StrCat("cannot walk ", root));
+  std::sort(out.begin(), out.end());
+  return out;
 }
 
 int WriteOut(absl::string_view content, absl::string_view what) {

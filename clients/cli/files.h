@@ -10,7 +10,9 @@
 #ifndef COV_CLIENTS_CLI_FILES_H_
 #define COV_CLIENTS_CLI_FILES_H_
 
+#include <functional>
 #include <string>
+#include <vector>
 
 #include "absl/status/statusor.h"
 #include "absl/strings/string_view.h"
@@ -28,6 +30,13 @@ std::string UserPath(const std::string& arg);
 // The absolute, symlink-free form of `path`, or `path` when it does not
 // exist (covd then reports the path as given).
 std::string RealPath(const std::string& path);
+
+// Files below `root` whose name passes `accept`, as paths relative to root,
+// sorted: regular files only, hidden folders skipped, symlinks never
+// followed. Unavailable when root cannot be listed or walked.
+absl::StatusOr<std::vector<std::string>> WalkLocalFiles(
+    const std::string& root,
+    const std::function<bool(absl::string_view name)>& accept);
 
 // Writes `content` to --out (stdout when empty or "-") and, for a file, says
 // "wrote WHAT (N bytes) to PATH" on stderr. Returns the exit code: 0, or 1

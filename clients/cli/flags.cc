@@ -134,3 +134,19 @@ ABSL_FLAG(int, rules_per_technique, 0,
           "coverage: rules listed per technique in JSON (0 = 20, -1 = all).");
 ABSL_FLAG(std::string, page_token, "",
           "rules: page token from a previous call.");
+ABSL_FLAG(bool, upload, false,
+          "replay/scan: send the files' contents instead of their paths "
+          "(covd reads paths itself, under its --ingest_root).");
+ABSL_FLAG(int, max_examples, 3,
+          "replay: matching events listed per rule (at most 100).");
+ABSL_FLAG(std::string, dataset, "",
+          "experiment replay: OTRF Security-Datasets metadata file(s) or "
+          "folder(s), comma-separated.");
+ABSL_FLAG(bool, record, false,
+          "experiment replay --dataset: also record each dataset as an "
+          "experiment.");
+ABSL_FLAG(int, max_file_mb, 64, "scan: skip files larger than this (MiB).");
+ABSL_FLAG(int, scan_timeout, 10, "scan: per-file scan timeout in seconds.");
+ABSL_FLAG(std::string, tests, "",
+          "check: folder of SigmaHQ-style regression tests (info.yml + "
+          ".evtx/.json per rule).");

@@ -72,4 +72,12 @@ ABSL_DECLARE_FLAG(std::string, until);
 ABSL_DECLARE_FLAG(std::string, evidence);
 ABSL_DECLARE_FLAG(int, rules_per_technique);
 ABSL_DECLARE_FLAG(std::string, page_token);
+// Replay and scan (replay_commands.cc).
+ABSL_DECLARE_FLAG(bool, upload);
+ABSL_DECLARE_FLAG(int, max_examples);
+ABSL_DECLARE_FLAG(std::string, dataset);
+ABSL_DECLARE_FLAG(bool, record);
+ABSL_DECLARE_FLAG(int, max_file_mb);
+ABSL_DECLARE_FLAG(int, scan_timeout);
+ABSL_DECLARE_FLAG(std::string, tests);
 #endif  // COV_CLIENTS_CLI_FLAGS_H_

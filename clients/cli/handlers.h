@@ -57,6 +57,15 @@ int Experiment(Client& client, const Args& args);
 extern const char kPlanHelp[];
 extern const char kExperimentHelp[];
 
+// Proven coverage (replay_commands.cc); experiment replay|scan dispatch
+// there from Experiment.
+int Replay(Client& client, const Args& args);
+int Scan(Client& client, const Args& args);
+int ExperimentReplay(Client& client, const Args& args);
+int ExperimentScan(Client& client, const Args& args);
+extern const char kReplayHelp[];
+extern const char kScanHelp[];
+
 // Administration (admin_commands.cc).
 int Admin(Client& client, const Args& args);
 extern const char kAdminHelp[];

@@ -21,31 +21,9 @@ namespace fs = std::filesystem;
 
 // Rule files below `root` as paths relative to it, sorted.
 absl::StatusOr<std::vector<std::string>> WalkRuleFiles(const fs::path& root) {
-  std::vector<std::string> out;
-  std::error_code ec;
-  fs::recursive_directory_iterator it(
-      root, fs::directory_options::skip_permission_denied, ec);
-  if (ec)
-    return absl::UnavailableError(absl::StrCat("cannot list ", root.string()));
-  for (; it != fs::recursive_directory_iterator(); it.increment(ec)) {
-    if (ec) break;
-    const fs::directory_entry& e = *it;
-    const std::string name = e.path().filename().string();
-    if (e.is_symlink(ec)) {
-      if (e.is_directory(ec)) it.disable_recursion_pending();
-      continue;
-    }
-    if (e.is_directory(ec)) {
-      if (!name.empty() && name[0] == '.') it.disable_recursion_pending();
-      continue;
-    }
-    if (!e.is_regular_file(ec) || !IsRuleFileName(name)) continue;
-    out.push_back(e.path().lexically_relative(root).generic_string());
-  }
-  if (ec)
-    return absl::UnavailableError(absl::StrCat("cannot walk ", root.string()));
-  std::sort(out.begin(), out.end());
-  return out;
+  return WalkLocalFiles(root.string(), [](absl::string_view name) {
+    return IsRuleFileName(name);
+  });
 }
 
 absl::Status AddFile(const std::string& full, std::string name,

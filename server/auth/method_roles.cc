@@ -77,6 +77,13 @@ const std::vector<MethodRole>& MethodRoles() {
       {"ImportAlerts", Role::kWrite},
       {"GetExperiment", Role::kRead},
       {"ListExperiments", Role::kRead},
+      // Proven coverage: reads server-side paths (ingest roots) and, for
+      // experiments, records results.
+      {"Replay", Role::kWrite},
+      {"ReplayExperiment", Role::kWrite},
+      {"ReplayDatasets", Role::kWrite},
+      {"Scan", Role::kWrite},
+      {"ScanExperiment", Role::kWrite},
       // Check and fix (content only, nothing stored).
       {"CheckRules", Role::kRead},
       {"FixRules", Role::kRead},

@@ -46,7 +46,8 @@ TEST(MethodRolesTest, EveryRpcIsUnary) {
 TEST(MethodRolesTest, WritesNeedWriteAndReadsNeedRead) {
   for (const char* m :
        {"IngestAttack", "IngestRules", "IngestLibrary", "SetDefaultRelease",
-        "StartExperiment", "RecordResult", "ImportAlerts"}) {
+        "StartExperiment", "RecordResult", "ImportAlerts", "Replay",
+        "ReplayExperiment", "ReplayDatasets", "Scan", "ScanExperiment"}) {
     EXPECT_EQ(RequiredRole(m), Role::kWrite) << m;
   }
   for (const char* m :
@@ -59,7 +60,7 @@ TEST(MethodRolesTest, WritesNeedWriteAndReadsNeedRead) {
   for (const char* m : {"CreateBackup", "ListBackups", "RestoreBackup"}) {
     EXPECT_EQ(RequiredRole(m), Role::kAdmin) << m;
   }
-  EXPECT_EQ(MethodRoles().size(), 27u);
+  EXPECT_EQ(MethodRoles().size(), 32u);
 }
 
 TEST(MethodRolesTest, FullPathsAndUnknownMethods) {

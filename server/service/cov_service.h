@@ -147,6 +147,25 @@ class CovService final : public cov::v1::CovService::CallbackService {
       const cov::v1::RestoreBackupRequest* request,
       cov::v1::RestoreBackupResponse* response) override;
 
+  // Proven coverage (replay_handlers.cc).
+  grpc::ServerUnaryReactor* Replay(grpc::CallbackServerContext* ctx,
+                                   const cov::v1::ReplayRequest* request,
+                                   cov::v1::ReplayResponse* response) override;
+  grpc::ServerUnaryReactor* ReplayExperiment(
+      grpc::CallbackServerContext* ctx,
+      const cov::v1::ReplayExperimentRequest* request,
+      cov::v1::ReplayExperimentResponse* response) override;
+  grpc::ServerUnaryReactor* ReplayDatasets(
+      grpc::CallbackServerContext* ctx,
+      const cov::v1::ReplayDatasetsRequest* request,
+      cov::v1::ReplayDatasetsResponse* response) override;
+  grpc::ServerUnaryReactor* Scan(grpc::CallbackServerContext* ctx,
+                                 const cov::v1::ScanRequest* request,
+                                 cov::v1::ScanResponse* response) override;
+  grpc::ServerUnaryReactor* ScanExperiment(
+      grpc::CallbackServerContext* ctx,
+      const cov::v1::ScanExperimentRequest* request,
+      cov::v1::ScanExperimentResponse* response) override;
 
  private:
   // The authorization check alone (backup RPCs, which need no open store).

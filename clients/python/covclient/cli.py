@@ -13,6 +13,8 @@ import json
 import sys
 
 from covclient.client import Client
+from covclient.proof_cli import PROOF_COMMANDS as _PROOF_COMMANDS
+from covclient.proof_cli import add_parsers as _add_proof_parsers
 from covclient.errors import CovError
 
 
@@ -114,6 +116,7 @@ def main(argv: list[str] | None = None) -> int:
     s.add_argument("--from", dest="from_dir", help="backups/restore: backup directory")
     s.add_argument("--id", type=int, default=0, help="restore: backup ID (default latest)")
     s.add_argument("--keep", type=int, default=0, help="backup: keep the newest N")
+    _add_proof_parsers(sub)
     args = p.parse_args(argv)
 
     if args.command == "admin":
@@ -200,6 +203,8 @@ def main(argv: list[str] | None = None) -> int:
                 if fmt:
                     sys.stdout.write(r.rendered)
                     return 0
+            elif args.command in _PROOF_COMMANDS:
+                r = _PROOF_COMMANDS[args.command](c, args)
             elif args.command == "infer-profile":
                 r = c.infer_profile(args.source, attack_version=args.attack_version)
             else:

@@ -21,6 +21,7 @@ from cov.v1 import rules_pb2
 
 from covclient.channel import credentials, open_channel
 from covclient.errors import CovError
+from covclient.proof import ProofMixin
 
 # Rule-format names (and aliases) -> RuleFormat, from the table the C++ CLI
 # shares (proto/rule_formats.txt).
@@ -36,7 +37,7 @@ RULE_EXTENSIONS = tuple(
 DEFAULT_SERVER = "127.0.0.1:8470"
 
 
-class Client:
+class Client(ProofMixin):
     """Connection to one covd. Thread-safe (gRPC channels are)."""
 
     def __init__(self, address: str | None = None, timeout: float = 60.0,
