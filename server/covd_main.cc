@@ -50,6 +50,7 @@
 #include "server/auth/path_policy.h"
 #include "server/auth/server_security.h"
 #include "server/auth/token_store.h"
+#include "server/observability/log.h"
 #include "server/observability/observability.h"
 #include "server/service/cov_service.h"
 #include "server/service/live_store.h"
@@ -125,14 +126,14 @@ int HashToken() {
   if (absl::EndsWith(token, "\n")) token.pop_back();
   if (absl::EndsWith(token, "\r")) token.pop_back();
   if (token.empty()) {
-    std::fprintf(stderr, "covd: --hash_token: no token on stdin\n");
+    cov::server::observability::Log("--hash_token: no token on stdin");
     return 2;
   }
   if (token.size() < 16) {
-    std::fprintf(stderr,
-                 "covd: warning: a %zu-character token is easy to guess; "
-                 "use e.g. `openssl rand -hex 32`\n",
-                 token.size());
+    cov::server::observability::Log(
+        "warning: a %zu-character token is easy to guess; "
+        "use e.g. `openssl rand -hex 32`",
+        token.size());
   }
   std::printf("%s\n", cov::server::auth::Sha256Hex(token).c_str());
   return 0;
@@ -149,7 +150,7 @@ int main(int argc, char** argv) {
   if (absl::GetFlag(FLAGS_hash_token)) return HashToken();
   const std::string db = absl::GetFlag(FLAGS_db);
   if (db.empty()) {
-    std::fprintf(stderr, "covd: --db DIR is required (see covd --help)\n");
+    cov::server::observability::Log("--db DIR is required (see covd --help)");
     return 2;
   }
   // Block the stop signals in every thread; one thread waits for them. This
@@ -165,7 +166,7 @@ int main(int argc, char** argv) {
   const std::string listen = absl::GetFlag(FLAGS_listen);
   const int max_mb = absl::GetFlag(FLAGS_max_message_mb);
   if (max_mb < 1 || max_mb > 2047) {
-    std::fprintf(stderr, "covd: --max_message_mb must be 1..2047\n");
+    cov::server::observability::Log("--max_message_mb must be 1..2047");
     return 2;
   }
 
@@ -176,8 +177,8 @@ int main(int argc, char** argv) {
                      absl::GetFlag(FLAGS_tls_client_ca)};
   auto credentials = auth::MakeServerCredentials(tls);
   if (!credentials.ok()) {
-    std::fprintf(stderr, "covd: %s\n",
-                 std::string(credentials.status().message()).c_str());
+    cov::server::observability::Log(
+        "%s", std::string(credentials.status().message()).c_str());
     return 2;
   }
   const bool tls_on = !tls.cert.empty();
@@ -185,8 +186,8 @@ int main(int argc, char** argv) {
   if (!absl::GetFlag(FLAGS_tokens).empty()) {
     auto loaded = auth::TokenStore::Load(absl::GetFlag(FLAGS_tokens));
     if (!loaded.ok()) {
-      std::fprintf(stderr, "covd: --tokens: %s\n",
-                   std::string(loaded.status().message()).c_str());
+      cov::server::observability::Log(
+          "--tokens: %s", std::string(loaded.status().message()).c_str());
       return 2;
     }
     tokens = *std::move(loaded);
@@ -194,7 +195,8 @@ int main(int argc, char** argv) {
   if (absl::Status exposed = auth::CheckExposure(
           listen, tls_on, tokens.has_value(), absl::GetFlag(FLAGS_insecure));
       !exposed.ok()) {
-    std::fprintf(stderr, "covd: %s\n", std::string(exposed.message()).c_str());
+    cov::server::observability::Log("%s",
+                                    std::string(exposed.message()).c_str());
     return 2;
   }
   std::vector<std::string> roots;
@@ -203,8 +205,9 @@ int main(int argc, char** argv) {
   }
   auto path_policy = auth::PathPolicy::Create(roots);
   if (!path_policy.ok()) {
-    std::fprintf(stderr, "covd: --ingest_root: %s\n",
-                 std::string(path_policy.status().message()).c_str());
+    cov::server::observability::Log(
+        "--ingest_root: %s",
+        std::string(path_policy.status().message()).c_str());
     return 2;
   }
   auth::SetServerPathPolicy(&*path_policy);
@@ -216,8 +219,9 @@ int main(int argc, char** argv) {
   }
   auto backup_policy = auth::PathPolicy::Create(backup_roots, "backup roots");
   if (!backup_policy.ok()) {
-    std::fprintf(stderr, "covd: --backup_root: %s\n",
-                 std::string(backup_policy.status().message()).c_str());
+    cov::server::observability::Log(
+        "--backup_root: %s",
+        std::string(backup_policy.status().message()).c_str());
     return 2;
   }
   cov::server::service::LiveStore::Options live_options;
@@ -229,7 +233,7 @@ int main(int argc, char** argv) {
   auto store =
       cov::server::service::LiveStore::Open(live_options, &kStoreFactory);
   if (!store.ok()) {
-    std::fprintf(stderr, "covd: %s\n", store.status().ToString().c_str());
+    cov::server::observability::Log("%s", store.status().ToString().c_str());
     return 1;
   }
   cov::server::service::LiveStore* live = store->get();
@@ -251,8 +255,8 @@ int main(int argc, char** argv) {
 
   auto obs = cov::server::observability::Observability::Create(obs_options);
   if (!obs.ok()) {
-    std::fprintf(stderr, "covd: %s\n",
-                 std::string(obs.status().message()).c_str());
+    cov::server::observability::Log(
+        "%s", std::string(obs.status().message()).c_str());
     return 2;
   }
   // --- end observability ----------------------------------------------------
@@ -269,14 +273,16 @@ int main(int argc, char** argv) {
   (*obs)->Install(&builder);  // observability: per-RPC log and metrics
   std::unique_ptr<grpc::Server> server = builder.BuildAndStart();
   if (server == nullptr || port == 0) {
-    std::fprintf(stderr, "covd: cannot listen on %s%s\n", listen.c_str(),
-                 tls_on ? " (or the TLS certificate/key are unusable)" : "");
+    cov::server::observability::Log(
+        "cannot listen on %s%s", listen.c_str(),
+        tls_on ? " (or the TLS certificate/key are unusable)" : "");
     return 1;
   }
   server->GetHealthCheckService()->SetServingStatus(true);
   // Observability: health follows readiness, HTTP endpoint.
   if (absl::Status started = (*obs)->Start(server.get()); !started.ok()) {
-    std::fprintf(stderr, "covd: %s\n", std::string(started.message()).c_str());
+    cov::server::observability::Log("%s",
+                                    std::string(started.message()).c_str());
     server->Shutdown();
     return 1;
   }
@@ -285,9 +291,8 @@ int main(int argc, char** argv) {
                   .count();
   std::string host = listen.substr(0, listen.rfind(':'));
   const bool loopback = auth::IsLoopbackAddress(listen);
-  std::fprintf(
-      stderr, "covd: serving %s on %s:%d (ready in %.0f ms)%s\n", db.c_str(),
-      host.c_str(), port, ms,
+  cov::server::observability::Log(
+      "serving %s on %s:%d (ready in %.0f ms)%s", db, host, port, ms,
       loopback || (tls_on && tokens) ? "" : " WARNING: --insecure exposure");
   std::string tls_text = !tls_on ? "off"
                          : tls.client_ca.empty()
@@ -301,17 +306,18 @@ int main(int argc, char** argv) {
   std::string roots_text = roots.empty()
                                ? "unrestricted (no --ingest_root)"
                                : absl::StrJoin(path_policy->roots(), ",");
-  std::fprintf(stderr, "covd: tls %s; auth %s; ingest roots %s\n",
-               tls_text.c_str(), auth_text.c_str(), roots_text.c_str());
+  cov::server::observability::Log("tls %s; auth %s; ingest roots %s",
+                                  tls_text.c_str(), auth_text.c_str(),
+                                  roots_text.c_str());
   if (live->replica()) {
     cov::v1::BackupInfo served = live->served_backup();
-    std::fprintf(stderr,
-                 "covd: read-only replica of %s, serving backup %u (%s); "
-                 "SIGHUP or `cov admin reload` loads a newer one\n",
-                 live_options.snapshot_from.c_str(), served.backup_id(),
-                 served.summary().c_str());
+    cov::server::observability::Log(
+        "read-only replica of %s, serving backup %u (%s); "
+        "SIGHUP or `cov admin reload` loads a newer one",
+        live_options.snapshot_from.c_str(), served.backup_id(),
+        served.summary().c_str());
   }
-  std::fprintf(stderr, "covd: %s\n", (*obs)->Describe().c_str());
+  cov::server::observability::Log("%s", (*obs)->Describe().c_str());
   if (!absl::GetFlag(FLAGS_port_file).empty()) {
     std::string tmp = absl::GetFlag(FLAGS_port_file) + ".tmp";
     std::ofstream(tmp) << port << "\n";
@@ -323,14 +329,14 @@ int main(int argc, char** argv) {
     for (sigwait(&stop_signals, &sig); sig == SIGHUP;
          sigwait(&stop_signals, &sig)) {
       if (!live->replica()) {
-        std::fprintf(stderr, "covd: SIGHUP ignored (no --snapshot_from)\n");
+        cov::server::observability::Log("SIGHUP ignored (no --snapshot_from)");
         continue;
       }
       cov::v1::RestoreBackupRequest reload;
       reload.set_only_if_newer(true);
       (void)live->Restore(reload);  // logs its outcome
     }
-    std::fprintf(stderr, "covd: signal %d, shutting down\n", sig);
+    cov::server::observability::Log("signal %d, shutting down", sig);
     (*obs)->BeginShutdown();  // observability: NOT_SERVING, /readyz 503
     server->GetHealthCheckService()->SetServingStatus(false);
     server->Shutdown(std::chrono::system_clock::now() +
@@ -341,6 +347,6 @@ int main(int argc, char** argv) {
   (*obs)->Stop();  // observability: before the store closes
   server.reset();
   store->reset();
-  std::fprintf(stderr, "covd: stopped\n");
+  cov::server::observability::Log("stopped");
   return 0;
 }
