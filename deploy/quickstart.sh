@@ -38,11 +38,24 @@ echo "== ingest rule sources"
 "$COV" ingest suricata "$CORPUS/suricata/et-open-2024-04-21" --source et-open | head -1
 "$COV" ingest yara "$CORPUS/yara/signature-base" --source signature-base | head -1
 "$COV" ingest yara "$CORPUS/yara/attack-tagged" --source yara-attack-tagged | head -1
+"$COV" ingest elastic "$CORPUS/elastic/detection-rules-dev-v1.5.42" --source elastic | head -1
+"$COV" ingest splunk "$CORPUS/splunk/security_content-v4.30.0" --source splunk-escu | head -1
+"$COV" ingest sentinel "$CORPUS/sentinel/azure-sentinel-2022-02-01" --source sentinel | head -1
+for layer in "$CORPUS"/layers/ctid-*; do
+  "$COV" ingest layer "$layer" --source "$(basename "$layer")" | head -1
+done
 "$COV" sources
 
 echo
 echo "== coverage, all telemetry"
 "$COV" coverage
+echo
+echo "== coverage per source, side by side"
+"$COV" coverage --by source
+echo
+echo "== proof: the SigmaHQ rules replayed on the recorded attacks of OTRF Security-Datasets"
+"$COV" experiment replay --dataset "$CORPUS/logs/security-datasets/datasets/atomic/_metadata" \
+  --source sigmahq | tail -4
 echo
 echo "== coverage of the network-sensor team (ET Open only)"
 NET_ET=$DATA/network-et-open.yaml

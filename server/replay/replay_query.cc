@@ -2,6 +2,7 @@
 
 #include <filesystem>
 #include <fstream>
+#include <map>
 #include <memory>
 #include <set>
 #include <sstream>
@@ -11,11 +12,13 @@
 
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
+#include "absl/strings/str_join.h"
 #include "ingest/base/diagnostics.h"
 #include "ingest/base/file_walk.h"
 #include "ingest/datasets/dataset_metadata.h"
 #include "server/engine/technique_family.h"
 #include "server/replay/replay.h"
+#include "server/replay/traces.h"
 
 namespace cov::server::replay {
 namespace {
@@ -146,12 +149,73 @@ absl::Status CheckPaths(
 
 cov::v1::ReplayResponse Run(const Prepared& p,
                             const std::vector<std::string>& paths,
-                            const cov::v1::ReplayInput& input) {
-  ReplayResult r = RunReplay(*p.set, paths, BlobsOf(input), ConfigOf(input));
+                            const cov::v1::ReplayInput& input,
+                            ReplayConfig config) {
+  ReplayResult r = RunReplay(*p.set, paths, BlobsOf(input), config);
   cov::v1::ReplayResponse out = ToResponse(*p.set, r, *p.qc.kb, p.qc.others);
   *out.mutable_release() = ReleaseRefOf(*p.qc.kb);
   return out;
 }
+
+// One TraceBuilder per planned technique, fed by every event of a replay
+// (through taps that forward to them).
+class PlannedTraces {
+ public:
+  PlannedTraces(const engine::KnowledgeBase& kb,
+                const cov::v1::PlanResponse& plan) {
+    for (const cov::v1::PlanStep& step : plan.steps()) {
+      absl::StatusOr<std::vector<std::string>> dcs =
+          TechniqueComponents(kb, step.technique_id());
+      if (!dcs.ok()) continue;
+      builders_[step.technique_id()] =
+          std::make_unique<TraceBuilder>(SelectCategories(*dcs));
+    }
+  }
+
+  std::unique_ptr<ingest::events::EventSink> Tap() {
+    return std::make_unique<Forward>(this);
+  }
+
+  // The traces of `step`'s technique as the RPC reports them.
+  void Report(const cov::v1::PlanStep& step, cov::v1::TechniqueTraces* out) {
+    out->set_technique_id(step.technique_id());
+    out->set_technique_name(step.technique_name());
+    auto it = builders_.find(step.technique_id());
+    if (it == builders_.end()) return;
+    Traces t = it->second->Finish();
+    for (const std::string& c : t.components) out->add_data_components(c);
+    for (const CategoryTraces& c : t.categories) {
+      cov::v1::TraceGroup* g = out->add_groups();
+      g->set_category(c.category);
+      g->set_data_component(absl::StrJoin(c.components, ", "));
+      g->set_events(c.events);
+      for (const FieldSummary& f : c.fields) {
+        cov::v1::TraceField* tf = g->add_fields();
+        tf->set_field(f.field);
+        tf->set_distinct(f.distinct_values);
+        for (const ValueCount& v : f.top) {
+          cov::v1::TraceValue* tv = tf->add_top_values();
+          tv->set_value(v.value);
+          tv->set_count(v.count);
+        }
+      }
+    }
+  }
+
+ private:
+  class Forward : public ingest::events::EventSink {
+   public:
+    explicit Forward(PlannedTraces* owner) : owner_(owner) {}
+    void OnEvent(const ingest::events::Event& e) override {
+      for (auto& [id, b] : owner_->builders_) b->Add(e);
+    }
+    void OnDiagnostic(const cov::v1::Diagnostic&) override {}
+
+   private:
+    PlannedTraces* owner_;
+  };
+  std::map<std::string, std::unique_ptr<TraceBuilder>> builders_;
+};
 
 }  // namespace
 
@@ -167,7 +231,8 @@ absl::StatusOr<cov::v1::ReplayResponse> ReplayQueries::Replay(
   absl::StatusOr<Prepared> p =
       Prepare(models_, &sets_, request.release(), input);
   if (!p.ok()) return p.status();
-  return Run(*p, {input.paths().begin(), input.paths().end()}, input);
+  return Run(*p, {input.paths().begin(), input.paths().end()}, input,
+             ConfigOf(input));
 }
 
 absl::StatusOr<cov::v1::ReplayExperimentResponse>
@@ -188,9 +253,16 @@ ReplayQueries::ReplayExperiment(const cov::v1::ReplayExperimentRequest& request,
       Prepare(models_, &sets_, cov::v1::ReleaseRef(), input);
   if (!p.ok()) return p.status();
 
+  // Traces are gathered for every planned technique in the same pass (one
+  // reading thread, so one set of builders sees every event) and reported
+  // for the missed ones.
+  PlannedTraces traces(*p->qc.kb, exp->plan());
+  ReplayConfig config = ConfigOf(input);
+  config.threads = 1;
+  config.make_tap = [&traces] { return traces.Tap(); };
   cov::v1::ReplayExperimentResponse out;
   *out.mutable_replay() =
-      Run(*p, {input.paths().begin(), input.paths().end()}, input);
+      Run(*p, {input.paths().begin(), input.paths().end()}, input, config);
   std::vector<cov::v1::ExperimentResult> results;
   for (const cov::v1::PlanStep& step : exp->plan().steps()) {
     cov::v1::ExperimentResult r;
@@ -202,6 +274,7 @@ ReplayQueries::ReplayExperiment(const cov::v1::ReplayExperimentRequest& request,
     r.set_note(absl::StrCat("replay of ", out.replay().events(), " events in ",
                             out.replay().files(), " files"));
     results.push_back(std::move(r));
+    if (fired.empty()) traces.Report(step, out.add_missed());
   }
   absl::StatusOr<cov::v1::Experiment> updated = experiments_->AppendResults(
       request.experiment_id(), std::move(results), "replay", now_unix);
@@ -282,7 +355,8 @@ absl::StatusOr<cov::v1::ReplayDatasetsResponse> ReplayQueries::ReplayDatasets(
         }
         logs.push_back((fs::path(base) / f.relative_path).string());
       }
-      cov::v1::ReplayResponse r = Run(*p, logs, request.input());
+      cov::v1::ReplayResponse r =
+          Run(*p, logs, request.input(), ConfigOf(request.input()));
       elapsed += r.elapsed_ms();
       d->set_events(r.events());
       std::set<std::string> detected = Detected(planned, r);

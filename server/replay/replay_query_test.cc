@@ -150,6 +150,20 @@ TEST_F(ReplayQueryTest, ExperimentReplayRecordsDetectedAndMissed) {
   }
   EXPECT_EQ(outcome, (std::map<std::string, std::string>{
                          {"T1059", "missed"}, {"T1197", "detected"}}));
+  // Traces for the missed T1059 (data component Process Creation in the
+  // test release): the two process creations (Sysmon 1, Security 4688 read
+  // as Image), not the Sysmon 3 network event.
+  ASSERT_EQ(r->missed_size(), 1);
+  const cov::v1::TechniqueTraces& t = r->missed(0);
+  EXPECT_EQ(t.technique_id(), "T1059");
+  EXPECT_THAT(t.data_components(), ElementsAre("Process Creation"));
+  ASSERT_EQ(t.groups_size(), 1);
+  EXPECT_EQ(t.groups(0).category(), "process_creation");
+  EXPECT_EQ(t.groups(0).events(), 2);
+  ASSERT_GE(t.groups(0).fields_size(), 1);
+  EXPECT_EQ(t.groups(0).fields(0).field(), "Image");
+  ASSERT_EQ(t.groups(0).fields(0).top_values_size(), 2);
+  EXPECT_EQ(t.groups(0).fields(0).top_values(0).count(), 1);
   // The stored experiment has them too.
   absl::StatusOr<cov::v1::Experiment> stored = store_.GetExperiment(e->id());
   ASSERT_TRUE(stored.ok());
