@@ -7,6 +7,7 @@
 #include "server/export/csv_export.h"
 #include "server/export/html_report.h"
 #include "server/export/navigator_layer.h"
+#include "server/export/xlsx_writer.h"
 
 namespace cov::server::kb {
 namespace {
@@ -16,9 +17,10 @@ absl::Status Validate(const std::string& kind, const std::string& format) {
     return absl::InvalidArgumentError(
         absl::StrCat("kind must be coverage or gaps, not '", kind, "'"));
   }
-  if (format != "json" && format != "csv" && format != "html") {
-    return absl::InvalidArgumentError(
-        absl::StrCat("format must be json, csv or html, not '", format, "'"));
+  if (format != "json" && format != "csv" && format != "html" &&
+      format != "xlsx") {
+    return absl::InvalidArgumentError(absl::StrCat(
+        "format must be json, csv, html or xlsx, not '", format, "'"));
   }
   if (format == "html" && kind != "coverage") {
     return absl::InvalidArgumentError(
@@ -73,6 +75,13 @@ absl::StatusOr<cov::v1::LayerResponse> ExportLayer(
     response.set_content(kind == "gaps" ? exporter::GapsCsv(gaps)
                                         : exporter::CoverageCsv(coverage));
     response.set_content_type("text/csv");
+  } else if (format == "xlsx") {
+    absl::StatusOr<std::string> book = kind == "gaps"
+                                           ? exporter::GapsXlsx(coverage, gaps)
+                                           : exporter::CoverageXlsx(coverage);
+    if (!book.ok()) return book.status();
+    response.set_content(*std::move(book));
+    response.set_content_type(std::string(exporter::kXlsxContentType));
   } else {
     exporter::HtmlOptions ho;
     if (!request.name().empty()) ho.title = request.name();

@@ -67,7 +67,8 @@ grpc::ServerUnaryReactor* CovService::ListRules(
     cov::v1::ListRulesResponse* response) {
   auto s = Guard(ctx, "ListRules");
   if (!s.ok()) return Finish(ctx, s.status());
-  return Reply(ctx, rules::ListRules(*(*s)->store, *request), response);
+  return Reply(ctx, rules::ListRules((*s)->backend->models, *request),
+               response);
 }
 
 }  // namespace cov::server::service

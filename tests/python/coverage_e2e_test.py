@@ -151,6 +151,14 @@ class CoverageEndToEndTest(unittest.TestCase):
                          sum(len(t.tactics) for t in self.c.coverage().techniques))
         with self.assertRaises(CovError):
             self.c.layer("gaps", "html")
+        # The Excel workbook of the gaps: one row per gap under its header,
+        # in the CSV's order (read back with openpyxl).
+        import openpyxl  # Debian python3-openpyxl (deploy/setup-debian.sh)
+        book = openpyxl.load_workbook(io.BytesIO(self.c.layer("gaps", "xlsx", NETWORK_PROFILE)))
+        self.assertEqual(book.sheetnames, ["Matrix", "Gaps"])
+        sheet = book["Gaps"]
+        ids = [row[1] for row in sheet.iter_rows(min_row=2, values_only=True)]
+        self.assertEqual(ids, [r[1] for r in rows[1:]])
 
     def test_infer_profile(self):
         r = self.c.infer_profile(["et-open"])
