@@ -61,6 +61,10 @@ void PrintIngestSummary(const cov::v1::IngestRulesResponse& resp) {
       resp.source().name().c_str(), resp.source().rule_count(),
       resp.source().file_count(), resp.files_parsed(), resp.files_skipped(),
       resp.files_removed(), resp.elapsed_ms());
+  // The reference summary ("N rules reference nothing valid in ...").
+  for (const auto& d : resp.diagnostics()) {
+    if (d.code() == "ref-summary") std::printf("%s\n", d.message().c_str());
+  }
   int shown = 0;
   for (const auto& d : resp.diagnostics()) {
     if (d.severity() != cov::v1::SEVERITY_ERROR) continue;
@@ -77,6 +81,15 @@ void PrintRule(const cov::v1::Rule& r) {
               Truncate(r.title(), 80).c_str(), r.enabled() ? "" : " [disabled]",
               r.file().c_str(), r.line(), r.status().c_str(),
               r.level().c_str());
+  if (r.yara_private()) {
+    std::printf(
+        "    private YARA rule: never matches on its own (used by %d "
+        "public rules of its file); its tags do not count\n",
+        r.yara_used_by());
+  }
+  if (!r.enabled() && !r.disabled_reason().empty()) {
+    std::printf("    disabled: %s\n", r.disabled_reason().c_str());
+  }
   for (const auto& ref : r.attack_refs()) {
     const bool revoked = ref.status() == cov::v1::REF_STATUS_REVOKED;
     std::printf("    %-10s %-9s %-15s%s%s\n", ref.id().c_str(),
