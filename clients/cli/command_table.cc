@@ -144,7 +144,8 @@ std::vector<Command> BuildTable() {
       {"ingest", kRules, RuleFormatNames(), "ingest sigma|suricata|yara PATH "
        "[--source NAME]",
        "ingest a rule folder as a named source (incremental: unchanged files "
-       "are skipped)", kIngestRulesHelp, {"source"}, {}, IngestRules},
+       "are skipped)", kIngestRulesHelp, {"source", "min_score"}, {},
+       IngestRules},
       {"sources", kRules, {}, "sources",
        "rule sources with rule, file and error counts",
        "  Lists rule sources: format, rules, files, errors, git commit,\n"

@@ -134,6 +134,9 @@ ABSL_FLAG(int, rules_per_technique, 0,
           "coverage: rules listed per technique in JSON (0 = 20, -1 = all).");
 ABSL_FLAG(std::string, page_token, "",
           "rules: page token from a previous call.");
+ABSL_FLAG(double, min_score, 0,
+          "ingest layer: count a Navigator layer entry only when its score is "
+          "at least this (0: any score above 0).");
 ABSL_FLAG(bool, upload, false,
           "replay/scan: send the files' contents instead of their paths "
           "(covd reads paths itself, under its --ingest_root).");

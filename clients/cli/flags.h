@@ -73,6 +73,7 @@ ABSL_DECLARE_FLAG(std::string, evidence);
 ABSL_DECLARE_FLAG(int, rules_per_technique);
 ABSL_DECLARE_FLAG(std::string, page_token);
 // Replay and scan (replay_commands.cc).
+ABSL_DECLARE_FLAG(double, min_score);
 ABSL_DECLARE_FLAG(bool, upload);
 ABSL_DECLARE_FLAG(int, max_examples);
 ABSL_DECLARE_FLAG(std::string, dataset);

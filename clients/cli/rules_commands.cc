@@ -109,6 +109,7 @@ int IngestRules(Client& client, const Args& args) {
   req.set_format(FormatByName(args[0]));
   req.set_path(RealPath(UserPath(args[1])));
   req.set_source(absl::GetFlag(FLAGS_source));
+  req.set_min_score(absl::GetFlag(FLAGS_min_score));
   *req.mutable_release() = ReleaseFromFlags();
   grpc::ClientContext ctx;
   // Large rule sets take minutes: at least 600 s whatever --timeout says.

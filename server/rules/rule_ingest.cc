@@ -28,6 +28,7 @@
 #include "ingest/base/diagnostics.h"
 #include "ingest/base/file_walk.h"
 #include "ingest/base/hash.h"
+#include "ingest/layer/layer_parser.h"
 #include "ingest/registry/parsers.h"
 #include "server/auth/path_policy.h"
 #include "server/rules/ref_summary.h"
@@ -251,9 +252,12 @@ absl::StatusOr<cov::v1::IngestRulesResponse> IngestRules(
   std::vector<const FoundFile*> to_parse;
   std::vector<std::string> to_parse_bytes;
   int skipped = 0;
+  // Layers are re-read whole: their count depends on the request's
+  // min_score, not only on their bytes (a few files per source).
+  const bool is_layer = request.format() == cov::v1::RULE_FORMAT_LAYER;
   for (const FoundFile& f : *found) {
     auto prev = previous.find(f.rel);
-    if (prev != previous.end() && prev->second.size() == f.size &&
+    if (!is_layer && prev != previous.end() && prev->second.size() == f.size &&
         prev->second.mtime_ns() == f.mtime_ns) {
       ++skipped;
       continue;
@@ -283,7 +287,7 @@ absl::StatusOr<cov::v1::IngestRulesResponse> IngestRules(
       }
       rec.set_content_hash(ingest::Fnv1a64Hex(*bytes));
       auto prev = previous.find(f.rel);
-      if (prev != previous.end() &&
+      if (!is_layer && prev != previous.end() &&
           prev->second.content_hash() == rec.content_hash()) {
         r.touched_only = true;
         cov::v1::IngestedFile kept = prev->second;
@@ -298,6 +302,7 @@ absl::StatusOr<cov::v1::IngestRulesResponse> IngestRules(
       sf.source = name;
       ingest::ParsedFile parsed = parser->Parse(sf);
       for (auto& rule : parsed.rules) {
+        if (is_layer) ingest::layer::ApplyMinScore(request.min_score(), &rule);
         if (context.kb != nullptr) {
           engine::ResolveRefs(*context.kb, context.others, &rule);
         }

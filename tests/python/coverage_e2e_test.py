@@ -160,6 +160,26 @@ class CoverageEndToEndTest(unittest.TestCase):
         ids = [row[1] for row in sheet.iter_rows(min_row=2, values_only=True)]
         self.assertEqual(ids, [r[1] for r in rows[1:]])
 
+    def test_layer_min_score(self):
+        """Navigator layer entries count at or above --min_score; the count is
+        the plain JSON's entries with score_num/score >= the threshold."""
+        import glob as _glob
+        root = os.path.join(corpus_dir(), "layers", "ctid-security-stack-mappings-v1.1.0")
+        scores = []
+        for f in _glob.glob(os.path.join(root, "**", "*.json"), recursive=True):
+            with open(f) as fh:
+                layer = json.load(fh)
+            for t in layer.get("techniques", []):
+                s = t.get("score_num", t.get("score"))
+                if isinstance(s, (int, float)) and t.get("enabled", True):
+                    scores.append(s)
+        for threshold in (0, 50, 100):
+            self.c.ingest_rules("layer", root, "ctid-stack", min_score=threshold)
+            rules = list(self.c.iter_rules(source="ctid-stack"))
+            enabled = sum(1 for r in rules if r.enabled)
+            want = sum(1 for s in scores if (s >= threshold if threshold else s > 0))
+            self.assertEqual((len(rules), enabled), (len(scores), want), threshold)
+
     def test_infer_profile(self):
         r = self.c.infer_profile(["et-open"])
         self.assertEqual(sorted(r.profile.data_components), sorted(NETWORK))

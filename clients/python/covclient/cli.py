@@ -12,7 +12,7 @@ import argparse
 import json
 import sys
 
-from covclient.client import Client
+from covclient.client import FORMATS, Client
 from covclient.proof_cli import PROOF_COMMANDS as _PROOF_COMMANDS
 from covclient.proof_cli import add_parsers as _add_proof_parsers
 from covclient.errors import CovError
@@ -52,9 +52,11 @@ def main(argv: list[str] | None = None) -> int:
     s.add_argument("--all", action="store_true", help="include revoked and deprecated")
     sub.add_parser("stats", help="store statistics")
     s = sub.add_parser("ingest-rules", help="ingest a rule folder as a source")
-    s.add_argument("format", choices=["sigma", "suricata", "snort", "yara"])
+    s.add_argument("format", choices=sorted(FORMATS))
     s.add_argument("path")
     s.add_argument("--source", help="source name (default: folder name)")
+    s.add_argument("--min-score", dest="min_score", type=float, default=0,
+                   help="layer: lowest entry score that counts (0: above 0)")
     sub.add_parser("sources", help="list rule sources")
     s = sub.add_parser("errors", help="diagnostics of a source")
     s.add_argument("source")
@@ -142,7 +144,7 @@ def main(argv: list[str] | None = None) -> int:
                              args.attack_version, args.domain)
             elif args.command == "ingest-rules":
                 r = c.ingest_rules(args.format, args.path, args.source,
-                                   args.attack_version, args.domain)
+                                   args.attack_version, args.domain, args.min_score)
             elif args.command == "sources":
                 r = c.sources()
             elif args.command == "errors":

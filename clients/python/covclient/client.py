@@ -159,17 +159,20 @@ class Client(ProofMixin):
 
     def ingest_rules(self, fmt: str, path: str, source: str | None = None,
                      attack_version: str | None = None,
-                     domain: str | None = None) -> cov_pb2.IngestRulesResponse:
+                     domain: str | None = None,
+                     min_score: float = 0) -> cov_pb2.IngestRulesResponse:
         """Ingests a rule folder as a named source (IngestRules).
 
-        fmt is "sigma", "suricata" or "yara"; covd reads `path` (made absolute
-        here), so client and server must share the file system.
+        fmt is a rule-format name ("sigma", "suricata", "yara", "elastic",
+        "splunk", "sentinel", "layer", ...); covd reads `path` (made absolute
+        here), so client and server must share the file system. min_score:
+        Navigator layers only, the lowest score that counts (0: above 0).
         """
         if fmt not in FORMATS:
             raise ValueError(f"format must be one of {sorted(FORMATS)}, not {fmt!r}")
         req = cov_pb2.IngestRulesRequest(
             format=FORMATS[fmt], path=os.path.abspath(path), source=source or "",
-            release=self._release(attack_version, domain))
+            release=self._release(attack_version, domain), min_score=min_score)
         return self._call(self._stub.IngestRules, req, timeout=max(self.timeout, 600))
 
     def sources(self):
