@@ -177,6 +177,7 @@ int Check(Client& client, const Args& args) {
   }
   std::fwrite(resp.rendered().data(), 1, resp.rendered().size(), stdout);
   if (resp.regression_tests_size() > 0) {
+    std::fflush(stdout);  // the summary follows the rendered findings
     int passed = 0;
     for (const auto& t : resp.regression_tests()) passed += t.passed() ? 1 : 0;
     std::fprintf(stderr, "regression tests: %d passed, %d failed\n", passed,
