@@ -137,10 +137,16 @@ int Sources(Client& client, const Args&) {
     PrintJson(resp);
     return 0;
   }
-  if (resp.sources().empty()) {
+  if (resp.sources().empty() && resp.libraries().empty()) {
     std::printf("no rule source; run `cov ingest sigma|suricata|yara PATH`\n");
   }
   for (const auto& src : resp.sources()) PrintSource(src);
+  for (const auto& lib : resp.libraries()) {
+    std::printf("%-20s %-9s %6d tests %5d files %5d errors  %s  %s\n",
+                lib.name().c_str(), "library", lib.rule_count(),
+                lib.file_count(), lib.error_count(),
+                FormatTime(lib.ingested_at_unix()).c_str(), lib.path().c_str());
+  }
   return 0;
 }
 

@@ -84,6 +84,19 @@ absl::StatusOr<cov::v1::ListRulesResponse> ListRules(
   return page;
 }
 
+absl::StatusOr<cov::v1::ListSourcesResponse> ListAllSources(
+    const store::Store& store) {
+  cov::v1::ListSourcesResponse out;
+  absl::StatusOr<std::vector<cov::v1::Source>> rules = store.ListSources();
+  if (!rules.ok()) return rules.status();
+  for (cov::v1::Source& s : *rules) *out.add_sources() = std::move(s);
+  absl::StatusOr<std::vector<cov::v1::Source>> libs =
+      store.ListLibrarySources();
+  if (!libs.ok()) return libs.status();
+  for (cov::v1::Source& s : *libs) *out.add_libraries() = std::move(s);
+  return out;
+}
+
 absl::StatusOr<cov::v1::ListRuleErrorsResponse> ListRuleErrors(
     const store::Store& store, const cov::v1::ListRuleErrorsRequest& request) {
   auto source = store.GetSource(request.source());

@@ -38,6 +38,10 @@ absl::StatusOr<cov::v1::ListRulesResponse> ListRules(
 absl::StatusOr<cov::v1::ListRulesResponse> ListRules(
     kb::Models& models, const cov::v1::ListRulesRequest& request);
 
+// Every rule source and every test-procedure source (atomics, plans).
+absl::StatusOr<cov::v1::ListSourcesResponse> ListAllSources(
+    const store::Store& store);
+
 // Every diagnostic of a source's files. kNotFound for an unknown source.
 absl::StatusOr<cov::v1::ListRuleErrorsResponse> ListRuleErrors(
     const store::Store& store, const cov::v1::ListRuleErrorsRequest& request);

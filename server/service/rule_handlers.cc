@@ -46,11 +46,7 @@ grpc::ServerUnaryReactor* CovService::ListSources(
     cov::v1::ListSourcesResponse* response) {
   auto s = Guard(ctx, "ListSources");
   if (!s.ok()) return Finish(ctx, s.status());
-  auto r = (*s)->store->ListSources();
-  if (r.ok()) {
-    for (auto& source : *r) *response->add_sources() = std::move(source);
-  }
-  return Finish(ctx, r.status());
+  return Reply(ctx, rules::ListAllSources(*(*s)->store), response);
 }
 
 grpc::ServerUnaryReactor* CovService::ListRuleErrors(

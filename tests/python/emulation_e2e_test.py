@@ -65,6 +65,10 @@ class EmulationEndToEndTest(unittest.TestCase):
                 guids += len(re.findall(r"^\s*auto_generated_guid:", f.read(), re.M))
         self.assertEqual(self.lib.tests, guids)
         self.assertEqual(self.plans.plans, 10)
+        # `cov sources` lists the test libraries beside the rule sources.
+        libs = {s.name: s for s in self.c.sources().libraries}
+        self.assertEqual(sorted(libs), ["art", "ctid"])
+        self.assertEqual(libs["art"].rule_count, guids)
 
     def test_group_plan_is_the_bundles_technique_set_in_kill_chain_order(self):
         plan = self.c.plan(group="G0007")
