@@ -1,12 +1,14 @@
 #include "server/engine/sigma_eval/rule_set.h"
 
 #include <algorithm>
+#include <cstdint>
 #include <utility>
 
 #include "absl/container/flat_hash_map.h"
 #include "absl/strings/ascii.h"
 #include "absl/strings/str_cat.h"
 #include "server/engine/sigma_eval/internal/compiled_rule.h"
+#include "server/engine/sigma_eval/internal/multi_literal.h"
 #include "server/engine/sigma_eval/logsource_map.h"
 
 namespace cov::server::engine::sigma_eval {
@@ -20,6 +22,19 @@ struct ChannelIndex {
   absl::flat_hash_map<int64_t, std::vector<std::pair<int, int>>> aliases;
 };
 
+// Literals longer than this are cut to their first kMaxLiteral bytes (a
+// substring of a required literal is required too): a smaller automaton.
+constexpr size_t kMaxLiteral = 12;
+
+// The prefilter automaton of one field (-1: keyword searches, run over
+// every field); literal id + base is the global
+// pattern id (CompiledSet::pattern_rules).
+struct FieldScan {
+  int field = -1;
+  int base = 0;
+  MultiLiteral literals;
+};
+
 struct CompiledSet {
   FieldTable fields;
   std::vector<cov::v1::Rule> rules;
@@ -29,6 +44,11 @@ struct CompiledSet {
   std::vector<int> any_event;  // product windows alone
   absl::flat_hash_map<std::string, int> by_name;
   int max_searches = 0;
+  // Literal prefilter (empty when off).
+  bool prefilter = false;
+  std::vector<FieldScan> scans;
+  std::vector<std::vector<int>> pattern_rules;  // global pattern id -> rules
+  std::vector<uint8_t> always;                  // rule -> no prefilter
 };
 
 struct Scratch {
@@ -36,7 +56,49 @@ struct Scratch {
   std::vector<int8_t> memo;
   std::vector<int> candidates;
   std::string channel;
+  // Prefilter stamps: equal to `epoch` when seen in the current event.
+  uint32_t epoch = 0;
+  std::vector<uint32_t> pattern_seen;
+  std::vector<uint32_t> rule_fired;
 };
+
+void BuildPrefilter(CompiledSet* set) {
+  set->prefilter = true;
+  set->always.assign(set->compiled.size(), 1);
+  absl::flat_hash_map<int, int> scan_of;  // field id -> index in scans
+  struct Entry {
+    int scan, id, rule;
+  };
+  std::vector<Entry> entries;
+  CompiledRule::Literals lits;
+  for (size_t r = 0; r < set->compiled.size(); ++r) {
+    if (!set->compiled[r].RequiredLiterals(&lits)) continue;
+    set->always[r] = 0;
+    for (const auto& [field, lit] : lits) {
+      auto [it, inserted] =
+          scan_of.try_emplace(field, static_cast<int>(set->scans.size()));
+      if (inserted) {
+        set->scans.emplace_back();
+        set->scans.back().field = field;
+      }
+      const absl::string_view cut =
+          absl::string_view(lit).substr(0, kMaxLiteral);
+      entries.push_back({it->second, set->scans[it->second].literals.Add(cut),
+                         static_cast<int>(r)});
+    }
+  }
+  int base = 0;
+  for (FieldScan& fs : set->scans) {
+    fs.literals.Build();
+    fs.base = base;
+    base += fs.literals.size();
+  }
+  set->pattern_rules.assign(base, {});
+  for (const Entry& e : entries) {
+    std::vector<int>& v = set->pattern_rules[set->scans[e.scan].base + e.id];
+    if (v.empty() || v.back() != e.rule) v.push_back(e.rule);
+  }
+}
 
 }  // namespace internal
 
@@ -110,6 +172,7 @@ std::unique_ptr<RuleSet> RuleSet::Compile(absl::Span<const cov::v1::Rule> rules,
       }
     }
   }
+  if (options.literal_prefilter) internal::BuildPrefilter(&set);
   return out;
 }
 
@@ -166,7 +229,45 @@ void RuleSet::Match(const ingest::events::Event& event, MatchScratch* scratch,
   if (s.memo.size() < static_cast<size_t>(set.max_searches)) {
     s.memo.resize(set.max_searches);
   }
+  const bool prefilter = set.prefilter;
+  if (prefilter) {
+    if (s.rule_fired.size() != set.compiled.size()) {
+      s.rule_fired.assign(set.compiled.size(), 0);
+      s.pattern_seen.assign(set.pattern_rules.size(), 0);
+      s.epoch = 0;
+    }
+    if (++s.epoch == 0) {  // wrapped: forget old stamps
+      std::fill(s.rule_fired.begin(), s.rule_fired.end(), 0);
+      std::fill(s.pattern_seen.begin(), s.pattern_seen.end(), 0);
+      s.epoch = 1;
+    }
+    const uint32_t epoch = s.epoch;
+    uint32_t* seen = s.pattern_seen.data();
+    uint32_t* fired = s.rule_fired.data();
+    const auto& fields = event.fields;
+    for (const internal::FieldScan& fs : set.scans) {
+      const int base = fs.base;
+      auto hit = [&](int id) {
+        const int g = base + id;
+        if (seen[g] == epoch) return;
+        seen[g] = epoch;
+        for (int r : set.pattern_rules[g]) fired[r] = epoch;
+      };
+      if (fs.field < 0) {  // keyword searches: every field
+        for (size_t i = 0; i < fields.size(); ++i) {
+          fs.literals.Scan(s.view.Lower(static_cast<int>(i)), hit);
+        }
+        continue;
+      }
+      const int pos = s.view.Position(fs.field);
+      if (pos < 0 || fields[pos].is_null) continue;
+      fs.literals.Scan(s.view.Lower(pos), hit);
+    }
+  }
   for (int index : cand) {
+    if (prefilter && !set.always[index] && s.rule_fired[index] != s.epoch) {
+      continue;
+    }
     const internal::CompiledRule& r = set.compiled[index];
     std::fill(s.memo.begin(), s.memo.begin() + r.search_count(), -1);
     if (r.Evaluate(s.view, s.memo.data())) matched->push_back(index);

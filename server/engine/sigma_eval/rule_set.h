@@ -18,6 +18,13 @@
 //   field. Matching semantics: see internal/field_matcher.h.
 // - Time and memory: regexes are RE2 (linear time, 8 MiB program limit);
 //   values, regexes and modifier expansions are capped (RuleSetOptions).
+//   A literal prefilter (RuleSetOptions::literal_prefilter) skips the rules
+//   that cannot match: each rule's condition is reduced, where it can be, to
+//   literals one of which must occur in a given field (keyword searches: in
+//   any field), ASCII case-insensitively; each event field is scanned once
+//   by one Aho-Corasick automaton over all rules' literals for that field.
+//   Rules with no such reduction (only `not`, null, exists, regexes,
+//   numeric comparisons) are always evaluated.
 // - Thread-safety: a compiled RuleSet is immutable; Match may run on many
 //   threads at once, each with its own MatchScratch.
 //
@@ -55,6 +62,11 @@ struct RuleSetOptions {
   size_t max_variants = 1024;
   // Longest regular expression accepted. Default: 4 KiB.
   size_t max_regex_bytes = 4096;
+  // Literal prefilter: a rule whose condition requires one of a set of
+  // literals in given fields (most rules) is evaluated only when one of
+  // them occurs in the event (one multi-literal automaton per field, run
+  // once per event field). Never changes the result; off only to compare.
+  bool literal_prefilter = true;
 };
 
 // A rule that cannot be evaluated, and why.

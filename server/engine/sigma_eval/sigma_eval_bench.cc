@@ -1,4 +1,5 @@
-// bazel run -c opt //server/engine/sigma_eval:sigma_eval_bench
+// bazel run -c opt //server/engine/sigma_eval:sigma_eval_bench --
+//     [--threads=2] [--no_prefilter]
 //
 // Compiles every SigmaHQ r2026-04-01 rule (parsed by the real Sigma parser)
 // and evaluates them over the OTRF Security-Datasets events (289,620 events
@@ -50,7 +51,7 @@ std::vector<ingest::events::Event> ReadZip(const std::string& path,
   return std::move(sink.events);
 }
 
-int Run(int threads) {
+int Run(int threads, bool prefilter) {
   absl::StatusOr<std::string> rules_dir =
       cov::testing::CorpusPath("sigma/sigmahq-r2026-04-01");
   absl::StatusOr<std::string> logs_dir =
@@ -74,7 +75,9 @@ int Run(int threads) {
   Clock::time_point t0 = Clock::now();
   const int kCompiles = 5;
   std::unique_ptr<RuleSet> set;
-  for (int i = 0; i < kCompiles; ++i) set = RuleSet::Compile(rules);
+  RuleSetOptions options;
+  options.literal_prefilter = prefilter;
+  for (int i = 0; i < kCompiles; ++i) set = RuleSet::Compile(rules, options);
   const double compile_s = Seconds(t0) / kCompiles;
   int windows = 0;
   for (const cov::v1::Rule& r : rules) {
@@ -172,9 +175,13 @@ int Run(int threads) {
 
 int main(int argc, char** argv) {
   int threads = 2;
+  bool prefilter = true;
   for (int i = 1; i < argc; ++i) {
     absl::string_view a = argv[i];
     if (absl::StartsWith(a, "--threads=")) threads = std::atoi(argv[i] + 10);
+    if (a == "--no_prefilter") prefilter = false;
   }
-  return cov::server::engine::sigma_eval::Run(threads < 1 ? 1 : threads);
+  std::cout << "literal prefilter: " << (prefilter ? "on" : "off") << "\n";
+  return cov::server::engine::sigma_eval::Run(threads < 1 ? 1 : threads,
+                                              prefilter);
 }

@@ -1,5 +1,7 @@
 #include "server/engine/sigma_eval/internal/compiled_rule.h"
 
+#include <algorithm>
+#include <cstdint>
 #include <string>
 #include <utility>
 
@@ -60,6 +62,20 @@ absl::StatusOr<CondNode> Convert(const ConditionNode& n,
       return out;
   }
   return absl::InternalError("unknown condition node");
+}
+
+// Preference among alternative required sets (AND): longest shortest
+// literal, then fewest literals.
+bool Better(const CompiledRule::Literals& a, const CompiledRule::Literals& b) {
+  if (b.empty()) return !a.empty();
+  auto min_len = [](const CompiledRule::Literals& l) {
+    size_t m = SIZE_MAX;
+    for (const auto& [f, s] : l) m = std::min(m, s.size());
+    return m;
+  };
+  const size_t ma = min_len(a), mb = min_len(b);
+  if (ma != mb) return ma > mb;
+  return a.size() < b.size();
 }
 
 }  // namespace
@@ -158,6 +174,69 @@ bool CompiledRule::Eval(const CondNode& n, EventView& view,
 
 bool CompiledRule::Evaluate(EventView& view, int8_t* memo) const {
   return Eval(root_, view, memo);
+}
+
+bool CompiledRule::RequiredOfSearch(int search, Literals* out) const {
+  // OR over groups: each group must contribute a set (AND inside a group:
+  // any one matcher's set is required; take the best).
+  out->clear();
+  std::vector<std::string> lits;
+  Literals best, one;
+  for (const std::vector<FieldMatcher>& g : searches_[search].groups) {
+    best.clear();
+    for (const FieldMatcher& f : g) {
+      int field = -1;
+      if (!f.RequiredLiterals(&field, &lits)) continue;
+      one.clear();
+      for (std::string& l : lits) one.emplace_back(field, std::move(l));
+      if (Better(one, best)) best.swap(one);
+    }
+    if (best.empty()) {
+      out->clear();
+      return false;
+    }
+    out->insert(out->end(), best.begin(), best.end());
+  }
+  return !out->empty();
+}
+
+bool CompiledRule::Required(const CondNode& n, Literals* out) const {
+  out->clear();
+  switch (n.op) {
+    case CondNode::Op::kSearch:
+      return RequiredOfSearch(n.search, out);
+    case CondNode::Op::kAnd: {
+      Literals k;
+      for (const CondNode& c : n.kids) {
+        if (Required(c, &k) && Better(k, *out)) out->swap(k);
+      }
+      return !out->empty();
+    }
+    case CondNode::Op::kOr: {
+      Literals k;
+      for (const CondNode& c : n.kids) {
+        if (!Required(c, &k)) {
+          out->clear();
+          return false;
+        }
+        out->insert(out->end(), k.begin(), k.end());
+      }
+      return !out->empty();
+    }
+    case CondNode::Op::kNot:
+      return false;
+  }
+  return false;
+}
+
+bool CompiledRule::RequiredLiterals(Literals* out) const {
+  if (!Required(root_, out)) {
+    out->clear();
+    return false;
+  }
+  std::sort(out->begin(), out->end());
+  out->erase(std::unique(out->begin(), out->end()), out->end());
+  return true;
 }
 
 }  // namespace cov::server::engine::sigma_eval::internal

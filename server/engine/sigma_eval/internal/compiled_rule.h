@@ -4,6 +4,8 @@
 #define COV_SERVER_ENGINE_SIGMA_EVAL_INTERNAL_COMPILED_RULE_H_
 
 #include <cstdint>
+#include <string>
+#include <utility>
 #include <vector>
 
 #include "absl/status/statusor.h"
@@ -37,8 +39,18 @@ class CompiledRule {
   // there (0/1) so each search is evaluated at most once.
   bool Evaluate(EventView& view, int8_t* memo) const;
 
+  // (field id, literal) pairs: Evaluate can be true only if, for one pair,
+  // the field's ASCII-lowercased value contains the literal (field -1: any
+  // field's value). Returns false
+  // (and clears *out) when the condition reduces to no such set (`not`,
+  // null, exists, regexes, comparisons, ...).
+  using Literals = std::vector<std::pair<int, std::string>>;
+  bool RequiredLiterals(Literals* out) const;
+
  private:
   bool Eval(const CondNode& n, EventView& view, int8_t* memo) const;
+  bool Required(const CondNode& n, Literals* out) const;
+  bool RequiredOfSearch(int search, Literals* out) const;
 
   std::vector<CompiledSearch> searches_;
   CondNode root_;

@@ -1,6 +1,7 @@
 #include "server/engine/sigma_eval/internal/field_matcher.h"
 
 #include <algorithm>
+#include <cstdint>
 #include <utility>
 
 #include "absl/strings/ascii.h"
@@ -263,6 +264,53 @@ absl::StatusOr<FieldMatcher> CompileFieldMatch(
     out.values_.push_back(std::move(alts));
   }
   return out;
+}
+
+bool FieldMatcher::RequiredLiterals(int* field,
+                                    std::vector<std::string>* literals) const {
+  literals->clear();
+  if (mode_ != Mode::kValues || null_ok_ || values_.empty()) {
+    return false;
+  }
+  // The literals of one value (its variants OR); false if one has none.
+  auto of_value = [](const std::vector<ValuePattern>& alts,
+                     std::vector<std::string>* out) {
+    for (const ValuePattern& p : alts) {
+      std::string lit = p.RequiredLiteral();
+      if (lit.empty()) return false;
+      out->push_back(std::move(lit));
+    }
+    return !alts.empty();
+  };
+  if (all_) {
+    // Every value must match: any one value's literals are required; take
+    // the one whose shortest literal is longest.
+    size_t best_min = 0;
+    std::vector<std::string> one;
+    for (const auto& alts : values_) {
+      one.clear();
+      if (!of_value(alts, &one)) continue;
+      size_t min_len = SIZE_MAX;
+      for (const std::string& l : one) min_len = std::min(min_len, l.size());
+      if (min_len > best_min) {
+        best_min = min_len;
+        *literals = one;
+      }
+    }
+    if (literals->empty()) return false;
+  } else {
+    for (const auto& alts : values_) {
+      if (!of_value(alts, literals)) {
+        literals->clear();
+        return false;
+      }
+    }
+  }
+  std::sort(literals->begin(), literals->end());
+  literals->erase(std::unique(literals->begin(), literals->end()),
+                  literals->end());
+  *field = field_;
+  return true;
 }
 
 bool FieldMatcher::MatchAlternatives(const std::vector<ValuePattern>& alts,

@@ -86,6 +86,12 @@ struct CompileLimits {
 class FieldMatcher {
  public:
   bool Match(EventView& view) const;
+  // When true, Match can be true only if the ASCII-lowercased value of field
+  // *field (read through EventView::Position; -1: of any field of the event,
+  // a keyword search) contains one of *literals (non-empty, lowercased).
+  // False when no such set exists (exists, fieldref, null, regex, cidr,
+  // comparisons, empty values).
+  bool RequiredLiterals(int* field, std::vector<std::string>* literals) const;
 
  private:
   friend absl::StatusOr<FieldMatcher> CompileFieldMatch(

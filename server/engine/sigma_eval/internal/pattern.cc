@@ -332,6 +332,42 @@ absl::StatusOr<ValuePattern> ValuePattern::Compare(Kind op,
   return p;
 }
 
+std::string ValuePattern::RequiredLiteral() const {
+  std::string out;
+  switch (kind_) {
+    case Kind::kExact:
+    case Kind::kPrefix:
+    case Kind::kSuffix:
+    case Kind::kContains:
+      out = literal_;
+      break;
+    case Kind::kGlob: {
+      size_t best_start = 0, best_len = 0;
+      for (size_t i = 0; i < glob_.size();) {
+        if (glob_[i] < 0) {
+          ++i;
+          continue;
+        }
+        size_t j = i;
+        while (j < glob_.size() && glob_[j] >= 0) ++j;
+        if (j - i > best_len) {
+          best_start = i;
+          best_len = j - i;
+        }
+        i = j;
+      }
+      for (size_t i = best_start; i < best_start + best_len; ++i) {
+        out.push_back(static_cast<char>(glob_[i]));
+      }
+      break;
+    }
+    default:
+      return out;
+  }
+  absl::AsciiStrToLower(&out);
+  return out;
+}
+
 bool ValuePattern::GlobMatch(absl::string_view v) const {
   // Iterative wildcard match with one backtrack point per '*': O(n*m) worst
   // case, patterns are capped in size.

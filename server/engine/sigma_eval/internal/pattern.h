@@ -79,6 +79,11 @@ class ValuePattern {
   // `raw` is the event value, `lower` its ASCII-lowercased form.
   bool Match(absl::string_view raw, absl::string_view lower) const;
 
+  // A lowercased byte string that every value this pattern matches contains
+  // (ASCII-lowercased), or "" when there is none (regex, cidr, comparisons,
+  // an empty literal). For a glob, its longest literal run.
+  std::string RequiredLiteral() const;
+
   Kind kind() const { return kind_; }
   bool cased() const { return cased_; }
   const std::string& literal() const { return literal_; }
