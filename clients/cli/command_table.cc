@@ -146,10 +146,12 @@ std::vector<Command> BuildTable() {
        "ingest a rule folder as a named source (incremental: unchanged files "
        "are skipped)", kIngestRulesHelp, {"source", "min_score"}, {},
        IngestRules},
-      {"sources", kRules, {}, "sources",
-       "rule sources with rule, file and error counts",
+      {"sources", kRules, {}, "sources [rm NAME]",
+       "rule sources with rule, file and error counts; rm removes one",
        "  Lists rule sources: format, rules, files, errors, git commit,\n"
-       "  ingest time and path.\n", {}, {}, Sources},
+       "  ingest time and path, then the test libraries (atomics, plans).\n"
+       "  rm NAME removes a source and all its rules at once (write role).\n",
+       {}, {}, Sources},
       {"errors", kRules, {}, "errors SOURCE",
        "every problem found in a source (file:line: message)",
        "  Prints every diagnostic of a source's last ingest as\n"

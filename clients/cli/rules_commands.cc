@@ -127,9 +127,27 @@ int IngestRules(Client& client, const Args& args) {
   return 0;
 }
 
-int Sources(Client& client, const Args&) {
+int Sources(Client& client, const Args& args) {
   grpc::ClientContext ctx;
   client.Prepare(&ctx);
+  if (!args.empty()) {
+    if (args.size() != 2 || args[0] != "rm") {
+      return Usage("usage: cov sources [rm NAME]");
+    }
+    cov::v1::DeleteSourceRequest req;
+    req.set_name(args[1]);
+    cov::v1::DeleteSourceResponse resp;
+    grpc::Status s = client.stub()->DeleteSource(&ctx, req, &resp);
+    if (!s.ok()) return client.Fail(s);
+    if (JsonOutput()) {
+      PrintJson(resp);
+    } else {
+      std::printf("removed source %s (%d rules in %d files)\n",
+                  resp.source().name().c_str(), resp.source().rule_count(),
+                  resp.source().file_count());
+    }
+    return 0;
+  }
   cov::v1::ListSourcesResponse resp;
   grpc::Status s = client.stub()->ListSources(&ctx, {}, &resp);
   if (!s.ok()) return client.Fail(s);

@@ -62,6 +62,7 @@ const std::vector<MethodRole>& MethodRoles() {
       // Rule sources.
       {"IngestRules", Role::kWrite},
       {"ListSources", Role::kRead},
+      {"DeleteSource", Role::kWrite},
       {"ListRuleErrors", Role::kRead},
       {"ListRules", Role::kRead},
       // Coverage.

@@ -46,8 +46,9 @@ TEST(MethodRolesTest, EveryRpcIsUnary) {
 TEST(MethodRolesTest, WritesNeedWriteAndReadsNeedRead) {
   for (const char* m :
        {"IngestAttack", "IngestRules", "IngestLibrary", "SetDefaultRelease",
-        "StartExperiment", "RecordResult", "ImportAlerts", "Replay",
-        "ReplayExperiment", "ReplayDatasets", "Scan", "ScanExperiment"}) {
+        "StartExperiment", "RecordResult", "ImportAlerts", "DeleteSource",
+        "Replay", "ReplayExperiment", "ReplayDatasets", "Scan",
+        "ScanExperiment"}) {
     EXPECT_EQ(RequiredRole(m), Role::kWrite) << m;
   }
   for (const char* m :
@@ -60,7 +61,7 @@ TEST(MethodRolesTest, WritesNeedWriteAndReadsNeedRead) {
   for (const char* m : {"CreateBackup", "ListBackups", "RestoreBackup"}) {
     EXPECT_EQ(RequiredRole(m), Role::kAdmin) << m;
   }
-  EXPECT_EQ(MethodRoles().size(), 32u);
+  EXPECT_EQ(MethodRoles().size(), 33u);
 }
 
 TEST(MethodRolesTest, FullPathsAndUnknownMethods) {

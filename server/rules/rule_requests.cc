@@ -84,6 +84,20 @@ absl::StatusOr<cov::v1::ListRulesResponse> ListRules(
   return page;
 }
 
+absl::StatusOr<cov::v1::DeleteSourceResponse> DeleteSource(
+    store::Store& store, const cov::v1::DeleteSourceRequest& request) {
+  absl::StatusOr<cov::v1::Source> source = store.GetSource(request.name());
+  if (!source.ok()) {
+    return absl::NotFoundError(
+        absl::StrCat("rule source '", request.name(), "' is not stored"));
+  }
+  absl::Status st = store.DeleteSource(request.name());
+  if (!st.ok()) return st;
+  cov::v1::DeleteSourceResponse out;
+  *out.mutable_source() = *std::move(source);
+  return out;
+}
+
 absl::StatusOr<cov::v1::ListSourcesResponse> ListAllSources(
     const store::Store& store) {
   cov::v1::ListSourcesResponse out;

@@ -38,6 +38,11 @@ absl::StatusOr<cov::v1::ListRulesResponse> ListRules(
 absl::StatusOr<cov::v1::ListRulesResponse> ListRules(
     kb::Models& models, const cov::v1::ListRulesRequest& request);
 
+// Removes source request.name() and all it holds, atomically; answers the
+// source as it was. kNotFound ("rule source 'X' is not stored").
+absl::StatusOr<cov::v1::DeleteSourceResponse> DeleteSource(
+    store::Store& store, const cov::v1::DeleteSourceRequest& request);
+
 // Every rule source and every test-procedure source (atomics, plans).
 absl::StatusOr<cov::v1::ListSourcesResponse> ListAllSources(
     const store::Store& store);

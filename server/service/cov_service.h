@@ -121,6 +121,10 @@ class CovService final : public cov::v1::CovService::CallbackService {
       grpc::CallbackServerContext* ctx,
       const cov::v1::IngestRulesRequest* request,
       cov::v1::IngestRulesResponse* response) override;
+  grpc::ServerUnaryReactor* DeleteSource(
+      grpc::CallbackServerContext* ctx,
+      const cov::v1::DeleteSourceRequest* request,
+      cov::v1::DeleteSourceResponse* response) override;
   grpc::ServerUnaryReactor* ListSources(
       grpc::CallbackServerContext* ctx,
       const cov::v1::ListSourcesRequest* request,

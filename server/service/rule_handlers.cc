@@ -49,6 +49,15 @@ grpc::ServerUnaryReactor* CovService::ListSources(
   return Reply(ctx, rules::ListAllSources(*(*s)->store), response);
 }
 
+grpc::ServerUnaryReactor* CovService::DeleteSource(
+    grpc::CallbackServerContext* ctx,
+    const cov::v1::DeleteSourceRequest* request,
+    cov::v1::DeleteSourceResponse* response) {
+  auto s = Guard(ctx, "DeleteSource");
+  if (!s.ok()) return Finish(ctx, s.status());
+  return Reply(ctx, rules::DeleteSource(*(*s)->store, *request), response);
+}
+
 grpc::ServerUnaryReactor* CovService::ListRuleErrors(
     grpc::CallbackServerContext* ctx,
     const cov::v1::ListRuleErrorsRequest* request,

@@ -217,6 +217,14 @@ class ReplayEndToEndTest(unittest.TestCase):
         s = self.c.scan_experiment(exp.id, "e2e-yara", [files])
         self.assertEqual([(x.technique_id, x.outcome) for x in s.experiment.results],
                          [("T1059.001", "detected")])
+        # `cov sources rm` removes the source: scanning with it is NOT_FOUND.
+        rm = self.run_cov("sources", "rm", "e2e-yara")
+        self.assertEqual(rm.returncode, 0, rm.stderr)
+        self.assertEqual(rm.stdout, "removed source e2e-yara (2 rules in 2 files)\n")
+        self.assertNotIn("e2e-yara", [x.name for x in self.c.sources().sources])
+        again = self.run_cov("scan", files, "--source", "e2e-yara")
+        self.assertEqual(again.returncode, 1)
+        self.assertIn("rule source 'e2e-yara' is not stored", again.stderr)
 
 
 if __name__ == "__main__":

@@ -58,6 +58,8 @@ def main(argv: list[str] | None = None) -> int:
     s.add_argument("--min-score", dest="min_score", type=float, default=0,
                    help="layer: lowest entry score that counts (0: above 0)")
     sub.add_parser("sources", help="list rule sources")
+    s = sub.add_parser("sources-rm", help="remove a rule source and its rules")
+    s.add_argument("name")
     s = sub.add_parser("errors", help="diagnostics of a source")
     s.add_argument("source")
     for name, helptext in (("coverage", "per-tactic coverage"),
@@ -147,6 +149,8 @@ def main(argv: list[str] | None = None) -> int:
                                    args.attack_version, args.domain, args.min_score)
             elif args.command == "sources":
                 r = c.sources()
+            elif args.command == "sources-rm":
+                r = c.delete_source(args.name)
             elif args.command == "errors":
                 r = c.errors(args.source)
             elif args.command == "coverage":

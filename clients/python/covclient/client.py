@@ -175,6 +175,10 @@ class Client(ProofMixin):
             release=self._release(attack_version, domain), min_score=min_score)
         return self._call(self._stub.IngestRules, req, timeout=max(self.timeout, 600))
 
+    def delete_source(self, name: str) -> cov_pb2.DeleteSourceResponse:
+        """Removes a rule source and all its rules (DeleteSource)."""
+        return self._call(self._stub.DeleteSource, cov_pb2.DeleteSourceRequest(name=name))
+
     def sources(self):
         """Rule sources (ListSources)."""
         return self._call(self._stub.ListSources, cov_pb2.ListSourcesRequest())
