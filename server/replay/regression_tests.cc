@@ -199,7 +199,6 @@ std::vector<cov::v1::RegressionTestResult> RunRegressionTests(
   std::unique_ptr<RuleSet> set = RuleSet::Compile(rules);
   std::map<std::string, std::string> not_evaluable;
   for (const auto& n : set->not_evaluable()) not_evaluable[n.uid] = n.reason;
-  bool known_uid = false;
 
   std::vector<cov::v1::RegressionTestResult> out;
   for (const auto& [dir, info_file] : infos) {
@@ -219,7 +218,7 @@ std::vector<cov::v1::RegressionTestResult> RunRegressionTests(
     }
     const int index = set->Find(info.rule_id);
     if (index < 0) {
-      known_uid = false;
+      bool known_uid = false;
       for (const cov::v1::Rule& r : rules) known_uid |= r.uid() == info.rule_id;
       auto ne = not_evaluable.find(info.rule_id);
       fail("", ne != not_evaluable.end()
