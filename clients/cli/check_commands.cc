@@ -9,18 +9,21 @@
 #include "absl/flags/flag.h"
 #include "absl/strings/ascii.h"
 #include "absl/strings/match.h"
+#include "absl/strings/str_join.h"
 #include "clients/cli/coverage_options.h"
 #include "clients/cli/files.h"
 #include "clients/cli/flags.h"
 #include "clients/cli/handlers.h"
 #include "clients/cli/output.h"
 #include "clients/cli/rule_files.h"
+#include "clients/cli/rule_formats.h"
 
 namespace cov::clients::cli {
 
 const char kCheckHelp[] =
     "  Reads the rule files under PATH (.yml/.yaml Sigma, .rules Suricata,\n"
-    "  .yar/.yara YARA) and reports findings with file, line, severity and a\n"
+    "  .yar/.yara YARA, .toml Elastic; --rule_format splunk|sentinel reads\n"
+    "  their YAML) and reports findings with file, line, severity and a\n"
     "  stable code: files that do not parse, rules breaking their format's\n"
     "  specification, ATT&CK references that are unknown to the release\n"
     "  (attack-unknown), of another domain (attack-wrong-domain), revoked\n"
@@ -46,20 +49,41 @@ const char kCheckHelp[] =
 
 const char kFixHelp[] =
     "  Rewrites revoked ATT&CK IDs to their replacements in Sigma tags,\n"
-    "  Suricata metadata and YARA meta/tags, touching nothing else in the\n"
-    "  file (formatting, comments and line endings are kept), and prints\n"
-    "  each change; --dry_run prints a unified diff instead of writing.\n";
+    "  Suricata metadata, YARA meta/tags, Splunk mitre_attack_id, Sentinel\n"
+    "  relevantTechniques and Elastic threat-table ids, touching nothing\n"
+    "  else in the file (formatting, comments and line endings are kept),\n"
+    "  and prints each change; --dry_run prints a unified diff instead of\n"
+    "  writing. Splunk and Sentinel YAML need --rule_format splunk|sentinel\n"
+    "  (.yml is read as Sigma otherwise). An Elastic id whose replacement\n"
+    "  changes shape (technique <-> sub-technique) is listed, not moved.\n";
 
 namespace {
 
-// The files of every PATH; false after printing which one failed.
+// --rule_format as a format (UNSPECIFIED when not given); false after
+// printing why the name is not one.
+bool RuleFormatFlag(cov::v1::RuleFormat* format) {
+  const std::string name = absl::GetFlag(FLAGS_rule_format);
+  *format = cov::v1::RULE_FORMAT_UNSPECIFIED;
+  if (name.empty()) return true;
+  *format = FormatByName(name);
+  if (*format != cov::v1::RULE_FORMAT_UNSPECIFIED) return true;
+  std::fprintf(stderr, "cov: --rule_format: unknown format '%s' (one of %s)\n",
+               name.c_str(), absl::StrJoin(RuleFormatNames(), ", ").c_str());
+  return false;
+}
+
+// The files of every PATH, each marked with --rule_format when given; false
+// after printing which one failed.
 bool CollectPaths(const Args& args, RuleFiles* out) {
+  cov::v1::RuleFormat format;
+  if (!RuleFormatFlag(&format)) return false;
   for (const auto& a : args) {
     if (!CollectFiles(UserPath(a), a, out).ok()) {
       std::fprintf(stderr, "cov: cannot read %s\n", a.c_str());
       return false;
     }
   }
+  for (auto& f : *out) f.set_format(format);
   return true;
 }
 
@@ -83,6 +107,9 @@ bool CollectBase(const Args& args, cov::v1::CheckRequest* req) {
     std::fprintf(stderr, "cov: %s\n", std::string(s.message()).c_str());
     return false;
   }
+  cov::v1::RuleFormat format;
+  if (!RuleFormatFlag(&format)) return false;
+  for (auto& f : *req->mutable_base_files()) f.set_format(format);
   if (req->base_files().empty()) {
     std::fprintf(stderr,
                  "cov: warning: --base %s holds none of the rule files under "
@@ -210,9 +237,13 @@ int Fix(Client& client, const Args& args) {
   if (changed_files < 0) return 2;
   if (!dry) {
     for (const auto& c : resp.changes()) {
-      std::printf("%s:%d: %s -> %s\n", c.path().c_str(), c.line(),
-                  c.before().c_str(), c.after().c_str());
+      std::printf("%s:%d: %s -> %s%s%s\n", c.path().c_str(), c.line(),
+                  c.before().c_str(), c.after().c_str(),
+                  c.note().empty() ? "" : "  # ", c.note().c_str());
     }
+  }
+  for (const auto& s : resp.skipped()) {
+    std::fprintf(stderr, "cov: not rewritten: %s\n", s.c_str());
   }
   std::fprintf(stderr, "%d revoked IDs in %d files %s\n", resp.changes_size(),
                changed_files, dry ? "would be rewritten" : "rewritten");

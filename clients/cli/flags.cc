@@ -103,6 +103,11 @@ ABSL_FLAG(std::string, covd, "",
           "$COV_COVD).");
 ABSL_FLAG(bool, revoked, false, "fix: rewrite revoked ATT&CK IDs.");
 ABSL_FLAG(bool, dry_run, false, "fix: print a unified diff, change nothing.");
+ABSL_FLAG(std::string, rule_format, "",
+          "check/fix: read every file as this format (sigma, suricata, yara, "
+          "elastic, splunk, sentinel, layer). Default: from the extension "
+          "(.yml Sigma, .rules Suricata, .yar YARA, .toml Elastic); Splunk "
+          "and Sentinel YAML need it.");
 ABSL_FLAG(std::string, software, "",
           "plan/experiment start: a software (ID or name).");
 ABSL_FLAG(std::string, campaign, "",

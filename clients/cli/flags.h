@@ -56,6 +56,7 @@ ABSL_DECLARE_FLAG(std::string, attack);
 ABSL_DECLARE_FLAG(std::string, covd);
 ABSL_DECLARE_FLAG(bool, revoked);
 ABSL_DECLARE_FLAG(bool, dry_run);
+ABSL_DECLARE_FLAG(std::string, rule_format);
 ABSL_DECLARE_FLAG(std::string, software);
 ABSL_DECLARE_FLAG(std::string, campaign);
 ABSL_DECLARE_FLAG(std::string, ctid_plan);

@@ -22,6 +22,7 @@ cov::v1::FixResponse FixFiles(const engine::KnowledgeBase& kb,
     cov::v1::RuleFormat format = rules::FormatOf(file);
     if (format == cov::v1::RULE_FORMAT_UNSPECIFIED) continue;
     std::string content = file.content();
+    std::vector<std::string> skipped;  // of the last round: the final state
     for (int round = 0; round < 3; ++round) {
       ingest::SourceFile sf;
       sf.path = file.path();
@@ -31,13 +32,17 @@ cov::v1::FixResponse FixFiles(const engine::KnowledgeBase& kb,
           ingest::ParserFor(format)->Parse(sf).rules;
       for (auto& r : resolved) engine::ResolveRefs(kb, others, &r);
       FixResult fix = FixRevokedIds(content, format, resolved);
+      skipped = std::move(fix.skipped);
       if (fix.changes.empty() || fix.content == content) break;
-      for (auto& c : fix.changes) {
+      for (size_t i = 0; i < fix.changes.size(); ++i) {
+        cov::v1::FixChange& c = fix.changes[i];
         c.set_path(file.path());
+        c.set_note(std::move(fix.notes[i]));
         *response.add_changes() = std::move(c);
       }
       content = std::move(fix.content);
     }
+    for (auto& s : skipped) response.add_skipped(std::move(s));
     if (content == file.content()) continue;
     out->set_changed(true);
     out->set_diff(UnifiedDiff(file.path(), file.content(), content));

@@ -307,7 +307,15 @@ bool UsesUnderscore(const cov::v1::Rule& rule) {
   return false;
 }
 
-enum class Place { kSigmaTag, kSuricataMeta, kYaraMeta, kYaraTag, kUnknown };
+enum class Place {
+  kSigmaTag,
+  kSuricataMeta,
+  kYaraMeta,
+  kYaraTag,
+  kYamlItem,  // Splunk mitre_attack_id / Sentinel relevantTechniques items
+  kTomlId,    // Elastic `id = "T1086"` of a threat technique table
+  kUnknown
+};
 
 Place PlaceOf(cov::v1::RuleFormat format, absl::string_view origin) {
   switch (format) {
@@ -320,6 +328,18 @@ Place PlaceOf(cov::v1::RuleFormat format, absl::string_view origin) {
       if (origin == "tag") return Place::kYaraTag;
       return absl::StartsWith(origin, "meta:") ? Place::kYaraMeta
                                                : Place::kUnknown;
+    case cov::v1::RULE_FORMAT_SPLUNK:
+      return origin == "tags.mitre_attack_id" ? Place::kYamlItem
+                                              : Place::kUnknown;
+    case cov::v1::RULE_FORMAT_SENTINEL:
+      return origin == "relevantTechniques" || origin == "techniques"
+                 ? Place::kYamlItem
+                 : Place::kUnknown;
+    case cov::v1::RULE_FORMAT_ELASTIC:
+      return origin == "rule.threat.technique" ||
+                     origin == "rule.threat.technique.subtechnique"
+                 ? Place::kTomlId
+                 : Place::kUnknown;
     default:
       return Place::kUnknown;
   }
@@ -451,6 +471,32 @@ FixResult FixRevokedIds(absl::string_view content, cov::v1::RuleFormat format,
         case Place::kYaraTag:
           FindTokens(content, YaraTagRegion(content, line), ref.raw(), &found);
           break;
+        case Place::kYamlItem:
+          FindTokens(content, SigmaRegion(content, line), ref.raw(), &found);
+          break;
+        case Place::kTomlId: {
+          // Elastic nests a sub-technique in its parent's table: a
+          // replacement of the other shape changes the file's structure.
+          const bool sub_table =
+              ref.origin() == "rule.threat.technique.subtechnique";
+          const bool sub_target =
+              ref.resolved_id().find('.') != std::string::npos;
+          if (sub_table != sub_target) {
+            result.skipped.push_back(absl::StrCat(
+                where, ": '", ref.raw(), "' is replaced by ",
+                sub_target ? "sub-technique " : "technique ", ref.resolved_id(),
+                ", which Elastic writes in ",
+                sub_target ? "a [[rule.threat.technique.subtechnique]] table "
+                             "under its parent"
+                           : "a [[rule.threat.technique]] table",
+                "; move it by hand; left as is"));
+            continue;
+          }
+          for (Span s : YaraMetaRegions(content, line, "id")) {
+            FindTokens(content, s, ref.raw(), &found);
+          }
+          break;
+        }
         case Place::kUnknown:
           result.skipped.push_back(absl::StrCat(
               where, ": '", ref.raw(), "' comes from '", ref.origin(),
@@ -473,6 +519,12 @@ FixResult FixRevokedIds(absl::string_view content, cov::v1::RuleFormat format,
       const std::string dup = DuplicateNote(rule, i);
       if (!dup.empty())
         note = note.empty() ? dup : absl::StrCat(note, "; ", dup);
+      if (place == Place::kTomlId) {
+        const std::string table =
+            absl::StrCat("the table's name and reference still describe ",
+                         ref.id(), ": update them to ", ref.resolved_id());
+        note = note.empty() ? table : absl::StrCat(note, "; ", table);
+      }
       for (size_t at : found) {
         if (edit_at.contains(at)) continue;  // shared by an earlier rule
         edit_at.emplace(at, edits.size());

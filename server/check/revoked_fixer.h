@@ -15,6 +15,15 @@
 //                            (a written `_` or `/` separator is kept; URL
 //                            references keep the URL form)
 //   YARA tags                rule x : T1086 -> rule x : T1059_001
+//   Splunk tags.mitre_attack_id / Sentinel relevantTechniques, techniques
+//                            - T1086 -> - T1059.001 (block and flow lists)
+//   Elastic TOML             id = "T1086" in a [[rule.threat.technique]]
+//                            table; a replacement that would move the ID
+//                            between a technique table and a sub-technique
+//                            table is skipped (the table shape must change
+//                            by hand), and a rewritten ID gets a note that
+//                            the table's name and reference still describe
+//                            the old technique
 // Letter case follows the original (`t1086` gives `t1059.001`). A parent
 // ID gets the sub-technique separator of the format (`.`; `_` in YARA tags,
 // or when the rule already writes IDs with `_`).

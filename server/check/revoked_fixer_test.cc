@@ -388,6 +388,83 @@ TEST(RevokedFixerTest, Yara) {
             0);
 }
 
+TEST(RevokedFixerTest, SplunkMitreAttackIds) {
+  const std::string before =
+      "name: X\r\nid: 11111111-2222-3333-4444-555555555555\r\n"
+      "status: production\r\ntype: TTP\r\nsearch: '| tstats count'\r\n"
+      "tags:\r\n  mitre_attack_id:\r\n  - T1086   # was PowerShell\r\n"
+      "  - T1053.001\r\n  - T1059.001\r\n  product:\r\n  - T1064\r\n";
+  FixResult r = Fix(cov::v1::RULE_FORMAT_SPLUNK, "d/x.yml", before);
+  EXPECT_EQ(
+      r.content,
+      "name: X\r\nid: 11111111-2222-3333-4444-555555555555\r\n"
+      "status: production\r\ntype: TTP\r\nsearch: '| tstats count'\r\n"
+      "tags:\r\n  mitre_attack_id:\r\n  - T1059.001   # was PowerShell\r\n"
+      "  - T1053.002\r\n  - T1059.001\r\n  product:\r\n  - T1064\r\n");
+  EXPECT_THAT(Changes(r), ElementsAre("d/x.yml:8 T1086 -> T1059.001",
+                                      "d/x.yml:9 T1053.001 -> T1053.002"));
+  ASSERT_THAT(r.notes, SizeIs(2));
+  EXPECT_THAT(r.notes[0], HasSubstr("T1059.001 is already referenced"));
+  EXPECT_THAT(r.skipped, IsEmpty());
+  EXPECT_EQ(RevokedCount(ParseResolved(cov::v1::RULE_FORMAT_SPLUNK, "d/x.yml",
+                                       r.content)),
+            0);
+}
+
+TEST(RevokedFixerTest, SentinelRelevantTechniquesFlowAndBlockLists) {
+  const std::string before =
+      "\xEF\xBB\xBFid: 22222222-2222-3333-4444-555555555555\n"
+      "name: Y\nseverity: Low\nkind: Scheduled\n"
+      "tactics: [Execution]\n"
+      "relevantTechniques: [T1064, T10640]\n"
+      "query: |\n  T1064 | where x\n";
+  FixResult r = Fix(cov::v1::RULE_FORMAT_SENTINEL, "Detections/y.yaml", before);
+  EXPECT_EQ(r.content,
+            "\xEF\xBB\xBFid: 22222222-2222-3333-4444-555555555555\n"
+            "name: Y\nseverity: Low\nkind: Scheduled\n"
+            "tactics: [Execution]\n"
+            "relevantTechniques: [T1059, T10640]\n"
+            "query: |\n  T1064 | where x\n");
+  EXPECT_THAT(Changes(r), ElementsAre("Detections/y.yaml:6 T1064 -> T1059"));
+}
+
+TEST(RevokedFixerTest, ElasticThreatTables) {
+  const std::string head =
+      "[metadata]\nmaturity = \"production\"\n\n[rule]\n"
+      "name = \"Z\"\nrule_id = \"33333333-2222-3333-4444-555555555555\"\n"
+      "type = \"query\"\nlanguage = \"kuery\"\nquery = 'T1064'\n\n";
+  const std::string before = absl::StrCat(
+      head,
+      "[[rule.threat]]\nframework = \"MITRE ATT&CK\"\n"
+      "[[rule.threat.technique]]\nid = \"T1064\"\nname = \"Scripting\"\n"
+      "reference = \"https://attack.mitre.org/techniques/T1064/\"\n"
+      "[[rule.threat.technique]]\nid = \"T1053\"\nname = \"Scheduled Task\"\n"
+      "[[rule.threat.technique.subtechnique]]\nid = \"T1053.001\"\n"
+      "name = \"At (Linux)\"\n"
+      "[[rule.threat.technique]]\nid = \"T1086\"\nname = \"PowerShell\"\n"
+      "[rule.threat.tactic]\nid = \"TA0002\"\nname = \"Execution\"\n");
+  FixResult r = Fix(cov::v1::RULE_FORMAT_ELASTIC, "rules/z.toml", before);
+  EXPECT_THAT(Changes(r),
+              ElementsAre("rules/z.toml:14 T1064 -> T1059",
+                          "rules/z.toml:21 T1053.001 -> T1053.002"));
+  ASSERT_THAT(r.notes, SizeIs(2));
+  EXPECT_THAT(r.notes[0],
+              HasSubstr("the table's name and reference still describe T1064: "
+                        "update them to T1059"));
+  // T1086 became a sub-technique: that needs a table of its own.
+  EXPECT_THAT(
+      r.skipped,
+      ElementsAre("rules/z.toml:24: 'T1086' is replaced by sub-technique "
+                  "T1059.001, which Elastic writes in a "
+                  "[[rule.threat.technique.subtechnique]] table under its "
+                  "parent; move it by hand; left as is"));
+  std::string expected = before;
+  expected.replace(expected.find("id = \"T1064\""), 12, "id = \"T1059\"");
+  expected.replace(expected.find("id = \"T1053.001\""), 16,
+                   "id = \"T1053.002\"");
+  EXPECT_EQ(r.content, expected);
+}
+
 TEST(RevokedFixerTest, OddReferencesAreSkippedNotMisapplied) {
   cov::v1::Rule rule;
   rule.set_file("o.yar");

@@ -115,6 +115,74 @@ class CheckEndToEndTest(unittest.TestCase):
         self.assertEqual([f for f in findings if f["code"] == "attack-revoked"], [])
         self.assertEqual(self.expected_revoked(legacy), {})
 
+    def test_fix_splunk_sentinel_elastic(self):
+        """Revoked IDs of the three new formats, from a plain scan of the
+        files against the bundle's revoked-by relationships."""
+        def revoked_items(root, pattern):
+            out = {}
+            for dirpath, _, files in os.walk(root):
+                for name in files:
+                    path = os.path.join(dirpath, name)
+                    text = open(path, encoding="utf-8-sig", errors="replace").read()
+                    for tid in re.findall(pattern, text, re.M):
+                        if self.b18.revoked_to.get(tid):
+                            out[(os.path.relpath(path, root), tid)] = self.b18.revoked_to[tid]
+            return out
+
+        # Splunk: tags.mitre_attack_id items, read only with --rule_format.
+        splunk = self.copy("splunk/security_content-v4.30.0/detections", "splunk")
+        item = r"^\s*-\s*(T\d{4}(?:\.\d{3})?)\s*$"
+        expected = revoked_items(splunk, item)
+        self.assertEqual(len(expected), 10)  # the corpus README: 10 detections
+        self.assertEqual(set(expected.values()), {"T1574.001"})
+        rc, out, err = cov(self.covd.address, "fix", ".", "--revoked", "--rule_format",
+                           "splunk", cwd=splunk)
+        self.assertEqual(rc, 0, err)
+        self.assertIn("10 revoked IDs in 10 files rewritten", err)
+        self.assertEqual(sorted(re.findall(r"^(\S+):\d+: T1574.002 -> T1574.001", out, re.M)),
+                         sorted(f for f, _ in expected))
+        self.assertEqual(revoked_items(splunk, item), {})
+        rc, out, err = cov(self.covd.address, "--format", "json", "check", ".",
+                           "--rule_format", "splunk", cwd=splunk)
+        self.assertIn(rc, (0, 1), err)
+        self.assertEqual([f for f in json.loads(out)["findings"]
+                          if f["code"] == "attack-revoked"], [])
+        rc, _, err = cov(self.covd.address, "fix", ".", "--revoked", "--rule_format",
+                         "splank", cwd=splunk)
+        self.assertEqual(rc, 2)
+        self.assertIn("cov: --rule_format: unknown format 'splank' (one of ", err)
+
+        # Sentinel through the Python client: one rule, a path with spaces.
+        from covclient import Client
+        sentinel = self.copy("sentinel/azure-sentinel-2022-02-01/Solutions/FalconFriday",
+                             "FalconFriday")
+        self.assertEqual(revoked_items(sentinel, item),
+                         {("Analytic Rules/DLLSideLoading.yaml", "T1574.002"): "T1574.001"})
+        with Client(self.covd.address) as c:
+            r = c.fix_revoked([os.path.join(sentinel, "Analytic Rules")], write=True,
+                              rule_format="sentinel")
+        self.assertEqual([(os.path.basename(ch.path), ch.before, ch.after)
+                          for ch in r.changes],
+                         [("DLLSideLoading.yaml", "T1574.002", "T1574.001")])
+        self.assertEqual(revoked_items(sentinel, item), {})
+
+        # Elastic: T1547.011 (a sub-technique table) is replaced by technique
+        # T1647; moving a table is left to the author and said so.
+        elastic = self.copy("elastic/detection-rules-dev-v1.5.42/rules", "elastic")
+        toml_id = r'^\s*id\s*=\s*"(T\d{4}(?:\.\d{3})?)"'
+        expected = revoked_items(elastic, toml_id)
+        self.assertEqual(set(expected.values()), {"T1647"})
+        rc, out, err = cov(self.covd.address, "fix", ".", "--revoked", "--dry_run",
+                           cwd=elastic)
+        self.assertEqual(rc, 0, err)
+        self.assertEqual(out, "")
+        skipped = re.findall(r"^cov: not rewritten: (\S+):\d+: 'T1547.011' is replaced "
+                             r"by technique T1647, which Elastic writes in a "
+                             r"\[\[rule.threat.technique\]\] table; move it by hand; "
+                             r"left as is$", err, re.M)
+        self.assertEqual(sorted(skipped), sorted(f for f, _ in expected))
+        self.assertIn("0 revoked IDs in 0 files would be rewritten", err)
+
     def test_removing_only_rule_of_a_technique_fails_and_names_it(self):
         # Two checkouts of one repository: base/rules and head/rules.
         self.copy("sigma/sigmahq-r2026-04-01/rules", "base/rules")

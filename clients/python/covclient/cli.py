@@ -92,9 +92,13 @@ def main(argv: list[str] | None = None) -> int:
     s.add_argument("--format", dest="fmt", default="text",
                    choices=["text", "json", "sarif", "junit", "github"])
     s.add_argument("--allow-regression", action="append", default=[])
+    s.add_argument("--rule-format", choices=sorted(FORMATS),
+                   help="read every file as this format (Splunk/Sentinel YAML need it)")
     s = sub.add_parser("fix", help="rewrite revoked ATT&CK IDs")
     s.add_argument("paths", nargs="+")
     s.add_argument("--dry-run", action="store_true")
+    s.add_argument("--rule-format", choices=sorted(FORMATS),
+                   help="read every file as this format (Splunk/Sentinel YAML need it)")
     s = sub.add_parser("plan", help="emulation plan (JSON, or rendered by covd)")
     s.add_argument("--group")
     s.add_argument("--software")
@@ -170,17 +174,23 @@ def main(argv: list[str] | None = None) -> int:
                 return 0
             elif args.command == "check":
                 r = c.check(args.paths, args.base, args.profile, args.fail_on, args.fmt,
-                            args.allow_regression, attack_version=args.attack_version)
+                            args.allow_regression, attack_version=args.attack_version,
+                            rule_format=args.rule_format)
                 sys.stdout.write(r.rendered.decode("utf-8", "replace"))
                 return 1 if r.failed else 0
             elif args.command == "fix":
                 r = c.fix_revoked(args.paths, write=not args.dry_run,
-                                  attack_version=args.attack_version)
+                                  attack_version=args.attack_version,
+                                  rule_format=args.rule_format)
                 for f in r.files:
                     if f.changed and args.dry_run:
                         sys.stdout.write(f.diff)
                 for ch in r.changes:
-                    print(f"{ch.path}:{ch.line}: {ch.before} -> {ch.after}", file=sys.stderr)
+                    note = f"  # {ch.note}" if ch.note else ""
+                    print(f"{ch.path}:{ch.line}: {ch.before} -> {ch.after}{note}",
+                          file=sys.stderr)
+                for s in r.skipped:
+                    print(f"not rewritten: {s}", file=sys.stderr)
                 return 0
             elif args.command == "admin":
                 if args.action == "backup":

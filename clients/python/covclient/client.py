@@ -377,8 +377,16 @@ class Client(ProofMixin):
     RULE_EXTENSIONS = RULE_EXTENSIONS
 
     @classmethod
-    def read_rule_files(cls, paths, root_prefix=None):
-        """RuleFile messages for every rule file under `paths` (files or folders)."""
+    def read_rule_files(cls, paths, root_prefix=None, rule_format=None):
+        """RuleFile messages for every rule file under `paths` (files or folders).
+
+        rule_format: a name of FORMATS read for every file (Splunk and
+        Sentinel YAML need it); None: covd decides from the extension.
+        """
+        if rule_format is not None and rule_format not in FORMATS:
+            raise ValueError(
+                f"rule_format must be one of {sorted(FORMATS)}, not {rule_format!r}")
+        fmt = FORMATS[rule_format] if rule_format else 0
         out = []
         for path in paths:
             if os.path.isfile(path):
@@ -393,12 +401,13 @@ class Client(ProofMixin):
                             items.append((full, os.path.relpath(full, root_prefix or ".")))
             for full, shown in items:
                 with open(full, "rb") as f:
-                    out.append(check_pb2.RuleFile(path=shown, content=f.read()))
+                    out.append(check_pb2.RuleFile(path=shown, content=f.read(),
+                                                  format=fmt))
         return out
 
     def check(self, paths, base_dir=None, profile=None, fail_on="error",
               output_format="", allow_regression=(), flag_parent_and_sub=False,
-              attack_version=None):
+              attack_version=None, rule_format=None):
         """Lints rule files and gates coverage regressions (CheckRules).
 
         `paths` are files/folders relative to the current directory;
@@ -408,7 +417,7 @@ class Client(ProofMixin):
         """
         req = check_pb2.CheckRequest(
             release=self._release(attack_version, None),
-            files=self.read_rule_files(paths),
+            files=self.read_rule_files(paths, rule_format=rule_format),
             options=self._options(profile), fail_on=fail_on,
             output_format=output_format, allow_regression=list(allow_regression),
             flag_parent_and_sub=flag_parent_and_sub)
@@ -416,15 +425,19 @@ class Client(ProofMixin):
             for p in paths:
                 sub = os.path.join(base_dir, p)
                 if os.path.exists(sub):
-                    for f in self.read_rule_files([sub], root_prefix=base_dir):
+                    for f in self.read_rule_files([sub], root_prefix=base_dir,
+                                                  rule_format=rule_format):
                         req.base_files.append(f)
         return self._call(self._stub.CheckRules, req, timeout=max(self.timeout, 300))
 
-    def fix_revoked(self, paths, write=False, attack_version=None):
+    def fix_revoked(self, paths, write=False, attack_version=None, rule_format=None):
         """Rewrites revoked ATT&CK IDs (FixRules); with write=True the files
-        are updated in place. Returns the FixResponse (files with diffs, changes)."""
+        are updated in place. Returns the FixResponse (files with diffs,
+        changes with notes, and the references left as they were in
+        `skipped`). rule_format: as in read_rule_files."""
         req = check_pb2.FixRequest(release=self._release(attack_version, None),
-                                   files=self.read_rule_files(paths))
+                                   files=self.read_rule_files(paths,
+                                                              rule_format=rule_format))
         r = self._call(self._stub.FixRules, req, timeout=max(self.timeout, 300))
         if write:
             for f in r.files:
