@@ -4,7 +4,7 @@
 #
 #   deploy/fuzz.sh [SECONDS] [FORMAT...]
 #   FORMAT: stix sigma yara atomics eve suricata attack_refs elastic splunk
-#           sentinel layer
+#           sentinel layer events
 #
 # Each fuzzer starts from its committed seeds (tests/fuzz/<format>_corpus/,
 # ingest/suricata/suricata_fuzzer_corpus/) plus small excerpts split at run
@@ -41,7 +41,7 @@ if ! [[ $secs =~ ^[0-9]+$ ]] || ((secs < 1)); then
 fi
 formats=("$@")
 if ((${#formats[@]} == 0)); then
-  formats=(stix sigma yara atomics eve suricata attack_refs elastic splunk sentinel layer)
+  formats=(stix sigma yara atomics eve suricata attack_refs elastic splunk sentinel layer events)
 fi
 
 corpus=${COV_CORPUS_DIR:-../shared/corpus}
@@ -64,30 +64,34 @@ target=([stix]=//tests/fuzz:stix_fuzzer [sigma]=//tests/fuzz:sigma_fuzzer
   [eve]=//tests/fuzz:eve_fuzzer [suricata]=//ingest/suricata:suricata_fuzzer
   [attack_refs]=//tests/fuzz:attack_refs_fuzzer
   [elastic]=//tests/fuzz:elastic_fuzzer [splunk]=//tests/fuzz:splunk_fuzzer
-  [sentinel]=//tests/fuzz:sentinel_fuzzer [layer]=//tests/fuzz:layer_fuzzer)
+  [sentinel]=//tests/fuzz:sentinel_fuzzer [layer]=//tests/fuzz:layer_fuzzer
+  [events]=//tests/fuzz:events_fuzzer)
 seeds=([stix]=tests/fuzz/stix_corpus [sigma]=tests/fuzz/sigma_corpus
   [yara]=tests/fuzz/yara_corpus [atomics]=tests/fuzz/atomics_corpus
   [eve]=tests/fuzz/eve_corpus [suricata]=ingest/suricata/suricata_fuzzer_corpus
   [attack_refs]=tests/fuzz/attack_refs_corpus
   [elastic]=tests/fuzz/elastic_corpus [splunk]=tests/fuzz/splunk_corpus
-  [sentinel]=tests/fuzz/sentinel_corpus [layer]=tests/fuzz/layer_corpus)
+  [sentinel]=tests/fuzz/sentinel_corpus [layer]=tests/fuzz/layer_corpus
+  [events]=tests/fuzz/events_corpus)
 # Real files, split into excerpts at run time (see split_excerpts).
 extra=([stix]="" [sigma]="$corpus/sigma" [yara]="$corpus/yara"
   [atomics]="$corpus/atomics" [eve]="ingest/alerts/testdata"
   [suricata]="$corpus/suricata" [attack_refs]=""
   [elastic]="$corpus/elastic" [splunk]="$corpus/splunk"
-  [sentinel]="$corpus/sentinel" [layer]="")
+  [sentinel]="$corpus/sentinel" [layer]=""
+  [events]="$corpus/sigma/sigmahq-r2026-04-01-regression/regression_data")
 dict=([stix]=tests/fuzz/json.dict [sigma]=tests/fuzz/yaml.dict
   [yara]=tests/fuzz/yara.dict [atomics]=tests/fuzz/yaml.dict
   [eve]=tests/fuzz/json.dict [suricata]=ingest/suricata/suricata_fuzzer.dict
   [attack_refs]=tests/fuzz/attack.dict
   [elastic]=tests/fuzz/toml.dict [splunk]=tests/fuzz/yaml.dict
-  [sentinel]=tests/fuzz/yaml.dict [layer]=tests/fuzz/json.dict)
+  [sentinel]=tests/fuzz/yaml.dict [layer]=tests/fuzz/json.dict
+  [events]=tests/fuzz/json.dict)
 # Small inputs keep each execution cheap: a Sigma rule, a YARA rule or a few
 # Suricata rules fit in 4 KiB; longer inputs only re-test the same loops.
 maxlen=([stix]=16384 [sigma]=4096 [yara]=4096 [atomics]=4096 [eve]=16384
   [suricata]=4096 [attack_refs]=512 [elastic]=8192 [splunk]=8192
-  [sentinel]=8192 [layer]=4096)
+  [sentinel]=8192 [layer]=4096 [events]=139264)
 
 # split_excerpts FORMAT SRC DEST MAXLEN: one seed per Sigma file, YARA rule
 # or Suricata rule line (<= MAXLEN bytes), at most 400, spread over SRC.
@@ -119,6 +123,8 @@ for root, dirs, files in os.walk(src):
             pieces.append(data)
         elif fmt in ('splunk', 'sentinel') and name.endswith(('.yml', '.yaml')):
             pieces.append(data)
+        elif fmt == 'events' and name.endswith(('.evtx', '.json')):
+            pieces.append(data)
         elif fmt == 'eve':
             pieces.append(data)
 pieces = [p for p in pieces if 0 < len(p) <= maxlen]
@@ -132,7 +138,7 @@ PY
 labels=()
 for f in "${formats[@]}"; do
   if [[ -z ${target[$f]:-} ]]; then
-    echo "fuzz: unknown format '$f' (stix sigma yara atomics eve suricata attack_refs elastic splunk sentinel layer)" >&2
+    echo "fuzz: unknown format '$f' (stix sigma yara atomics eve suricata attack_refs elastic splunk sentinel layer events)" >&2
     exit 2
   fi
   labels+=("${target[$f]}")
@@ -183,8 +189,13 @@ for f in "${formats[@]}"; do
     mode=(-fork=1 -ignore_crashes=1 -ignore_timeouts=1 -ignore_ooms=1)
   fi
   rc=0
-  # ASan's leak check stays on; -timeout makes a hang a finding.
-  "$exe" -max_total_time="$secs" -timeout=10 -rss_limit_mb=2048 \
+  # ASan's leak check stays on; -timeout makes a hang a finding. ASan records
+  # a stack per allocation: 2 frames instead of 30 is most of the speed of an
+  # allocation-heavy parser (override with ASAN_OPTIONS). COV_FUZZ_FLAGS adds
+  # libFuzzer flags (e.g. -entropic=0, -jobs=2).
+  # shellcheck disable=SC2086
+  ASAN_OPTIONS=${ASAN_OPTIONS:-malloc_context_size=2} \
+    "$exe" -max_total_time="$secs" -timeout=10 -rss_limit_mb=2048 ${COV_FUZZ_FLAGS:-} \
     -max_len="${maxlen[$f]}" -dict="${dict[$f]}" "${mode[@]}" \
     -artifact_prefix="$out/crashes/" "${dirs[@]}" >"$log" 2>&1 || rc=$?
   final_stat() { sed -n "s/^stat::$1: *//p" "$log" | tail -1; }

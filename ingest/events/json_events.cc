@@ -7,6 +7,7 @@
 
 #include "absl/status/status.h"
 #include "absl/strings/str_cat.h"
+#include "absl/strings/str_format.h"
 #include "ingest/events/internal/event_builder.h"
 #include "ingest/events/internal/json_event.h"
 #include "ingest/events/internal/report.h"
@@ -219,9 +220,13 @@ class JsonEventReader::Impl {
         }
         if (!junk_reported_) {
           junk_reported_ = true;
+          const unsigned char b = static_cast<unsigned char>(c);
+          const std::string what =
+              b >= 0x20 && b < 0x7f ? absl::StrCat("'", std::string(1, c), "'")
+                                    : absl::StrFormat("byte 0x%02x", b);
           report_.BadRecord(stream_line_ + 1, "events-invalid-json",
-                            absl::StrCat("unexpected '", std::string(1, c),
-                                         "' between JSON objects; skipped"));
+                            absl::StrCat("unexpected ", what,
+                                         " between JSON objects; skipped"));
         }
         continue;
       }

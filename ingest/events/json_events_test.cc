@@ -195,6 +195,24 @@ TEST(JsonEventsTest, TruncatedObjectStream) {
                           "closed at end of file [events-truncated]"));
 }
 
+// Found by //tests/fuzz:events_fuzzer: a non-ASCII byte between objects
+// was quoted raw, making the diagnostic invalid UTF-8 (protobuf refuses to
+// parse it, so a gRPC client saw a broken reply).
+TEST(JsonEventsTest, JunkByteBetweenObjectsIsNamedInHex) {
+  CollectingSink sink;
+  ReadStats stats =
+      Read("{\n \"a\": 1\n}\n\xa0\xa0\n{\n \"b\": 2\n}\n", sink, 3);
+  EXPECT_EQ(stats.events, 2);
+  EXPECT_THAT(sink.diagnostics,
+              ElementsAre("f.json:4: error: unexpected byte 0xa0 between JSON "
+                          "objects; skipped [events-invalid-json]"));
+  CollectingSink printable;
+  Read("{\n \"a\": 1\n}\n}\n{\n \"b\": 2\n}\n", printable, 4);
+  EXPECT_THAT(printable.diagnostics,
+              ElementsAre("f.json:4: error: unexpected '}' between JSON "
+                          "objects; skipped [events-invalid-json]"));
+}
+
 TEST(JsonEventsTest, DiagnosticsAreCappedPerFile) {
   CollectingSink sink;
   ReaderOptions options;

@@ -154,6 +154,29 @@ void RefFindings(const CheckContext& ctx, const cov::v1::CheckRequest& req,
       techniques.insert(ref.resolved_id());
     }
   }
+  // Elastic writes each technique's name beside its ID: a name that is not
+  // the release's usually means the ID is a typo or from another version.
+  for (const std::string& entry : rule.attack_names()) {
+    const size_t eq = entry.find('=');
+    if (eq == std::string::npos) continue;
+    const absl::string_view id = absl::string_view(entry).substr(0, eq);
+    const absl::string_view written =
+        absl::StripAsciiWhitespace(absl::string_view(entry).substr(eq + 1));
+    const cov::v1::AttackRef* ref = nullptr;
+    for (const cov::v1::AttackRef& r : rule.attack_refs()) {
+      if (r.kind() == "technique" && absl::EqualsIgnoreCase(r.id(), id)) {
+        ref = &r;
+        break;
+      }
+    }
+    if (ref == nullptr || ref->status() != cov::v1::REF_STATUS_VALID) continue;
+    const cov::v1::Technique* t = ctx.kb->FindTechnique(ref->resolved_id());
+    if (t == nullptr || absl::EqualsIgnoreCase(t->name(), written)) continue;
+    add(cov::v1::SEVERITY_WARNING, "attack-name-mismatch", ref->line(),
+        absl::StrCat("'", ref->raw(), "' is named '", t->name(), "' in ",
+                     ctx.kb->release_key(), ", not '", written,
+                     "' (renamed since, or the wrong ID)"));
+  }
   if (!any_technique && !rule.is_correlation()) {
     add(cov::v1::SEVERITY_WARNING, "attack-no-technique", rule.line(),
         absl::StrCat("rule '", rule.title(),

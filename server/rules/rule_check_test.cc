@@ -128,6 +128,47 @@ TEST_F(RuleCheckTest, DuplicatesAndParentWithSub) {
   EXPECT_EQ(r.findings(1).file(), "b.yml");
 }
 
+// Elastic writes the technique's name beside its ID; one that is not the
+// release's name is flagged on the ID's line.
+TEST_F(RuleCheckTest, ElasticTechniqueNamesAreCheckedAgainstTheRelease) {
+  const std::string toml = R"([metadata]
+maturity = "production"
+
+[rule]
+name = "Names"
+rule_id = "e3343ab9-4245-4715-b344-e11c56b0a47f"
+type = "eql"
+language = "eql"
+query = 'process where true'
+
+[[rule.threat]]
+framework = "MITRE ATT&CK"
+[[rule.threat.technique]]
+id = "T1197"
+name = "BITS Jobs"
+[[rule.threat.technique]]
+id = "T1218"
+name = "Signed Binary Proxy Execution"
+[[rule.threat.technique.subtechnique]]
+id = "T1218.001"
+name = "compiled html file"
+[rule.threat.tactic]
+id = "TA0005"
+name = "Defense Evasion"
+)";
+  cov::v1::CheckRequest req;
+  *req.add_files() = File("rules/names.toml", toml);
+  auto r = CheckRules(Context(), req);
+  ASSERT_THAT(Codes(r), ElementsAre("attack-name-mismatch"));
+  EXPECT_EQ(r.findings(0).message(),
+            "'T1218' is named 'System Binary Proxy Execution' in "
+            "enterprise-attack@18.1, not 'Signed Binary Proxy Execution' "
+            "(renamed since, or the wrong ID)");
+  EXPECT_EQ(r.findings(0).line(), 17);
+  EXPECT_EQ(r.findings(0).file(), "rules/names.toml");
+  EXPECT_FALSE(r.failed());  // a warning
+}
+
 TEST_F(RuleCheckTest, RemovingTheOnlyRuleOfATechniqueIsARegression) {
   cov::v1::CheckRequest req;
   *req.add_base_files() = File("a.yml", Sigma(kA, {"attack.t1197"}));

@@ -26,14 +26,14 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   absl::StatusOr<cov::ingest::atomics::AtomicsFile> f =
       cov::ingest::atomics::ParseAtomics(yaml, "atomics/T1197/T1197.yaml");
   if (!f.ok()) {
-    fz::Require(
+    COV_FUZZ_REQUIRE(
         f.status().code() == absl::StatusCode::kInvalidArgument,
         absl::StrCat("failure is kInvalidArgument: ", f.status().ToString()));
     return 0;
   }
   const int max_line = fz::MaxLine(yaml);
-  fz::Require(cov::ingest::atomics::IsTechniqueId(f->technique_id),
-              absl::StrCat("technique id '", f->technique_id, "'"));
+  COV_FUZZ_REQUIRE(cov::ingest::atomics::IsTechniqueId(f->technique_id),
+                   absl::StrCat("technique id '", f->technique_id, "'"));
   static const std::set<std::string>* const kExecutors =
       new std::set<std::string>{"command_prompt", "powershell", "sh", "bash",
                                 "manual"};
@@ -42,16 +42,18 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   for (const AtomicTest& t : f->tests) {
     const cov::v1::TestProcedure& p = t.procedure;
     const std::string what = absl::StrCat("test #", t.number, " ", p.guid());
-    fz::Require(!p.guid().empty() && guids.insert(p.guid()).second,
-                absl::StrCat(what, ": unique GUID"));
-    fz::Require(p.platforms_size() > 0, absl::StrCat(what, ": platforms"));
-    fz::Require(kExecutors->count(p.executor()) == 1,
-                absl::StrCat(what, ": known executor '", p.executor(), "'"));
-    fz::Require(!p.command().empty(), absl::StrCat(what, ": command"));
-    fz::Require(t.number > last_number, absl::StrCat(what, ": number grows"));
+    COV_FUZZ_REQUIRE(!p.guid().empty() && guids.insert(p.guid()).second,
+                     absl::StrCat(what, ": unique GUID"));
+    COV_FUZZ_REQUIRE(p.platforms_size() > 0, absl::StrCat(what, ": platforms"));
+    COV_FUZZ_REQUIRE(
+        kExecutors->count(p.executor()) == 1,
+        absl::StrCat(what, ": known executor '", p.executor(), "'"));
+    COV_FUZZ_REQUIRE(!p.command().empty(), absl::StrCat(what, ": command"));
+    COV_FUZZ_REQUIRE(t.number > last_number,
+                     absl::StrCat(what, ": number grows"));
     last_number = t.number;
-    fz::Require(t.line >= 1 && t.line <= max_line,
-                absl::StrCat(what, ": line ", t.line));
+    COV_FUZZ_REQUIRE(t.line >= 1 && t.line <= max_line,
+                     absl::StrCat(what, ": line ", t.line));
     fz::RequireRoundTrip(p, what);
   }
   for (const cov::v1::Diagnostic& d : f->diagnostics) {

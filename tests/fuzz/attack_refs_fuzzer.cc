@@ -85,17 +85,18 @@ bool IsIdentifier(absl::string_view v) {
 void CheckRefs(const cov::ingest::ParsedFile& parsed, absl::string_view text,
                cov::v1::RuleFormat format, absl::string_view what) {
   const int max_line = fz::MaxLine(text);
-  fz::Require(parsed.rules.size() == 1,
-              absl::StrCat(what, ": the template rule parses (",
-                           parsed.rules.size(), " rules)\n", text));
+  COV_FUZZ_REQUIRE(parsed.rules.size() == 1,
+                   absl::StrCat(what, ": the template rule parses (",
+                                parsed.rules.size(), " rules)\n", text));
   for (const cov::v1::Rule& r : parsed.rules) {
     fz::RequireRule(r, max_line, format);
     for (const cov::v1::AttackRef& a : r.attack_refs()) {
-      fz::Require(!a.id().empty(), absl::StrCat(what, ": empty reference id"));
-      fz::Require(a.kind() == "technique" || a.kind() == "tactic" ||
-                      a.kind() == "group" || a.kind() == "software" ||
-                      a.kind() == "campaign",
-                  absl::StrCat(what, ": reference kind '", a.kind(), "'"));
+      COV_FUZZ_REQUIRE(!a.id().empty(),
+                       absl::StrCat(what, ": empty reference id"));
+      COV_FUZZ_REQUIRE(a.kind() == "technique" || a.kind() == "tactic" ||
+                           a.kind() == "group" || a.kind() == "software" ||
+                           a.kind() == "campaign",
+                       absl::StrCat(what, ": reference kind '", a.kind(), "'"));
     }
   }
   for (const cov::v1::Diagnostic& d : parsed.diagnostics) {

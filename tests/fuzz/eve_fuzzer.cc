@@ -31,24 +31,27 @@ void RequireStats(const AlertStats& s, const std::vector<EveAlert>& alerts,
   int64_t lines = 0;
   for (char c : text) lines += c == '\n';
   if (!text.empty() && text.back() != '\n') ++lines;
-  fz::Require(s.lines == lines, absl::StrCat("lines ", s.lines, " == ", lines));
-  fz::Require(s.blank + s.alerts + s.skipped + s.malformed == s.lines,
-              absl::StrCat("blank ", s.blank, " + alerts ", s.alerts,
-                           " + skipped ", s.skipped, " + malformed ",
-                           s.malformed, " == lines ", s.lines));
-  fz::Require(s.alerts == static_cast<int64_t>(alerts.size()),
-              "alerts counted == alerts returned");
-  fz::Require(s.without_timestamp <= s.alerts, "without_timestamp <= alerts");
-  fz::Require(s.diagnostics.size() <= options.max_diagnostics,
-              "diagnostics capped");
+  COV_FUZZ_REQUIRE(s.lines == lines,
+                   absl::StrCat("lines ", s.lines, " == ", lines));
+  COV_FUZZ_REQUIRE(s.blank + s.alerts + s.skipped + s.malformed == s.lines,
+                   absl::StrCat("blank ", s.blank, " + alerts ", s.alerts,
+                                " + skipped ", s.skipped, " + malformed ",
+                                s.malformed, " == lines ", s.lines));
+  COV_FUZZ_REQUIRE(s.alerts == static_cast<int64_t>(alerts.size()),
+                   "alerts counted == alerts returned");
+  COV_FUZZ_REQUIRE(s.without_timestamp <= s.alerts,
+                   "without_timestamp <= alerts");
+  COV_FUZZ_REQUIRE(s.diagnostics.size() <= options.max_diagnostics,
+                   "diagnostics capped");
   int64_t skipped_by_type = 0;
   for (const auto& [type, n] : s.skipped_event_types) skipped_by_type += n;
-  fz::Require(s.skipped_event_types.size() <= 65, "at most 64 types + other");
-  fz::Require(skipped_by_type == s.skipped, "skipped per type sum");
+  COV_FUZZ_REQUIRE(s.skipped_event_types.size() <= 65,
+                   "at most 64 types + other");
+  COV_FUZZ_REQUIRE(skipped_by_type == s.skipped, "skipped per type sum");
   int64_t last = 0;
   for (const EveAlert& a : alerts) {
-    fz::Require(a.line > last && a.line <= s.lines,
-                absl::StrCat("alert line ", a.line, " after ", last));
+    COV_FUZZ_REQUIRE(a.line > last && a.line <= s.lines,
+                     absl::StrCat("alert line ", a.line, " after ", last));
     last = a.line;
   }
   const int max_line = static_cast<int>(std::min<int64_t>(s.lines, 1 << 30));
@@ -95,22 +98,23 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   reader.Finish();
   const AlertStats& s = reader.stats();
   RequireStats(s, alerts, text, small);
-  fz::Require(s.lines == ref.stats.lines && s.blank == ref.stats.blank &&
-                  s.alerts == ref.stats.alerts &&
-                  s.skipped == ref.stats.skipped &&
-                  s.malformed == ref.stats.malformed &&
-                  s.without_timestamp == ref.stats.without_timestamp &&
-                  s.diagnostics_dropped == ref.stats.diagnostics_dropped &&
-                  s.diagnostics.size() == ref.stats.diagnostics.size(),
-              absl::StrCat("chunks of ", chunk, " change the counts"));
+  COV_FUZZ_REQUIRE(s.lines == ref.stats.lines && s.blank == ref.stats.blank &&
+                       s.alerts == ref.stats.alerts &&
+                       s.skipped == ref.stats.skipped &&
+                       s.malformed == ref.stats.malformed &&
+                       s.without_timestamp == ref.stats.without_timestamp &&
+                       s.diagnostics_dropped == ref.stats.diagnostics_dropped &&
+                       s.diagnostics.size() == ref.stats.diagnostics.size(),
+                   absl::StrCat("chunks of ", chunk, " change the counts"));
   for (size_t i = 0; i < alerts.size(); ++i) {
-    fz::Require(SameAlert(alerts[i], ref.alerts[i]),
-                absl::StrCat("chunks of ", chunk, " change alert ", i));
+    COV_FUZZ_REQUIRE(SameAlert(alerts[i], ref.alerts[i]),
+                     absl::StrCat("chunks of ", chunk, " change alert ", i));
   }
   for (size_t i = 0; i < s.diagnostics.size(); ++i) {
-    fz::Require(s.diagnostics[i].SerializeAsString() ==
-                    ref.stats.diagnostics[i].SerializeAsString(),
-                absl::StrCat("chunks of ", chunk, " change diagnostic ", i));
+    COV_FUZZ_REQUIRE(
+        s.diagnostics[i].SerializeAsString() ==
+            ref.stats.diagnostics[i].SerializeAsString(),
+        absl::StrCat("chunks of ", chunk, " change diagnostic ", i));
   }
   return 0;
 }

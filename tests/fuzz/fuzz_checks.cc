@@ -8,11 +8,14 @@
 
 namespace cov::tests::fuzz {
 
-void Require(bool ok, absl::string_view what) {
-  if (ok) return;
+void Fail(absl::string_view what) {
   std::fprintf(stderr, "fuzz invariant broken: %.*s\n",
                static_cast<int>(what.size()), what.data());
   std::abort();
+}
+
+void Require(bool ok, absl::string_view what) {
+  if (!ok) Fail(what);
 }
 
 int MaxLine(absl::string_view text) {
@@ -24,41 +27,48 @@ int MaxLine(absl::string_view text) {
 void RequireRoundTrip(const google::protobuf::Message& m,
                       absl::string_view what) {
   std::string wire;
-  Require(m.SerializeToString(&wire), absl::StrCat(what, " serialises"));
+  COV_FUZZ_REQUIRE(m.SerializeToString(&wire),
+                   absl::StrCat(what, " serialises"));
   std::unique_ptr<google::protobuf::Message> copy(m.New());
-  Require(copy->ParseFromString(wire),
-          absl::StrCat(what, " parses back (proto3 strings must be UTF-8): ",
-                       m.ShortDebugString()));
+  COV_FUZZ_REQUIRE(
+      copy->ParseFromString(wire),
+      absl::StrCat(what, " parses back (proto3 strings must be UTF-8): ",
+                   m.ShortDebugString()));
 }
 
 void RequireDiagnostic(const cov::v1::Diagnostic& d, int max_line) {
-  const std::string what = absl::StrCat("diagnostic ", d.code(), " line ",
-                                        d.line(), " col ", d.column());
-  Require(!d.code().empty(), absl::StrCat(what, ": has a code"));
-  Require(d.line() >= 0 && d.line() <= max_line,
-          absl::StrCat(what, ": line in [0, ", max_line, "]"));
-  Require(d.column() >= 0, absl::StrCat(what, ": column >= 0"));
-  Require(d.severity() != cov::v1::SEVERITY_UNSPECIFIED &&
-              cov::v1::Severity_IsValid(d.severity()),
-          absl::StrCat(what, ": has a severity"));
-  RequireRoundTrip(d, what);
+  const auto what = [&d] {
+    return absl::StrCat("diagnostic ", d.code(), " line ", d.line(), " col ",
+                        d.column());
+  };
+  COV_FUZZ_REQUIRE(!d.code().empty(), absl::StrCat(what(), ": has a code"));
+  COV_FUZZ_REQUIRE(d.line() >= 0 && d.line() <= max_line,
+                   absl::StrCat(what(), ": line in [0, ", max_line, "]"));
+  COV_FUZZ_REQUIRE(d.column() >= 0, absl::StrCat(what(), ": column >= 0"));
+  COV_FUZZ_REQUIRE(d.severity() != cov::v1::SEVERITY_UNSPECIFIED &&
+                       cov::v1::Severity_IsValid(d.severity()),
+                   absl::StrCat(what(), ": has a severity"));
+  RequireRoundTrip(d, what());
 }
 
 void RequireRule(const cov::v1::Rule& r, int max_line,
                  cov::v1::RuleFormat format) {
-  const std::string what = absl::StrCat("rule '", r.uid(), "' line ", r.line());
-  Require(!r.uid().empty(), absl::StrCat(what, ": has a uid"));
-  Require(r.format() == format, absl::StrCat(what, ": format"));
-  Require(r.line() >= 1 && r.line() <= max_line,
-          absl::StrCat(what, ": line in [1, ", max_line, "]"));
-  Require(!r.content_hash().empty(), absl::StrCat(what, ": content_hash"));
+  const auto what = [&r] {
+    return absl::StrCat("rule '", r.uid(), "' line ", r.line());
+  };
+  COV_FUZZ_REQUIRE(!r.uid().empty(), absl::StrCat(what(), ": has a uid"));
+  COV_FUZZ_REQUIRE(r.format() == format, absl::StrCat(what(), ": format"));
+  COV_FUZZ_REQUIRE(r.line() >= 1 && r.line() <= max_line,
+                   absl::StrCat(what(), ": line in [1, ", max_line, "]"));
+  COV_FUZZ_REQUIRE(!r.content_hash().empty(),
+                   absl::StrCat(what(), ": content_hash"));
   for (const cov::v1::AttackRef& a : r.attack_refs()) {
     // 0 means "unknown" (rules.proto).
-    Require(a.line() >= 0 && a.line() <= max_line,
-            absl::StrCat(what, ": attack ref '", a.raw(), "' line ", a.line(),
-                         " in [0, ", max_line, "]"));
+    COV_FUZZ_REQUIRE(a.line() >= 0 && a.line() <= max_line,
+                     absl::StrCat(what(), ": attack ref '", a.raw(), "' line ",
+                                  a.line(), " in [0, ", max_line, "]"));
   }
-  RequireRoundTrip(r, what);
+  RequireRoundTrip(r, what());
 }
 
 }  // namespace cov::tests::fuzz

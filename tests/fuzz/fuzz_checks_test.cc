@@ -1,5 +1,8 @@
 #include "tests/fuzz/fuzz_checks.h"
 
+#include <string>
+
+#include "absl/strings/str_cat.h"
 #include "cov/v1/rules.pb.h"
 #include "gtest/gtest.h"
 
@@ -38,6 +41,18 @@ TEST(RequireTest, PassesWhenTrue) {
 TEST(RequireDeathTest, AbortsWithTheMessage) {
   EXPECT_DEATH(Require(false, "the reason"),
                "fuzz invariant broken: the reason");
+}
+
+TEST(CovFuzzRequireTest, BuildsTheMessageOnlyOnFailure) {
+  int built = 0;
+  auto message = [&built] {
+    ++built;
+    return std::string("expensive");
+  };
+  for (int i = 0; i < 3; ++i) COV_FUZZ_REQUIRE(i < 3, message());
+  EXPECT_EQ(built, 0);
+  EXPECT_DEATH(COV_FUZZ_REQUIRE(1 + 1 == 3, absl::StrCat("sum ", 2)),
+               "fuzz invariant broken: sum 2");
 }
 
 TEST(RequireRoundTripDeathTest, InvalidUtf8Aborts) {

@@ -23,7 +23,8 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   const int max_line = fz::MaxLine(text);
   for (const cov::v1::Rule& r : parsed.rules) {
     fz::RequireRule(r, max_line, cov::v1::RULE_FORMAT_SIGMA);
-    fz::Require(r.source() == "fz", absl::StrCat("rule ", r.uid(), ": source"));
+    COV_FUZZ_REQUIRE(r.source() == "fz",
+                     absl::StrCat("rule ", r.uid(), ": source"));
   }
   for (const cov::v1::Diagnostic& d : parsed.diagnostics) {
     fz::RequireDiagnostic(d, max_line);

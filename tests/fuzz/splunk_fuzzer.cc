@@ -23,7 +23,7 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   const int max_line = fz::MaxLine(text);
   for (const cov::v1::Rule& r : parsed.rules) {
     fz::RequireRule(r, max_line, cov::v1::RULE_FORMAT_SPLUNK);
-    fz::Require(
+    COV_FUZZ_REQUIRE(
         r.enabled() == r.disabled_reason().empty(),
         absl::StrCat("rule ", r.uid(), ": disabled exactly when it says why"));
   }

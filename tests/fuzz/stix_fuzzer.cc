@@ -24,9 +24,9 @@ void RequireSortedRoundTrip(const List& list, absl::string_view what) {
   for (size_t i = 0; i < list.size(); ++i) {
     fz::RequireRoundTrip(list[i], absl::StrCat(what, " ", list[i].id()));
     if (i > 0) {
-      fz::Require(!(list[i].id() < list[i - 1].id()),
-                  absl::StrCat(what, " sorted by ID: ", list[i - 1].id(),
-                               " before ", list[i].id()));
+      COV_FUZZ_REQUIRE(!(list[i].id() < list[i - 1].id()),
+                       absl::StrCat(what, " sorted by ID: ", list[i - 1].id(),
+                                    " before ", list[i].id()));
     }
   }
 }
@@ -40,16 +40,17 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   absl::StatusOr<cov::ingest::attack::ParsedRelease> r =
       cov::ingest::attack::ParseBundle(json, options);
   if (!r.ok()) {
-    fz::Require(
+    COV_FUZZ_REQUIRE(
         r.status().code() == absl::StatusCode::kInvalidArgument,
         absl::StrCat("failure is kInvalidArgument: ", r.status().ToString()));
     return 0;
   }
   fz::RequireRoundTrip(r->release, "release");
-  fz::Require(!r->release.domain().empty() && !r->release.version().empty(),
-              "release has a domain and a version");
-  fz::Require(!r->techniques.empty(), "a release has techniques");
-  fz::Require(
+  COV_FUZZ_REQUIRE(
+      !r->release.domain().empty() && !r->release.version().empty(),
+      "release has a domain and a version");
+  COV_FUZZ_REQUIRE(!r->techniques.empty(), "a release has techniques");
+  COV_FUZZ_REQUIRE(
       r->release.counts().tactics() == static_cast<int>(r->tactics.size()),
       "counts.tactics matches");
   for (const auto& t : r->tactics) fz::RequireRoundTrip(t, "tactic");

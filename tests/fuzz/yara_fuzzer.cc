@@ -43,14 +43,14 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   const cov::ingest::yara::YaraFile file =
       kParser->ParseDetailed({"apt/fuzz.yar", text, "fz"});
   const int max_line = fz::MaxLine(text);
-  fz::Require(file.rule_info.size() == file.parsed.rules.size(),
-              "rule_info is parallel to rules");
+  COV_FUZZ_REQUIRE(file.rule_info.size() == file.parsed.rules.size(),
+                   "rule_info is parallel to rules");
   std::set<std::string> uids;
   for (size_t i = 0; i < file.parsed.rules.size(); ++i) {
     const cov::v1::Rule& r = file.parsed.rules[i];
-    fz::Require(r.yara_private() == file.rule_info[i].is_private,
-                absl::StrCat("rule ", r.uid(), ": yara_private"));
-    fz::Require(
+    COV_FUZZ_REQUIRE(r.yara_private() == file.rule_info[i].is_private,
+                     absl::StrCat("rule ", r.uid(), ": yara_private"));
+    COV_FUZZ_REQUIRE(
         r.yara_used_by() >= 0 &&
             r.yara_used_by() < static_cast<int>(file.parsed.rules.size()) &&
             (r.yara_private() || r.yara_used_by() == 0),
@@ -58,22 +58,22 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   }
   for (const cov::v1::Rule& r : file.parsed.rules) {
     fz::RequireRule(r, max_line, cov::v1::RULE_FORMAT_YARA);
-    fz::Require(r.uid() == absl::StrCat("fz:apt/fuzz.yar:", r.title()),
-                absl::StrCat("uid '", r.uid(), "' is source:file:title"));
-    fz::Require(!r.title().empty(), "rule has a name");
-    fz::Require(IsLowerHex16(r.content_hash()),
-                absl::StrCat("rule ", r.uid(), ": content_hash '",
-                             r.content_hash(), "' is 16 lowercase hex"));
-    fz::Require(uids.insert(r.uid()).second,
-                absl::StrCat("rule ", r.uid(), " returned twice"));
+    COV_FUZZ_REQUIRE(r.uid() == absl::StrCat("fz:apt/fuzz.yar:", r.title()),
+                     absl::StrCat("uid '", r.uid(), "' is source:file:title"));
+    COV_FUZZ_REQUIRE(!r.title().empty(), "rule has a name");
+    COV_FUZZ_REQUIRE(IsLowerHex16(r.content_hash()),
+                     absl::StrCat("rule ", r.uid(), ": content_hash '",
+                                  r.content_hash(), "' is 16 lowercase hex"));
+    COV_FUZZ_REQUIRE(uids.insert(r.uid()).second,
+                     absl::StrCat("rule ", r.uid(), " returned twice"));
   }
   for (const cov::v1::Diagnostic& d : file.parsed.diagnostics) {
     fz::RequireDiagnostic(d, max_line);
   }
   for (const auto& dirs : {file.imports, file.includes}) {
     for (const auto& d : dirs) {
-      fz::Require(d.line >= 1 && d.line <= max_line,
-                  absl::StrCat("import/include line ", d.line));
+      COV_FUZZ_REQUIRE(d.line >= 1 && d.line <= max_line,
+                       absl::StrCat("import/include line ", d.line));
     }
   }
   return 0;

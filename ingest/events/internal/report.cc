@@ -4,6 +4,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "ingest/base/diagnostics.h"
+#include "ingest/base/utf8.h"
 
 namespace cov::ingest::events::internal {
 
@@ -30,7 +31,10 @@ void FileReport::Report(cov::v1::Severity severity, int64_t line,
   }
   ++reported_;
   const int l = line > INT_MAX ? INT_MAX : static_cast<int>(line);
-  sink_.OnDiagnostic(MakeDiagnostic(severity, file_, l, 0, code, message));
+  // Messages quote input (field names, bytes of a broken record): keep the
+  // diagnostic valid UTF-8 so it survives protobuf and gRPC.
+  sink_.OnDiagnostic(MakeDiagnostic(severity, ToValidUtf8(file_), l, 0, code,
+                                    ToValidUtf8(message)));
 }
 
 }  // namespace cov::ingest::events::internal
