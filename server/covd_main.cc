@@ -210,7 +210,6 @@ int main(int argc, char** argv) {
         std::string(path_policy.status().message()).c_str());
     return 2;
   }
-  auth::SetServerPathPolicy(&*path_policy);
 
   auto t0 = std::chrono::steady_clock::now();
   std::vector<std::string> backup_roots;
@@ -228,6 +227,8 @@ int main(int argc, char** argv) {
   live_options.db_dir = db;
   live_options.snapshot_from = absl::GetFlag(FLAGS_snapshot_from);
   live_options.backup_policy = &*backup_policy;
+  // path_policy lives until main returns, after the server stopped.
+  live_options.ingest_path_check = path_policy->Checker();
   // The only place that knows the store is RocksDB.
   static const cov::server::store::RocksDbStoreFactory kStoreFactory;
   auto store =

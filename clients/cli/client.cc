@@ -1,5 +1,6 @@
 #include "clients/cli/client.h"
 
+#include <algorithm>
 #include <chrono>
 #include <cstdio>
 #include <cstdlib>
@@ -8,7 +9,9 @@
 
 #include "absl/flags/flag.h"
 #include "absl/strings/ascii.h"
+#include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
+#include "absl/strings/strip.h"
 #include "clients/cli/files.h"
 #include "clients/cli/flags.h"
 #include "grpcpp/security/credentials.h"
@@ -118,6 +121,22 @@ std::string ServerFromFlags() {
   const char* env = std::getenv("COV_SERVER");
   return env != nullptr && *env != '\0' ? env : kDefaultServer;
 }
+
+bool IsLoopback(absl::string_view address) {
+  for (absl::string_view scheme : {"dns:///", "ipv4:", "ipv6:"}) {
+    absl::ConsumePrefix(&address, scheme);
+  }
+  if (absl::StartsWith(address, "unix:")) return true;
+  absl::string_view host = address;
+  if (absl::ConsumePrefix(&host, "[")) {
+    host = host.substr(0, host.find(']'));
+  } else if (std::count(address.begin(), address.end(), ':') == 1) {
+    host = address.substr(0, address.find(':'));
+  }
+  return host == "localhost" || host == "::1" || absl::StartsWith(host, "127.");
+}
+
+bool Client::loopback() const { return IsLoopback(address_); }
 
 Client::Client(const std::string& address, const ClientSecurity& security)
     : address_(address) {

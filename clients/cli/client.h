@@ -18,6 +18,7 @@
 #include <string>
 
 #include "absl/status/statusor.h"
+#include "absl/strings/string_view.h"
 #include "cov/v1/cov.grpc.pb.h"
 #include "grpcpp/grpcpp.h"
 
@@ -39,6 +40,11 @@ absl::StatusOr<ClientSecurity> SecurityFromFlags();
 // The covd address: --server, else $COV_SERVER, else 127.0.0.1:8470.
 std::string ServerFromFlags();
 
+// True when the gRPC target `address` names this host: 127.0.0.0/8,
+// localhost, [::1] (with or without a port, "dns:///" or "ipv4:" prefix) or
+// a unix: socket.
+bool IsLoopback(absl::string_view address);
+
 class Client {
  public:
   // Connects lazily to `address`; --round_robin adds the replica service
@@ -53,6 +59,9 @@ class Client {
   int Fail(const grpc::Status& s) const;
 
   cov::v1::CovService::Stub* stub() { return stub_.get(); }
+
+  // True when covd runs on this host (IsLoopback(address)).
+  bool loopback() const;
 
  private:
   std::unique_ptr<cov::v1::CovService::Stub> stub_;

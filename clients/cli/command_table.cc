@@ -46,7 +46,7 @@ std::vector<Command> BuildTable() {
       {"ingest", kKb, {"attack"}, "ingest attack FILE",
        "load an ATT&CK STIX bundle (enterprise, mobile, ics; v8-v18.1) as one "
        "release [--version V] [--make_default]",
-       kIngestAttackHelp, {"version", "make_default", "server_path"}, {},
+       kIngestAttackHelp, {"version", "make_default", "server_path", "upload"}, {},
        IngestAttack},
       {"releases", kKb, {}, "releases", "list stored ATT&CK releases",
        "  Lists stored ATT&CK releases; * marks the default.\n", {}, {},

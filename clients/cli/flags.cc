@@ -143,8 +143,9 @@ ABSL_FLAG(double, min_score, 0,
           "ingest layer: count a Navigator layer entry only when its score is "
           "at least this (0: any score above 0).");
 ABSL_FLAG(bool, upload, false,
-          "replay/scan: send the files' contents instead of their paths "
-          "(covd reads paths itself, under its --ingest_root).");
+          "replay/scan, ingest attack: send the files' contents instead of "
+          "their paths (covd reads paths itself, under its --ingest_root; "
+          "ingest attack sends the path only to a loopback covd).");
 ABSL_FLAG(int, max_examples, 3,
           "replay: matching events listed per rule (at most 100).");
 ABSL_FLAG(std::string, dataset, "",

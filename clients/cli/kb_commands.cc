@@ -1,5 +1,8 @@
 // Knowledge-base commands: ingest attack, releases, default, technique,
 // actor, search, stats.
+#include <sys/stat.h>
+
+#include <cstdint>
 #include <cstdio>
 #include <string>
 #include <vector>
@@ -19,7 +22,11 @@ const char kIngestAttackHelp[] =
     "  bundle's x-mitre-collection object, else from the file name\n"
     "  (enterprise-attack-18.1.json), else from --version. Atomic: a bad file\n"
     "  leaves the store as it was. The first release loaded is the default.\n"
-    "  --server_path sends the path for covd to read instead of the bytes.\n";
+    "  A covd on this host (loopback address) reads the file itself: the\n"
+    "  absolute path goes with the file's size and mtime, and when covd may\n"
+    "  not read it (--ingest_root) or sees another file there the bytes are\n"
+    "  uploaded instead. --upload always uploads; --server_path always sends\n"
+    "  the path (covd must see the same file system).\n";
 
 const char kTechniqueHelp[] =
     "  Shows a technique or sub-technique (T1197, t1059.001): tactics in\n"
@@ -122,6 +129,40 @@ void PrintActor(const cov::v1::Actor& a) {
   }
 }
 
+std::string BaseName(const std::string& path) {
+  return path.substr(path.find_last_of('/') + 1);
+}
+
+grpc::Status Call(Client& client, const cov::v1::IngestAttackRequest& req,
+                  cov::v1::IngestAttackResponse* resp) {
+  grpc::ClientContext ctx;
+  client.Prepare(&ctx);
+  return client.stub()->IngestAttack(&ctx, req, resp);
+}
+
+// Sets path (absolute), file name, size and mtime of the regular file
+// `path`; false when it cannot be stat'ed (then it is uploaded, and reading
+// it reports the error).
+bool SetSameFile(const std::string& path, cov::v1::IngestAttackRequest* req) {
+  struct stat st;
+  if (stat(path.c_str(), &st) != 0 || !S_ISREG(st.st_mode)) return false;
+  req->set_path(RealPath(path));
+  req->set_file_name(BaseName(path));
+  req->set_expected_size(st.st_size);
+  req->set_expected_mtime_unix_ns(int64_t{st.st_mtim.tv_sec} * 1000000000 +
+                                  st.st_mtim.tv_nsec);
+  return true;
+}
+
+// Answers to a path after which the bytes are uploaded instead: refused by
+// covd --ingest_root, another file at that path, or none (covd in another
+// mount namespace).
+bool UploadInstead(const grpc::Status& s) {
+  return s.error_code() == grpc::StatusCode::PERMISSION_DENIED ||
+         s.error_code() == grpc::StatusCode::FAILED_PRECONDITION ||
+         s.error_code() == grpc::StatusCode::NOT_FOUND;
+}
+
 }  // namespace
 
 int IngestAttack(Client& client, const Args& args) {
@@ -132,21 +173,38 @@ int IngestAttack(Client& client, const Args& args) {
   cov::v1::IngestAttackRequest req;
   req.set_version(absl::GetFlag(FLAGS_version));
   req.set_make_default(absl::GetFlag(FLAGS_make_default));
+  cov::v1::IngestAttackResponse resp;
+  grpc::Status s;
+  bool sent = false;
   if (absl::GetFlag(FLAGS_server_path)) {
     req.set_path(RealPath(path));
-  } else {
+    s = Call(client, req, &resp);
+    sent = true;
+  } else if (!absl::GetFlag(FLAGS_upload) && client.loopback()) {
+    // covd shares this host: let it read the file (no copy through us).
+    cov::v1::IngestAttackRequest by_path = req;
+    if (SetSameFile(path, &by_path)) {
+      s = Call(client, by_path, &resp);
+      sent = !UploadInstead(s);
+      if (!sent) {
+        std::fprintf(stderr,
+                     "cov: covd did not read %s itself (%s); "
+                     "uploading it\n",
+                     path.c_str(), s.error_message().c_str());
+      }
+    }
+  }
+  if (!sent) {
     absl::StatusOr<std::string> content = ReadFile(path);
     if (!content.ok()) {
       std::fprintf(stderr, "cov: cannot read %s\n", path.c_str());
       return 1;
     }
     req.set_content(*std::move(content));
-    req.set_file_name(path.substr(path.find_last_of('/') + 1));
+    req.set_file_name(BaseName(path));
+    resp.Clear();
+    s = Call(client, req, &resp);
   }
-  grpc::ClientContext ctx;
-  client.Prepare(&ctx);
-  cov::v1::IngestAttackResponse resp;
-  grpc::Status s = client.stub()->IngestAttack(&ctx, req, &resp);
   if (!s.ok()) return client.Fail(s);
   if (JsonOutput()) {
     PrintJson(resp);

@@ -2,7 +2,6 @@
 
 #include <sys/stat.h>
 
-#include <atomic>
 #include <filesystem>
 
 #include "absl/strings/match.h"
@@ -13,8 +12,6 @@ namespace cov::server::auth {
 namespace {
 
 namespace fs = std::filesystem;
-
-std::atomic<const PathPolicy*> g_policy{nullptr};
 
 bool Inside(const std::string& path, const std::string& root) {
   if (root == "/") return true;
@@ -84,13 +81,12 @@ absl::Status PathPolicy::Check(absl::string_view path) const {
   return absl::OkStatus();
 }
 
-void SetServerPathPolicy(const PathPolicy* policy) {
-  g_policy.store(policy, std::memory_order_release);
+PathCheck PathPolicy::Checker() const {
+  return [this](absl::string_view path) { return Check(path); };
 }
 
-absl::Status CheckServerPath(absl::string_view path) {
-  const PathPolicy* policy = g_policy.load(std::memory_order_acquire);
-  return policy == nullptr ? absl::OkStatus() : policy->Check(path);
+absl::Status CheckPath(const PathCheck& check, absl::string_view path) {
+  return check ? check(path) : absl::OkStatus();
 }
 
 }  // namespace cov::server::auth

@@ -7,9 +7,13 @@
 // are not trusted with the server's file system.
 //
 //   absl::StatusOr<PathPolicy> policy = PathPolicy::Create({"/srv/cov"});
-//   SetServerPathPolicy(&*policy);              // once, before serving
+//   PathCheck check = policy->Checker();   // covd hands it to the drivers
 //   ...
-//   absl::Status s = CheckServerPath(request.path());  // in an ingest
+//   absl::Status s = check(request.path());  // in an ingest driver
+//
+// There is no process-wide policy: covd_main builds one and passes its
+// Checker() down (LiveStore -> Backend -> ingest drivers), so every driver
+// states in its signature that it reads server-side paths.
 //
 // The check happens before the ingest opens the path; a client that can also
 // write inside a root could swap a symlink in between (time-of-check to
@@ -18,6 +22,7 @@
 #ifndef COV_SERVER_AUTH_PATH_POLICY_H_
 #define COV_SERVER_AUTH_PATH_POLICY_H_
 
+#include <functional>
 #include <string>
 #include <vector>
 
@@ -26,6 +31,13 @@
 #include "absl/strings/string_view.h"
 
 namespace cov::server::auth {
+
+// OK when the server may read `path`; the error to answer otherwise. An empty
+// PathCheck allows every path (like a rootless PathPolicy).
+using PathCheck = std::function<absl::Status(absl::string_view path)>;
+
+// Runs `check` on `path`: OK when `check` is empty.
+absl::Status CheckPath(const PathCheck& check, absl::string_view path);
 
 class PathPolicy {
  public:
@@ -43,6 +55,9 @@ class PathPolicy {
   // the server's working directory. Thread-safe (const).
   absl::Status Check(absl::string_view path) const;
 
+  // Check() of this policy as a PathCheck; the policy must outlive it.
+  PathCheck Checker() const;
+
   // The resolved roots; empty: unrestricted.
   const std::vector<std::string>& roots() const { return roots_; }
 
@@ -50,14 +65,6 @@ class PathPolicy {
   std::vector<std::string> roots_;
   std::string what_ = "ingest roots";
 };
-
-// Installs the process-wide policy used by CheckServerPath. `policy` (may be
-// null: unrestricted) must outlive every later call. Call once at startup,
-// before serving; thread-safe.
-void SetServerPathPolicy(const PathPolicy* policy);
-
-// PathPolicy::Check with the process-wide policy; OK when none is installed.
-absl::Status CheckServerPath(absl::string_view path);
 
 }  // namespace cov::server::auth
 

@@ -36,7 +36,6 @@ class PathPolicyTest : public ::testing::Test {
     ASSERT_TRUE(p.ok()) << p.status();
     policy_ = *std::move(p);
   }
-  void TearDown() override { SetServerPathPolicy(nullptr); }
 
   absl::StatusCode Code(const std::string& path) {
     return policy_.Check(path).code();
@@ -144,15 +143,14 @@ TEST_F(PathPolicyTest, CreateRejectsBadRoots) {
   EXPECT_THAT(std::string(file.message()), HasSubstr("not a directory"));
 }
 
-TEST_F(PathPolicyTest, GlobalPolicy) {
-  SetServerPathPolicy(nullptr);
-  EXPECT_TRUE(CheckServerPath("/etc/passwd").ok());
-  SetServerPathPolicy(&policy_);
-  EXPECT_EQ(CheckServerPath("/etc/passwd").code(),
+TEST_F(PathPolicyTest, CheckerIsThePolicysCheck) {
+  PathCheck check = policy_.Checker();
+  EXPECT_EQ(check("/etc/passwd").code(), absl::StatusCode::kPermissionDenied);
+  EXPECT_TRUE(check(root_ + "/rules/a.yml").ok());
+  EXPECT_EQ(CheckPath(check, "/etc/passwd").code(),
             absl::StatusCode::kPermissionDenied);
-  EXPECT_TRUE(CheckServerPath(root_ + "/rules/a.yml").ok());
-  SetServerPathPolicy(nullptr);
-  EXPECT_TRUE(CheckServerPath("/etc/passwd").ok());
+  // No check: every path is allowed, as with a rootless policy.
+  EXPECT_TRUE(CheckPath(PathCheck(), "/etc/passwd").ok());
 }
 
 }  // namespace

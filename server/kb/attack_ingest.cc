@@ -1,6 +1,7 @@
 #include "server/kb/attack_ingest.h"
 
 #include <openssl/evp.h>
+#include <sys/stat.h>
 
 #include <chrono>
 #include <cstdint>
@@ -13,6 +14,7 @@
 #include "absl/time/time.h"
 #include "ingest/attack/stix_bundle.h"
 #include "server/auth/path_policy.h"
+#include "server/kb/parsed_records.h"
 
 namespace cov::server::kb {
 namespace {
@@ -40,6 +42,30 @@ absl::StatusOr<std::string> ReadFilePadded(const std::string& path,
   }
   *size = static_cast<size_t>(n);
   return out;
+}
+
+// FAILED_PRECONDITION unless `path` has the size and modification time the
+// client saw (fields left 0 are not checked): a client that sent the path of
+// its own file then uploads the bytes instead.
+absl::Status CheckSameFile(const cov::v1::IngestAttackRequest& request) {
+  if (request.expected_size() == 0 && request.expected_mtime_unix_ns() == 0) {
+    return absl::OkStatus();
+  }
+  struct stat st;
+  if (stat(request.path().c_str(), &st) != 0) {
+    return absl::NotFoundError(absl::StrCat("cannot read ", request.path()));
+  }
+  const int64_t mtime_ns =
+      int64_t{st.st_mtim.tv_sec} * 1000000000 + st.st_mtim.tv_nsec;
+  if ((request.expected_size() != 0 && st.st_size != request.expected_size()) ||
+      (request.expected_mtime_unix_ns() != 0 &&
+       mtime_ns != request.expected_mtime_unix_ns())) {
+    return absl::FailedPreconditionError(absl::StrCat(
+        "the server's ", request.path(), " (", st.st_size, " bytes, mtime ",
+        mtime_ns, " ns) is not the client's (", request.expected_size(),
+        " bytes, mtime ", request.expected_mtime_unix_ns(), " ns)"));
+  }
+  return absl::OkStatus();
 }
 
 // ATT&CK objects a release holds, summed over its counts.
@@ -95,16 +121,18 @@ std::string Sha256Hex(absl::string_view bytes) {
 }
 
 absl::StatusOr<cov::v1::IngestAttackResponse> IngestAttack(
-    store::Store& store, const cov::v1::IngestAttackRequest& request) {
+    store::Store& store, const cov::v1::IngestAttackRequest& request,
+    const auth::PathCheck& check_path) {
   auto t0 = std::chrono::steady_clock::now();
   std::string owned;
   absl::string_view bytes;
   std::string file_name = request.file_name();
   if (request.has_path()) {
     // covd --ingest_root confines server-side paths.
-    if (absl::Status s = auth::CheckServerPath(request.path()); !s.ok()) {
+    if (absl::Status s = auth::CheckPath(check_path, request.path()); !s.ok()) {
       return s;
     }
+    if (absl::Status s = CheckSameFile(request); !s.ok()) return s;
     size_t size = 0;
     absl::StatusOr<std::string> read = ReadFilePadded(request.path(), &size);
     if (!read.ok()) return read.status();
@@ -142,7 +170,8 @@ absl::StatusOr<cov::v1::IngestAttackResponse> IngestAttack(
     replaced = old->release;
   }
   auto t1 = std::chrono::steady_clock::now();
-  absl::Status st = store.PutRelease(*parsed, release, request.make_default());
+  absl::Status st =
+      store.PutRelease(RecordsOf(*parsed), release, request.make_default());
   if (!st.ok()) return st;
   double store_ms = MsSince(t1);
 

@@ -8,6 +8,7 @@
 
 #include "absl/status/statusor.h"
 #include "cov/v1/cov.pb.h"
+#include "server/auth/path_policy.h"
 #include "server/store/store.h"
 
 namespace cov::server::kb {
@@ -23,8 +24,13 @@ namespace cov::server::kb {
 // and the problem), kNotFound for an unreadable path, store errors as is.
 // Thread-safe; concurrent ingests of the same release serialise in RocksDB
 // (last writer wins, each one whole).
+// A request.path() is read only when `check_path` allows it (covd
+// --ingest_root: kPermissionDenied from the check as is) and, when the
+// request carries expected_size/expected_mtime_unix_ns, only when the file
+// has them (kFailedPrecondition otherwise: the client then uploads).
 absl::StatusOr<cov::v1::IngestAttackResponse> IngestAttack(
-    store::Store& store, const cov::v1::IngestAttackRequest& request);
+    store::Store& store, const cov::v1::IngestAttackRequest& request,
+    const auth::PathCheck& check_path);
 
 // `n` with thousands separators: 1501 -> "1,501".
 std::string WithThousands(int64_t n);

@@ -1,8 +1,12 @@
 #include "server/kb/attack_ingest.h"
 
+#include <sys/stat.h>
+
 #include <cstdlib>
 #include <string>
+#include <vector>
 
+#include "absl/strings/str_cat.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
 #include "server/kb/kb_cache.h"
@@ -12,6 +16,7 @@
 namespace cov::server::kb {
 namespace {
 
+using ::testing::ElementsAre;
 using ::testing::HasSubstr;
 
 std::string TempDir(const std::string& name) {
@@ -37,7 +42,7 @@ TEST(AttackIngestTest, BadBundleLeavesStoredReleaseIntact) {
   ASSERT_TRUE(store.ok());
   cov::v1::IngestAttackRequest req;
   req.set_path(Corpus("attack/enterprise-attack-18.1.json"));
-  auto first = IngestAttack(**store, req);
+  auto first = IngestAttack(**store, req, {});
   ASSERT_TRUE(first.ok()) << first.status();
   EXPECT_EQ(first->release().version(), "18.1");
   EXPECT_TRUE(first->release().is_default());
@@ -50,7 +55,7 @@ TEST(AttackIngestTest, BadBundleLeavesStoredReleaseIntact) {
   cov::v1::IngestAttackRequest bad;
   bad.set_content(bytes->substr(0, bytes->size() / 3));
   bad.set_file_name("enterprise-attack-18.1.json");
-  auto r = IngestAttack(**store, bad);
+  auto r = IngestAttack(**store, bad, {});
   ASSERT_FALSE(r.ok());
   EXPECT_EQ(r.status().code(), absl::StatusCode::kInvalidArgument);
   EXPECT_THAT(std::string(r.status().message()),
@@ -69,13 +74,13 @@ TEST(AttackIngestTest, TwoReleasesSideBySideAndCacheFollowsReingest) {
   ASSERT_TRUE(store.ok());
   cov::v1::IngestAttackRequest req;
   req.set_path(Corpus("attack/enterprise-attack-17.1.json"));
-  ASSERT_TRUE(IngestAttack(**store, req).ok());
+  ASSERT_TRUE(IngestAttack(**store, req, {}).ok());
   req.set_path(Corpus("attack/enterprise-attack-18.1.json"));
   req.set_make_default(true);
-  ASSERT_TRUE(IngestAttack(**store, req).ok());
+  ASSERT_TRUE(IngestAttack(**store, req, {}).ok());
   req.set_path(Corpus("attack/mobile-attack-18.1.json"));
   req.set_make_default(false);
-  ASSERT_TRUE(IngestAttack(**store, req).ok());
+  ASSERT_TRUE(IngestAttack(**store, req, {}).ok());
 
   auto releases = (*store)->ListReleases();
   ASSERT_EQ(releases->size(), 3u);
@@ -141,13 +146,13 @@ TEST(AttackIngestTest, ReplacingAStoredReleaseSaysSo) {
   cov::v1::IngestAttackRequest req;
   req.set_content(kIcs20);
   req.set_file_name("ics-attack-18.1.json");
-  auto first = IngestAttack(**store, req);
+  auto first = IngestAttack(**store, req, {});
   ASSERT_TRUE(first.ok()) << first.status();
   EXPECT_FALSE(first->has_replaced());
   EXPECT_EQ(first->diagnostics_size(), 0);
 
   // The same bytes again.
-  auto again = IngestAttack(**store, req);
+  auto again = IngestAttack(**store, req, {});
   ASSERT_TRUE(again.ok()) << again.status();
   ASSERT_GE(again->diagnostics_size(), 1);
   EXPECT_EQ(again->diagnostics(0).code(), "attack-release-replaced");
@@ -157,7 +162,7 @@ TEST(AttackIngestTest, ReplacingAStoredReleaseSaysSo) {
 
   req.set_content(kIcs21);
   req.set_file_name("ics-attack-18.1-stix21.json");
-  auto second = IngestAttack(**store, req);
+  auto second = IngestAttack(**store, req, {});
   ASSERT_TRUE(second.ok()) << second.status();
   ASSERT_TRUE(second->has_replaced());
   EXPECT_EQ(second->replaced().stix_version(), "2.0");
@@ -183,13 +188,80 @@ TEST(AttackIngestTest, MissingPathAndEmptyRequest) {
   auto store = store::RocksDbStore::Open(TempDir("missing"));
   ASSERT_TRUE(store.ok());
   cov::v1::IngestAttackRequest req;
-  EXPECT_EQ(IngestAttack(**store, req).status().code(),
+  EXPECT_EQ(IngestAttack(**store, req, {}).status().code(),
             absl::StatusCode::kInvalidArgument);
   req.set_path("/nonexistent/enterprise-attack-18.1.json");
-  auto r = IngestAttack(**store, req);
+  auto r = IngestAttack(**store, req, {});
   EXPECT_EQ(r.status().code(), absl::StatusCode::kNotFound);
   EXPECT_THAT(std::string(r.status().message()),
               HasSubstr("/nonexistent/enterprise-attack-18.1.json"));
+}
+
+// The path check the caller passes decides: a refused path is never read and
+// the store stays empty; the check's error is answered as is.
+TEST(AttackIngestTest, RefusedPathIsNotRead) {
+  auto store = store::RocksDbStore::Open(TempDir("refused"));
+  ASSERT_TRUE(store.ok());
+  cov::v1::IngestAttackRequest req;
+  req.set_path(Corpus("attack/enterprise-attack-18.1.json"));
+  std::vector<std::string> asked;
+  auto refuse = [&asked](absl::string_view path) {
+    asked.emplace_back(path);
+    return absl::PermissionDeniedError(
+        absl::StrCat("path ", path, " is outside the ingest roots (/srv)"));
+  };
+  auto r = IngestAttack(**store, req, refuse);
+  EXPECT_EQ(r.status().code(), absl::StatusCode::kPermissionDenied);
+  EXPECT_EQ(
+      r.status().message(),
+      absl::StrCat("path ", req.path(), " is outside the ingest roots (/srv)"));
+  EXPECT_THAT(asked, ElementsAre(req.path()));
+  auto releases = (*store)->ListReleases();
+  ASSERT_TRUE(releases.ok());
+  EXPECT_TRUE(releases->empty());
+  // Content is not a server-side path: no check.
+  asked.clear();
+  auto bytes = cov::testing::ReadFileToString(req.path());
+  ASSERT_TRUE(bytes.ok());
+  cov::v1::IngestAttackRequest upload;
+  upload.set_content(*bytes);
+  upload.set_file_name("enterprise-attack-18.1.json");
+  auto up = IngestAttack(**store, upload, refuse);
+  ASSERT_TRUE(up.ok()) << up.status();
+  EXPECT_EQ(up->release().counts().techniques(), 216);
+  EXPECT_TRUE(asked.empty());
+}
+
+// A client on the same host sends its file's size and mtime with the path;
+// another file at that path on the server is refused (the client uploads).
+TEST(AttackIngestTest, PathWithOtherSizeOrMtimeIsRefused) {
+  auto store = store::RocksDbStore::Open(TempDir("same-file"));
+  ASSERT_TRUE(store.ok());
+  const std::string path = Corpus("attack/enterprise-attack-18.1.json");
+  struct stat st;
+  ASSERT_EQ(stat(path.c_str(), &st), 0);
+  const int64_t mtime_ns =
+      int64_t{st.st_mtim.tv_sec} * 1000000000 + st.st_mtim.tv_nsec;
+  cov::v1::IngestAttackRequest req;
+  req.set_path(path);
+  req.set_expected_size(st.st_size + 1);
+  req.set_expected_mtime_unix_ns(mtime_ns);
+  auto r = IngestAttack(**store, req, {});
+  EXPECT_EQ(r.status().code(), absl::StatusCode::kFailedPrecondition);
+  EXPECT_EQ(
+      r.status().message(),
+      absl::StrCat("the server's ", path, " (", st.st_size, " bytes, mtime ",
+                   mtime_ns, " ns) is not the client's (", st.st_size + 1,
+                   " bytes, mtime ", mtime_ns, " ns)"));
+  req.set_expected_size(st.st_size);
+  req.set_expected_mtime_unix_ns(mtime_ns - 1);
+  EXPECT_EQ(IngestAttack(**store, req, {}).status().code(),
+            absl::StatusCode::kFailedPrecondition);
+  EXPECT_TRUE((*store)->ListReleases()->empty());
+  req.set_expected_mtime_unix_ns(mtime_ns);
+  auto ok = IngestAttack(**store, req, {});
+  ASSERT_TRUE(ok.ok()) << ok.status();
+  EXPECT_EQ(ok->release().counts().techniques(), 216);
 }
 
 }  // namespace

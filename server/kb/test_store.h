@@ -18,6 +18,8 @@
 #include <vector>
 
 #include "gtest/gtest.h"
+#include "ingest/attack/stix_bundle.h"
+#include "server/kb/parsed_records.h"
 #include "server/store/store.h"
 
 namespace cov::server::kb::testing {
@@ -68,7 +70,7 @@ inline void PutSmallRelease(store::Store* store,
   cov::v1::Procedure* uses = apt28->add_techniques();
   uses->set_kind("technique");
   uses->set_id("T1197");
-  ASSERT_TRUE(store->PutRelease(p, p.release, false).ok());
+  ASSERT_TRUE(store->PutRelease(RecordsOf(p), p.release, false).ok());
 }
 
 // Replaces source `source` with one Sigma file "rules.yml" holding one

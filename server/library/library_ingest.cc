@@ -72,7 +72,8 @@ std::optional<cov::v1::Diagnostic> UnknownTechniques(
 }  // namespace
 
 absl::StatusOr<cov::v1::IngestLibraryResponse> IngestLibrary(
-    store::Store& store, const cov::v1::IngestLibraryRequest& request) {
+    store::Store& store, const cov::v1::IngestLibraryRequest& request,
+    const auth::PathCheck& check_path) {
   auto t0 = std::chrono::steady_clock::now();
   const std::string& kind = request.kind();
   if (kind != "atomics" && kind != "plans") {
@@ -80,7 +81,7 @@ absl::StatusOr<cov::v1::IngestLibraryResponse> IngestLibrary(
         "library kind must be atomics or plans, not '", kind, "'"));
   }
   // covd --ingest_root confines server-side paths.
-  if (absl::Status s = auth::CheckServerPath(request.path()); !s.ok()) {
+  if (absl::Status s = auth::CheckPath(check_path, request.path()); !s.ok()) {
     return s;
   }
   std::error_code ec;

@@ -7,14 +7,18 @@
 
 #include "absl/status/statusor.h"
 #include "cov/v1/emulation.pb.h"
+#include "server/auth/path_policy.h"
 #include "server/store/store.h"
 
 namespace cov::server::library {
 
-// Errors: kInvalidArgument (kind not "atomics"/"plans", bad source name),
-// kNotFound (path), store errors.
+// request.path() is read only when `check_path` allows it (covd
+// --ingest_root). Errors: kInvalidArgument (kind not "atomics"/"plans", bad
+// source name), kPermissionDenied (from `check_path`), kNotFound (path),
+// store errors.
 absl::StatusOr<cov::v1::IngestLibraryResponse> IngestLibrary(
-    store::Store& store, const cov::v1::IngestLibraryRequest& request);
+    store::Store& store, const cov::v1::IngestLibraryRequest& request,
+    const auth::PathCheck& check_path);
 
 }  // namespace cov::server::library
 

@@ -4,6 +4,7 @@
 #include <filesystem>
 #include <fstream>
 #include <string>
+#include <vector>
 
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
@@ -40,7 +41,7 @@ TEST(LibraryIngestTest, AtomicsForUnknownTechniquesAreWarned) {
   cov::v1::IngestLibraryRequest req;
   req.set_kind("atomics");
   req.set_path(dir.string());
-  auto r = IngestLibrary(store, req);
+  auto r = IngestLibrary(store, req, {});
   ASSERT_TRUE(r.ok()) << r.status();
   EXPECT_EQ(r->tests(), 2);
   const cov::v1::Diagnostic* found = nullptr;
@@ -53,6 +54,33 @@ TEST(LibraryIngestTest, AtomicsForUnknownTechniquesAreWarned) {
             "1 test for 1 technique ID unknown to enterprise-attack@18.1 "
             "(T1685 x1): newer ATT&CK? They are stored but no query of "
             "enterprise-attack@18.1 finds them");
+}
+
+// The caller's path check decides: a refused folder is not read and the
+// library stays empty; the check's error is answered as is.
+TEST(LibraryIngestTest, RefusedPathIsNotRead) {
+  const char* tmp = std::getenv("TEST_TMPDIR");
+  const std::filesystem::path dir =
+      std::filesystem::path(tmp ? tmp : "/tmp") / "atomics-refused" / "atomics";
+  std::filesystem::remove_all(dir);
+  Write(dir / "T1197" / "T1197.yaml", Atomic("T1197"));
+  store::MemoryStore store;
+  kb::testing::PutSmallRelease(&store);
+  cov::v1::IngestLibraryRequest req;
+  req.set_kind("atomics");
+  req.set_path(dir.string());
+  std::vector<std::string> asked;
+  auto refuse = [&asked](absl::string_view path) {
+    asked.emplace_back(path);
+    return absl::PermissionDeniedError("outside the ingest roots");
+  };
+  auto r = IngestLibrary(store, req, refuse);
+  EXPECT_EQ(r.status().code(), absl::StatusCode::kPermissionDenied);
+  EXPECT_EQ(r.status().message(), "outside the ingest roots");
+  EXPECT_EQ(asked, std::vector<std::string>{dir.string()});
+  auto sources = store.ListLibrarySources();
+  ASSERT_TRUE(sources.ok());
+  EXPECT_TRUE(sources->empty());
 }
 
 }  // namespace

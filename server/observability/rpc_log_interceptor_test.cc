@@ -430,12 +430,13 @@ TEST(ObservabilityTest, HealthAndReadinessFollowTheStore) {
                         "Health\",method=\"Check\",code=\"OK\"} 2\n"));
 
   // A release makes the store ready; the periodic check notices.
-  ingest::attack::ParsedRelease parsed;
-  parsed.release.set_domain("enterprise-attack");
-  parsed.release.set_version("18.1");
-  cov::v1::Release rel = parsed.release;
+  cov::v1::Release rel;
+  rel.set_domain("enterprise-attack");
+  rel.set_version("18.1");
   rel.set_ingested_at_unix(1738324800);
-  ASSERT_TRUE((*store)->PutRelease(parsed, rel, false).ok());
+  ASSERT_TRUE((*store)
+                  ->PutRelease(cov::server::store::ReleaseRecords(), rel, false)
+                  .ok());
   absl::Time deadline = absl::Now() + absl::Seconds(5);
   while (check("cov.v1.CovService") != "\x08\x01" && absl::Now() < deadline) {
     absl::SleepFor(absl::Milliseconds(10));

@@ -40,7 +40,7 @@ class RuleCheckTest : public ::testing::Test {
     cov::v1::IngestAttackRequest req;
     req.set_path(
         *cov::testing::CorpusPath("attack/enterprise-attack-18.1.json"));
-    ASSERT_TRUE(kb::IngestAttack(*store_, req).ok());
+    ASSERT_TRUE(kb::IngestAttack(*store_, req, {}).ok());
     cache_ = new kb::KbCache(store_);
     kb_ = new std::shared_ptr<const engine::KnowledgeBase>(
         *cache_->Get(*store_->ResolveRelease({})));

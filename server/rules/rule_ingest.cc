@@ -208,7 +208,8 @@ absl::StatusOr<cov::v1::IngestRulesResponse> IngestRules(
     return absl::InvalidArgumentError("IngestRules needs a path");
   }
   // covd --ingest_root confines server-side paths.
-  if (absl::Status s = auth::CheckServerPath(request.path()); !s.ok()) {
+  if (absl::Status s = auth::CheckPath(context.check_path, request.path());
+      !s.ok()) {
     return s;
   }
   std::error_code ec;

@@ -15,6 +15,7 @@
 
 #include "absl/status/statusor.h"
 #include "cov/v1/cov.pb.h"
+#include "server/auth/path_policy.h"
 #include "server/engine/knowledge_base.h"
 #include "server/engine/ref_resolver.h"
 #include "server/store/store.h"
@@ -29,9 +30,13 @@ struct IngestContext {
   engine::OtherDomains others;
   // Parser threads. Default: the number of cores (at least 1).
   int threads = 0;
+  // Whether the server may read request.path() (covd --ingest_root); empty:
+  // any path.
+  auth::PathCheck check_path;
 };
 
-// Errors: kInvalidArgument (no format, bad source name), kNotFound (PATH
+// Errors: kInvalidArgument (no format, bad source name), kPermissionDenied
+// (context.check_path refused the path), kNotFound (PATH
 // missing), kFailedPrecondition (the source exists with another format or
 // path), store errors. Per-file problems are diagnostics, not errors.
 absl::StatusOr<cov::v1::IngestRulesResponse> IngestRules(

@@ -7,6 +7,7 @@
 #include <fstream>
 #include <set>
 #include <string>
+#include <vector>
 
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
@@ -79,6 +80,30 @@ class RuleIngestTest : public ::testing::Test {
   std::unique_ptr<store::RocksDbStore> store_;
   IngestContext ctx_;
 };
+
+// The caller's path check decides: a refused folder is not walked, no
+// source is stored and the check's error is answered as is.
+TEST_F(RuleIngestTest, RefusedPathIsNotRead) {
+  std::string dir = TempDir("src-refused");
+  Write(dir + "/a.yml", SigmaRule(kIdA, "attack.t1197"));
+  std::vector<std::string> asked;
+  ctx_.check_path = [&asked](absl::string_view path) {
+    asked.emplace_back(path);
+    return absl::PermissionDeniedError("outside the ingest roots");
+  };
+  auto r = Ingest(dir, "refused");
+  EXPECT_EQ(r.status().code(), absl::StatusCode::kPermissionDenied);
+  EXPECT_EQ(r.status().message(), "outside the ingest roots");
+  EXPECT_EQ(asked, std::vector<std::string>{dir});
+  auto sources = store_->ListSources();
+  ASSERT_TRUE(sources.ok());
+  EXPECT_TRUE(sources->empty());
+  // Allowed by the check: ingested.
+  ctx_.check_path = [](absl::string_view) { return absl::OkStatus(); };
+  r = Ingest(dir, "refused");
+  ASSERT_TRUE(r.ok()) << r.status();
+  EXPECT_EQ(r->source().rule_count(), 1);
+}
 
 TEST_F(RuleIngestTest, IncrementalReingest) {
   std::string dir = TempDir("src-incr");
@@ -228,7 +253,7 @@ class CorpusIngestTest : public RuleIngestTest {
          {"enterprise-attack-18.1.json", "mobile-attack-18.1.json"}) {
       cov::v1::IngestAttackRequest req;
       req.set_path(*cov::testing::CorpusPath(std::string("attack/") + f));
-      ASSERT_TRUE(kb::IngestAttack(*store_, req).ok());
+      ASSERT_TRUE(kb::IngestAttack(*store_, req, {}).ok());
     }
     kb::KbCache cache(store_.get());
     auto def = store_->ResolveRelease({});

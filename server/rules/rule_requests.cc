@@ -19,7 +19,8 @@
 namespace cov::server::rules {
 
 absl::StatusOr<cov::v1::IngestRulesResponse> Ingest(
-    kb::Models& models, const cov::v1::IngestRulesRequest& request) {
+    kb::Models& models, const cov::v1::IngestRulesRequest& request,
+    const auth::PathCheck& check_path) {
   absl::StatusOr<kb::ResolvedModels> resolved =
       models.Resolve(request.release());
   if (!resolved.ok()) return resolved.status();
@@ -27,6 +28,7 @@ absl::StatusOr<cov::v1::IngestRulesResponse> Ingest(
   context.store = models.store();
   context.kb = resolved->kb;
   context.others = resolved->others;
+  context.check_path = check_path;
   return IngestRules(context, request);
 }
 

@@ -13,6 +13,7 @@
 
 #include "absl/status/statusor.h"
 #include "cov/v1/cov.pb.h"
+#include "server/auth/path_policy.h"
 #include "server/kb/models.h"
 #include "server/rules/rule_check.h"
 #include "server/store/store.h"
@@ -20,9 +21,11 @@
 namespace cov::server::rules {
 
 // Ingests a rule folder, resolving references against request.release()
-// (or the default; unresolved when no release is stored).
+// (or the default; unresolved when no release is stored). The folder is
+// read only when `check_path` allows it (covd --ingest_root).
 absl::StatusOr<cov::v1::IngestRulesResponse> Ingest(
-    kb::Models& models, const cov::v1::IngestRulesRequest& request);
+    kb::Models& models, const cov::v1::IngestRulesRequest& request,
+    const auth::PathCheck& check_path);
 
 // Rules of a source (or all), filtered by technique (ID or the ID a revoked
 // one resolves to), paged: page_size <= 0 -> 100, at most 1000;

@@ -7,6 +7,8 @@
 #ifndef COV_SERVER_SERVICE_BACKEND_H_
 #define COV_SERVER_SERVICE_BACKEND_H_
 
+#include <utility>
+
 #include "server/auth/path_policy.h"
 #include "server/experiments/experiments.h"
 #include "server/kb/models.h"
@@ -18,17 +20,21 @@
 namespace cov::server::service {
 
 struct Backend {
-  // `store` must outlive the backend.
-  explicit Backend(store::Store* s)
+  // `store` must outlive the backend. `check` says which server-side paths
+  // the ingest, replay and scan RPCs may read (covd --ingest_root; empty:
+  // any).
+  Backend(store::Store* s, auth::PathCheck check)
       : store(s),
+        check_path(std::move(check)),
         models(s),
         experiments(&models),
-        replay(&models, &experiments, auth::CheckServerPath),
-        scan(&models, &experiments, auth::CheckServerPath) {}
+        replay(&models, &experiments, check_path),
+        scan(&models, &experiments, check_path) {}
   Backend(const Backend&) = delete;
   Backend& operator=(const Backend&) = delete;
 
   store::Store* store;
+  auth::PathCheck check_path;
   kb::Models models;
   experiments::Experiments experiments;
   rules::ParseCache parse_cache;

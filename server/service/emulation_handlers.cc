@@ -24,7 +24,8 @@ grpc::ServerUnaryReactor* CovService::IngestLibrary(
     cov::v1::IngestLibraryResponse* response) {
   auto s = Guard(ctx, "IngestLibrary");
   if (!s.ok()) return Finish(ctx, s.status());
-  auto r = library::IngestLibrary(*(*s)->store, *request);
+  auto r =
+      library::IngestLibrary(*(*s)->store, *request, (*s)->backend->check_path);
   if (r.ok()) {
     observability::Log(
         "ingest %s %s -> source %s: %d files, %d tests, %d plans, %d "

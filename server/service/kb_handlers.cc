@@ -16,8 +16,10 @@ constexpr char kServerVersion[] = "cov 0.1.0 (cov.v1)";
 
 void LogIngest(const cov::v1::IngestAttackRequest& request,
                const absl::StatusOr<cov::v1::IngestAttackResponse>& r) {
+  // The client's file name when it sent one (also with a path), else the
+  // server-side path.
   const std::string& name =
-      request.has_path() ? request.path() : request.file_name();
+      request.file_name().empty() ? request.path() : request.file_name();
   if (!r.ok()) {
     observability::Log("ingest attack %s failed: %s", name,
                        r.status().ToString());
@@ -42,7 +44,7 @@ grpc::ServerUnaryReactor* CovService::IngestAttack(
     cov::v1::IngestAttackResponse* response) {
   auto s = Guard(ctx, "IngestAttack");
   if (!s.ok()) return Finish(ctx, s.status());
-  auto r = kb::IngestAttack(*(*s)->store, *request);
+  auto r = kb::IngestAttack(*(*s)->store, *request, (*s)->backend->check_path);
   LogIngest(*request, r);
   return Reply(ctx, std::move(r), response);
 }

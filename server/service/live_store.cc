@@ -58,7 +58,8 @@ absl::StatusOr<std::shared_ptr<LiveStore::Serving>> LiveStore::OpenServing(
   if (!opened.ok()) return opened.status();
   auto serving = std::make_shared<Serving>();
   serving->store = *std::move(opened);
-  serving->backend = std::make_unique<Backend>(serving->store.get());
+  serving->backend = std::make_unique<Backend>(serving->store.get(),
+                                               options_.ingest_path_check);
   serving->dir = dir;
   return serving;
 }

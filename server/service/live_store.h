@@ -59,6 +59,9 @@ class LiveStore {
     // covd --backup_root: where CreateBackup/ListBackups/RestoreBackup may
     // point; null or rootless = anywhere. Must outlive the service.
     const auth::PathPolicy* backup_policy = nullptr;
+    // covd --ingest_root: which server-side paths ingest, replay and scan
+    // RPCs may read (auth::PathPolicy::Checker()); empty: any.
+    auth::PathCheck ingest_path_check;
   };
 
   // What one call runs on: a store and its backend.

@@ -13,6 +13,7 @@
 #include "server/store/backup.h"
 #include "server/store/rocksdb_store.h"
 #include "server/store/rocksdb_store_factory.h"
+#include "server/store/test_release.h"
 
 namespace cov::server::service {
 namespace {
@@ -31,14 +32,14 @@ std::string TempDir(const std::string& name) {
 }
 
 void PutRelease(store::Store* s, const std::string& version) {
-  ingest::attack::ParsedRelease p;
+  store::TestRelease p;
   p.release.set_domain("enterprise-attack");
   p.release.set_version(version);
   cov::v1::Technique t;
   t.set_id("T1197");
   t.set_name("BITS Jobs");
   p.techniques.push_back(t);
-  ASSERT_TRUE(s->PutRelease(p, p.release, false).ok());
+  ASSERT_TRUE(s->PutRelease(p.Records(), p.release, false).ok());
 }
 
 std::vector<std::string> Versions(const LiveStore& live) {

@@ -36,7 +36,8 @@ grpc::ServerUnaryReactor* CovService::IngestRules(
     cov::v1::IngestRulesResponse* response) {
   auto s = Guard(ctx, "IngestRules");
   if (!s.ok()) return Finish(ctx, s.status());
-  auto r = rules::Ingest((*s)->backend->models, *request);
+  auto r =
+      rules::Ingest((*s)->backend->models, *request, (*s)->backend->check_path);
   LogIngest(*request, r);
   return Reply(ctx, std::move(r), response);
 }

@@ -11,6 +11,7 @@
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
 #include "server/store/rocksdb_store.h"
+#include "server/store/test_release.h"
 
 namespace cov::server::store {
 namespace {
@@ -25,8 +26,8 @@ std::string TempDir(const std::string& name) {
   return dir;
 }
 
-ingest::attack::ParsedRelease MakeRelease(const std::string& version) {
-  ingest::attack::ParsedRelease p;
+TestRelease MakeRelease(const std::string& version) {
+  TestRelease p;
   p.release.set_domain("enterprise-attack");
   p.release.set_version(version);
   cov::v1::Technique t;
@@ -38,7 +39,7 @@ ingest::attack::ParsedRelease MakeRelease(const std::string& version) {
 
 void PutRelease(Store& s, const std::string& version) {
   auto p = MakeRelease(version);
-  ASSERT_TRUE(s.PutRelease(p, p.release, false).ok());
+  ASSERT_TRUE(s.PutRelease(p.Records(), p.release, false).ok());
 }
 
 void PutSource(Store& s, const std::string& name, int rules) {

@@ -22,13 +22,13 @@ bool ValidSourceName(absl::string_view name) {
   return true;
 }
 
-template <typename List, typename M>
-void AddAll(const List& list, std::map<std::string, M>* out,
+template <typename M>
+void AddAll(const std::vector<const M*>& list, std::map<std::string, M>* out,
             bool components = false) {
-  for (const auto& m : list) {
-    std::string key = absl::AsciiStrToUpper(m.id());
-    if (components && m.id().empty()) key = absl::StrCat("NAME:", m.name());
-    (*out)[key] = m;
+  for (const M* m : list) {
+    std::string key = absl::AsciiStrToUpper(m->id());
+    if (components && m->id().empty()) key = absl::StrCat("NAME:", m->name());
+    (*out)[key] = *m;
   }
 }
 
@@ -51,9 +51,9 @@ absl::StatusOr<const MemoryStore::Release*> MemoryStore::Find(
   return &it->second;
 }
 
-absl::Status MemoryStore::PutRelease(
-    const ingest::attack::ParsedRelease& parsed,
-    const cov::v1::Release& release, bool make_default) {
+absl::Status MemoryStore::PutRelease(const ReleaseRecords& records,
+                                     const cov::v1::Release& release,
+                                     bool make_default) {
   if (release.domain().empty() || release.version().empty()) {
     return absl::InvalidArgumentError("release has no domain or version");
   }
@@ -61,13 +61,13 @@ absl::Status MemoryStore::PutRelease(
   Release r;
   r.release = release;
   r.release.set_is_default(false);
-  for (const auto& t : parsed.tactics) r.tactics.push_back(t);
+  for (const cov::v1::Tactic* t : records.tactics) r.tactics.push_back(*t);
   std::sort(r.tactics.begin(), r.tactics.end(),
             [](const auto& a, const auto& b) { return a.order() < b.order(); });
-  AddAll(parsed.techniques, &r.techniques);
-  AddAll(parsed.actors, &r.actors);
-  AddAll(parsed.data_components, &r.components, /*components=*/true);
-  AddAll(parsed.mitigations, &r.mitigations);
+  AddAll(records.techniques, &r.techniques);
+  AddAll(records.actors, &r.actors);
+  AddAll(records.data_components, &r.components, /*components=*/true);
+  AddAll(records.mitigations, &r.mitigations);
   absl::MutexLock lock(&mu_);
   releases_[key] = std::move(r);
   if (make_default || default_.empty()) default_ = key;

@@ -3,7 +3,7 @@
 // (store.h) without durability, so those packages are tested without disk.
 //
 //   store::MemoryStore store;
-//   ASSERT_TRUE(store.PutRelease(parsed, parsed.release, false).ok());
+//   ASSERT_TRUE(store.PutRelease(records, release, false).ok());
 //   kb::Models models(&store);
 //
 // Thread-safety: every method takes one mutex, so reads see either all of a
@@ -30,7 +30,7 @@ class MemoryStore final : public Store {
  public:
   MemoryStore() = default;
 
-  absl::Status PutRelease(const ingest::attack::ParsedRelease& parsed,
+  absl::Status PutRelease(const ReleaseRecords& records,
                           const cov::v1::Release& release,
                           bool make_default) override;
   absl::StatusOr<std::vector<cov::v1::Release>> ListReleases() const override;

@@ -2,6 +2,7 @@
 
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
+#include "server/store/test_release.h"
 
 namespace cov::server::store {
 namespace {
@@ -10,14 +11,14 @@ using ::testing::ElementsAre;
 
 void Put(MemoryStore* s, const std::string& domain, const std::string& version,
          bool make_default) {
-  ingest::attack::ParsedRelease p;
+  TestRelease p;
   p.release.set_domain(domain);
   p.release.set_version(version);
   cov::v1::Technique t;
   t.set_id("t1197");
   t.set_name("BITS Jobs " + version);
   p.techniques.push_back(t);
-  ASSERT_TRUE(s->PutRelease(p, p.release, make_default).ok());
+  ASSERT_TRUE(s->PutRelease(p.Records(), p.release, make_default).ok());
 }
 
 TEST(MemoryStoreTest, ResolvesDefaultsLikeTheRocksDbStore) {

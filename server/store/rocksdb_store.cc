@@ -217,9 +217,9 @@ rocksdb::ColumnFamilyHandle* RocksDbStore::cf(const char* name) const {
   return nullptr;  // unreachable: every schema family is opened
 }
 
-absl::Status RocksDbStore::PutRelease(
-    const ingest::attack::ParsedRelease& parsed,
-    const cov::v1::Release& release, bool make_default) {
+absl::Status RocksDbStore::PutRelease(const ReleaseRecords& records,
+                                      const cov::v1::Release& release,
+                                      bool make_default) {
   if (release.domain().empty() || release.version().empty()) {
     return absl::InvalidArgumentError("release has no domain or version");
   }
@@ -246,28 +246,28 @@ absl::Status RocksDbStore::PutRelease(
                   "preparing batch");
   };
   absl::Status st;
-  for (const auto& t : parsed.tactics) {
-    st = put(kCfTactics, absl::StrFormat("%04d", t.order()), t);
+  for (const cov::v1::Tactic* t : records.tactics) {
+    st = put(kCfTactics, absl::StrFormat("%04d", t->order()), *t);
     if (!st.ok()) return st;
   }
-  for (const auto& t : parsed.techniques) {
-    st = put(kCfTechniques, absl::AsciiStrToUpper(t.id()), t);
+  for (const cov::v1::Technique* t : records.techniques) {
+    st = put(kCfTechniques, absl::AsciiStrToUpper(t->id()), *t);
     if (!st.ok()) return st;
   }
-  for (const auto& a : parsed.actors) {
-    st = put(kCfActors, absl::AsciiStrToUpper(a.id()), a);
+  for (const cov::v1::Actor* a : records.actors) {
+    st = put(kCfActors, absl::AsciiStrToUpper(a->id()), *a);
     if (!st.ok()) return st;
   }
-  for (const auto& c : parsed.data_components) {
+  for (const cov::v1::DataComponent* c : records.data_components) {
     // Before v18 components have no DC#### ID; their name is the key.
     st = put(kCfComponents,
-             c.id().empty() ? absl::StrCat("NAME:", c.name())
-                            : absl::AsciiStrToUpper(c.id()),
-             c);
+             c->id().empty() ? absl::StrCat("NAME:", c->name())
+                             : absl::AsciiStrToUpper(c->id()),
+             *c);
     if (!st.ok()) return st;
   }
-  for (const auto& m : parsed.mitigations) {
-    st = put(kCfMitigations, absl::AsciiStrToUpper(m.id()), m);
+  for (const cov::v1::MitigationRef* m : records.mitigations) {
+    st = put(kCfMitigations, absl::AsciiStrToUpper(m->id()), *m);
     if (!st.ok()) return st;
   }
 

@@ -34,7 +34,7 @@ class RocksDbStore final : public Store {
 
   ~RocksDbStore() override;
 
-  absl::Status PutRelease(const ingest::attack::ParsedRelease& parsed,
+  absl::Status PutRelease(const ReleaseRecords& records,
                           const cov::v1::Release& release,
                           bool make_default) override;
   absl::StatusOr<std::vector<cov::v1::Release>> ListReleases() const override;

@@ -5,6 +5,7 @@
 
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
+#include "server/store/test_release.h"
 
 namespace cov::server::store {
 namespace {
@@ -20,10 +21,10 @@ std::string TempDir(const std::string& name) {
   return dir;
 }
 
-ingest::attack::ParsedRelease MakeRelease(const std::string& version,
-                                          const std::string& technique_name,
-                                          bool with_t2 = true) {
-  ingest::attack::ParsedRelease p;
+TestRelease MakeRelease(const std::string& version,
+                        const std::string& technique_name,
+                        bool with_t2 = true) {
+  TestRelease p;
   p.release.set_domain("enterprise-attack");
   p.release.set_version(version);
   cov::v1::Tactic tactic;
@@ -51,11 +52,10 @@ ingest::attack::ParsedRelease MakeRelease(const std::string& version,
   return p;
 }
 
-absl::Status Put(Store& s, const ingest::attack::ParsedRelease& p,
-                 bool make_default = false) {
+absl::Status Put(Store& s, const TestRelease& p, bool make_default = false) {
   cov::v1::Release rel = p.release;
   rel.set_sha256("abc");
-  return s.PutRelease(p, rel, make_default);
+  return s.PutRelease(p.Records(), rel, make_default);
 }
 
 TEST(RocksDbStoreTest, EmptyStoreSaysHowToLoadOne) {
@@ -164,7 +164,7 @@ TEST(RocksDbStoreTest, RejectedPutLeavesStoreUnchanged) {
   auto s = RocksDbStore::Open(TempDir("reject"));
   ASSERT_TRUE(s.ok());
   ASSERT_TRUE(Put(**s, MakeRelease("18.1", "kept")).ok());
-  ingest::attack::ParsedRelease bad = MakeRelease("", "lost");
+  TestRelease bad = MakeRelease("", "lost");
   EXPECT_EQ(Put(**s, bad).code(), absl::StatusCode::kInvalidArgument);
   EXPECT_EQ((*s)->GetTechnique("enterprise-attack@18.1", "T1197")->name(),
             "kept");

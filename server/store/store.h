@@ -23,7 +23,7 @@
 #include "cov/v1/attack.pb.h"
 #include "cov/v1/emulation.pb.h"
 #include "cov/v1/rules.pb.h"
-#include "ingest/attack/stix_bundle.h"
+#include "server/store/release_records.h"
 
 namespace cov::server::store {
 
@@ -62,12 +62,14 @@ class Store {
  public:
   virtual ~Store() = default;
 
-  // Replaces (or adds) the release `parsed.release.domain()@version()` with
-  // `parsed`, atomically. `release` carries storage fields (sha256,
-  // source_file, ingested_at_unix). The first release stored becomes the
-  // default; `make_default` makes this one the default of the store and of
-  // its domain. On error nothing changes.
-  virtual absl::Status PutRelease(const ingest::attack::ParsedRelease& parsed,
+  // Replaces (or adds) the release `release.domain()@version()` with
+  // `records`, atomically; the records are read during the call only.
+  // `release` carries the counts and storage fields (sha256, source_file,
+  // ingested_at_unix). The first release stored becomes the default;
+  // `make_default` makes this one the default of the store and of its
+  // domain. kInvalidArgument when `release` has no domain or version. On
+  // error nothing changes.
+  virtual absl::Status PutRelease(const ReleaseRecords& records,
                                   const cov::v1::Release& release,
                                   bool make_default) = 0;
 

@@ -80,7 +80,7 @@ int main(int argc, char** argv) {
     cov::v1::IngestAttackRequest req;
     req.set_path(bundle);
     auto t0 = Clock::now();
-    auto r = cov::server::kb::IngestAttack(**store, req);
+    auto r = cov::server::kb::IngestAttack(**store, req, {});
     auto t1 = Clock::now();
     if (!r.ok()) {
       std::fprintf(stderr, "%s\n", r.status().ToString().c_str());

@@ -104,7 +104,7 @@ int main() {
   Check(store.status(), "open");
   cov::v1::IngestAttackRequest ar;
   ar.set_path(c + "/attack/enterprise-attack-18.1.json");
-  Check(cov::server::kb::IngestAttack(**store, ar).status(), "attack");
+  Check(cov::server::kb::IngestAttack(**store, ar, {}).status(), "attack");
   cov::server::kb::KbCache kbs(store->get());
   auto kb = *kbs.Get(*(*store)->ResolveRelease({}));
   cov::server::rules::IngestContext ictx;
@@ -131,7 +131,8 @@ int main() {
   lr.set_kind("atomics");
   lr.set_path(c + "/atomics/atomic-red-team/atomics");
   lr.set_source("art");
-  Check(cov::server::library::IngestLibrary(**store, lr).status(), "atomics");
+  Check(cov::server::library::IngestLibrary(**store, lr, {}).status(),
+        "atomics");
   cov::server::kb::RuleIndexCache ric(store->get());
   auto rules = *ric.Get(kb, {});
   absl::flat_hash_map<std::string, std::vector<cov::v1::TestProcedure>> tests;

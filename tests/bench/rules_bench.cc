@@ -450,7 +450,7 @@ int main(int argc, char** argv) {
   {
     cov::v1::IngestAttackRequest req;
     req.set_path(attack);
-    auto r = cov::server::kb::IngestAttack(*store, req);
+    auto r = cov::server::kb::IngestAttack(*store, req, {});
     if (!r.ok()) return Fail(r.status());
   }
   auto release = store->ResolveRelease(cov::v1::ReleaseRef());

@@ -309,10 +309,55 @@ class SecurityEndToEndTest(unittest.TestCase):
         with Closing(Server("--max_message_mb", "1").start()) as s:
             c = Client(s.address)
             c.wait_ready()
-            msg = self.assertCode("RESOURCE_EXHAUSTED", c.ingest_attack, self.ics)
+            # Uploaded (a loopback covd would otherwise read the path).
+            msg = self.assertCode("RESOURCE_EXHAUSTED", c.ingest_attack, self.ics,
+                                  upload=True)
             self.assertIn("larger than max", msg)
             self.assertEqual(len(c.releases().releases), 0)
             c.close()
+
+    def test_loopback_ingest_sends_the_path_and_falls_back_to_upload(self):
+        # Messages are capped at 1 MB and the bundle is larger: an ingest that
+        # succeeds cannot have uploaded it; RESOURCE_EXHAUSTED proves upload.
+        ics_copy = os.path.join(self.outside, "ics-attack-18.1.json")
+        shutil.copyfile(self.ics, ics_copy)
+        self.assertGreater(os.path.getsize(self.ics), 2 * 1024 * 1024)
+        with Closing(Server("--max_message_mb", "1",
+                            "--ingest_root", self.attack_dir).start()) as s:
+            c = Client(s.address)
+            c.wait_ready()
+            # Python: inside the ingest root, covd reads the path itself.
+            r = c.ingest_attack(self.ics)
+            self.assertEqual(r.release.domain, "ics-attack")
+            self.assertEqual(r.release.source_file, "ics-attack-18.1.json")
+            # Outside the root: refused, so the bytes are uploaded (too big).
+            msg = self.assertCode("RESOURCE_EXHAUSTED", c.ingest_attack, ics_copy)
+            self.assertIn("larger than max", msg)
+            self.assertIn(f"ingest attack ics-attack-18.1.json failed: PERMISSION_DENIED: "
+                          f"path {ics_copy} is outside the ingest roots", s.log())
+            # --upload forces the upload even for an allowed path.
+            self.assertCode("RESOURCE_EXHAUSTED", c.ingest_attack, self.ics, upload=True)
+            self.assertEqual(len(c.releases().releases), 1)
+            c.close()
+
+            def cov(*args):
+                return subprocess.run([runfile("clients/cov"), "--server", s.address,
+                                       "ingest", "attack", *args],
+                                      capture_output=True, text=True, timeout=120)
+            p = cov(self.ics)
+            self.assertEqual(p.returncode, 0, p.stderr)
+            self.assertIn(f"loaded ics-attack 18.1 from {self.ics}", p.stdout)
+            self.assertEqual(p.stderr, "")
+            p = cov(ics_copy)
+            self.assertEqual(p.returncode, 1)
+            self.assertIn(f"cov: covd did not read {ics_copy} itself (path {ics_copy} "
+                          "is outside the ingest roots", p.stderr)
+            self.assertIn("uploading it", p.stderr)
+            self.assertIn("larger than max", p.stderr)
+            p = cov("--upload", self.ics)
+            self.assertEqual(p.returncode, 1)
+            self.assertIn("larger than max", p.stderr)
+            self.assertNotIn("uploading it", p.stderr)
 
     def test_python_calls_always_have_a_deadline(self):
         # A TCP listener that never speaks HTTP/2: only a deadline ends a call.

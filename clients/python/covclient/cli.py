@@ -38,6 +38,9 @@ def main(argv: list[str] | None = None) -> int:
     s.add_argument("file")
     s.add_argument("--version", help="version when the bundle and file name carry none")
     s.add_argument("--make-default", action="store_true")
+    s.add_argument("--upload", action="store_true",
+                   help="send the file's bytes even to a loopback covd (which "
+                        "otherwise reads the path itself)")
     sub.add_parser("releases", help="list stored ATT&CK releases")
     s = sub.add_parser("default", help="make a stored release the default")
     s.add_argument("version")
@@ -136,7 +139,8 @@ def main(argv: list[str] | None = None) -> int:
                 tls_ca=args.tls_ca, round_robin=args.round_robin) as c:
         try:
             if args.command == "ingest-attack":
-                r = c.ingest_attack(args.file, args.version, args.make_default)
+                r = c.ingest_attack(args.file, args.version, args.make_default,
+                                    upload=args.upload)
             elif args.command == "releases":
                 r = c.releases()
             elif args.command == "default":

@@ -36,6 +36,26 @@ RULE_EXTENSIONS = tuple(
 
 DEFAULT_SERVER = "127.0.0.1:8470"
 
+# Answers to a path sent to a loopback covd after which the client uploads
+# the bytes: refused by --ingest_root, another file there, not visible.
+_UPLOAD_INSTEAD = ("PERMISSION_DENIED", "FAILED_PRECONDITION", "NOT_FOUND")
+
+
+def is_loopback(address: str) -> bool:
+    """True when the gRPC target `address` is this host: 127.0.0.0/8,
+    localhost, [::1] or a unix: socket (covd then shares our files)."""
+    target = address
+    for scheme in ("dns:///", "ipv4:", "ipv6:"):
+        if target.startswith(scheme):
+            target = target[len(scheme):]
+    if target.startswith("unix:"):
+        return True
+    if target.startswith("["):
+        host = target[1:target.find("]")] if "]" in target else target
+    else:
+        host = target.rsplit(":", 1)[0] if target.count(":") == 1 else target
+    return host in ("localhost", "::1") or host.startswith("127.")
+
 
 class Client(ProofMixin):
     """Connection to one covd. Thread-safe (gRPC channels are)."""
@@ -95,19 +115,40 @@ class Client(ProofMixin):
 
     # -- knowledge base ----------------------------------------------------------
 
-    def ingest_attack(self, path, version=None, make_default=False, server_path=False):
+    def ingest_attack(self, path, version=None, make_default=False, server_path=False,
+                      upload=False):
         """Loads a STIX bundle as one ATT&CK release (IngestAttack).
 
-        The file is read here and sent, unless server_path=True (covd reads it).
+        With a loopback covd (127.0.0.1, localhost, [::1], unix:) the absolute
+        path is sent with the file's size and mtime and covd reads the file
+        itself; when it may not (--ingest_root) or sees another file there,
+        the bytes are uploaded instead. upload=True always uploads;
+        server_path=True always sends the path (covd must see the file).
         """
-        req = cov_pb2.IngestAttackRequest(version=version or "", make_default=make_default)
+        timeout = max(self.timeout, 300)
+        base = cov_pb2.IngestAttackRequest(version=version or "", make_default=make_default)
         if server_path:
+            req = cov_pb2.IngestAttackRequest()
+            req.CopyFrom(base)
             req.path = os.path.abspath(path)
-        else:
-            with open(path, "rb") as f:
-                req.content = f.read()
+            return self._call(self._stub.IngestAttack, req, timeout=timeout)
+        if not upload and is_loopback(self.address):
+            st = os.stat(path)
+            req = cov_pb2.IngestAttackRequest()
+            req.CopyFrom(base)
+            req.path = os.path.realpath(path)
             req.file_name = os.path.basename(path)
-        return self._call(self._stub.IngestAttack, req, timeout=max(self.timeout, 300))
+            req.expected_size = st.st_size
+            req.expected_mtime_unix_ns = st.st_mtime_ns
+            try:
+                return self._call(self._stub.IngestAttack, req, timeout=timeout)
+            except CovError as e:
+                if e.code not in _UPLOAD_INSTEAD:
+                    raise
+        with open(path, "rb") as f:
+            base.content = f.read()
+        base.file_name = os.path.basename(path)
+        return self._call(self._stub.IngestAttack, base, timeout=timeout)
 
     def releases(self) -> cov_pb2.ListReleasesResponse:
         """Stored releases (ListReleases)."""
