@@ -35,6 +35,24 @@ struct FieldScan {
   MultiLiteral literals;
 };
 
+// Everything Match needs for the events of one (channel, EventID): the
+// candidate rules (sorted, unique), the renames to apply, and a prefilter
+// over the candidates' literals only, so an event scans only the fields its
+// candidate rules read and fires only its own candidates. One per EventID
+// named by a rule, one per channel for its other EventIDs, and one for
+// events of no known channel.
+struct Bucket {
+  std::vector<int> candidates;
+  std::vector<std::pair<int, int>> aliases;
+  std::vector<FieldScan> scans;
+  std::vector<std::vector<int>> pattern_rules;  // pattern id -> rules
+};
+
+struct ChannelBuckets {
+  Bucket other_ids;
+  absl::flat_hash_map<int64_t, Bucket> by_id;
+};
+
 struct CompiledSet {
   FieldTable fields;
   std::vector<cov::v1::Rule> rules;
@@ -44,11 +62,13 @@ struct CompiledSet {
   std::vector<int> any_event;  // product windows alone
   absl::flat_hash_map<std::string, int> by_name;
   int max_searches = 0;
-  // Literal prefilter (empty when off).
+  // Match's view of the above (BuildBuckets).
+  absl::flat_hash_map<std::string, ChannelBuckets> buckets;  // lowercase
+  Bucket no_channel;
+  // Literal prefilter (scans empty when off).
   bool prefilter = false;
-  std::vector<FieldScan> scans;
-  std::vector<std::vector<int>> pattern_rules;  // global pattern id -> rules
-  std::vector<uint8_t> always;                  // rule -> no prefilter
+  std::vector<uint8_t> always;  // rule -> no prefilter
+  int max_patterns = 0;         // largest pattern count of a bucket
 };
 
 struct Scratch {
@@ -62,41 +82,78 @@ struct Scratch {
   std::vector<uint32_t> rule_fired;
 };
 
-void BuildPrefilter(CompiledSet* set) {
-  set->prefilter = true;
-  set->always.assign(set->compiled.size(), 1);
+// The prefilter of one bucket over its candidates' literals (`lits[r]`:
+// rule r's required literals; `always[r]`: r has none).
+void BuildBucketPrefilter(const std::vector<CompiledRule::Literals>& lits,
+                          const std::vector<uint8_t>& always, Bucket* b) {
   absl::flat_hash_map<int, int> scan_of;  // field id -> index in scans
   struct Entry {
     int scan, id, rule;
   };
   std::vector<Entry> entries;
-  CompiledRule::Literals lits;
-  for (size_t r = 0; r < set->compiled.size(); ++r) {
-    if (!set->compiled[r].RequiredLiterals(&lits)) continue;
-    set->always[r] = 0;
-    for (const auto& [field, lit] : lits) {
+  for (int r : b->candidates) {
+    if (always[r]) continue;
+    for (const auto& [field, lit] : lits[r]) {
       auto [it, inserted] =
-          scan_of.try_emplace(field, static_cast<int>(set->scans.size()));
+          scan_of.try_emplace(field, static_cast<int>(b->scans.size()));
       if (inserted) {
-        set->scans.emplace_back();
-        set->scans.back().field = field;
+        b->scans.emplace_back();
+        b->scans.back().field = field;
       }
       const absl::string_view cut =
           absl::string_view(lit).substr(0, kMaxLiteral);
-      entries.push_back({it->second, set->scans[it->second].literals.Add(cut),
-                         static_cast<int>(r)});
+      entries.push_back(
+          {it->second, b->scans[it->second].literals.Add(cut), r});
     }
   }
   int base = 0;
-  for (FieldScan& fs : set->scans) {
+  for (FieldScan& fs : b->scans) {
     fs.literals.Build();
     fs.base = base;
     base += fs.literals.size();
   }
-  set->pattern_rules.assign(base, {});
+  b->pattern_rules.assign(base, {});
   for (const Entry& e : entries) {
-    std::vector<int>& v = set->pattern_rules[set->scans[e.scan].base + e.id];
+    std::vector<int>& v = b->pattern_rules[b->scans[e.scan].base + e.id];
     if (v.empty() || v.back() != e.rule) v.push_back(e.rule);
+  }
+}
+
+// Derives the buckets Match uses from the channel index.
+void BuildBuckets(bool prefilter, CompiledSet* set) {
+  set->prefilter = prefilter;
+  std::vector<CompiledRule::Literals> lits(set->compiled.size());
+  set->always.assign(set->compiled.size(), 1);
+  if (prefilter) {
+    for (size_t r = 0; r < set->compiled.size(); ++r) {
+      if (set->compiled[r].RequiredLiterals(&lits[r])) set->always[r] = 0;
+    }
+  }
+  auto finish = [&](Bucket* b) {
+    std::sort(b->candidates.begin(), b->candidates.end());
+    b->candidates.erase(std::unique(b->candidates.begin(), b->candidates.end()),
+                        b->candidates.end());
+    if (prefilter) BuildBucketPrefilter(lits, set->always, b);
+    set->max_patterns =
+        std::max(set->max_patterns, static_cast<int>(b->pattern_rules.size()));
+  };
+  set->no_channel.candidates = set->any_event;
+  finish(&set->no_channel);
+  for (const auto& [channel, ci] : set->channels) {
+    ChannelBuckets& cb = set->buckets[channel];
+    cb.other_ids.candidates = set->any_event;
+    cb.other_ids.candidates.insert(cb.other_ids.candidates.end(),
+                                   ci.any_id.begin(), ci.any_id.end());
+    finish(&cb.other_ids);
+    for (const auto& [id, rules] : ci.by_id) {
+      Bucket& b = cb.by_id[id];
+      b.candidates = cb.other_ids.candidates;
+      b.candidates.insert(b.candidates.end(), rules.begin(), rules.end());
+      if (auto a = ci.aliases.find(id); a != ci.aliases.end()) {
+        b.aliases = a->second;
+      }
+      finish(&b);
+    }
   }
 }
 
@@ -172,7 +229,7 @@ std::unique_ptr<RuleSet> RuleSet::Compile(absl::Span<const cov::v1::Rule> rules,
       }
     }
   }
-  if (options.literal_prefilter) internal::BuildPrefilter(&set);
+  internal::BuildBuckets(options.literal_prefilter, &set);
   return out;
 }
 
@@ -195,45 +252,32 @@ void RuleSet::Match(const ingest::events::Event& event, MatchScratch* scratch,
                     std::vector<int>* matched) const {
   const internal::CompiledSet& set = *set_;
   internal::Scratch& s = *scratch->s_;
-  std::vector<int>& cand = s.candidates;
-  cand.clear();
-  cand.insert(cand.end(), set.any_event.begin(), set.any_event.end());
+  const internal::Bucket* b = &set.no_channel;
   absl::string_view channel;
   int64_t event_id = 0;
-  const internal::ChannelIndex* ci = nullptr;
-  const std::vector<std::pair<int, int>>* aliases = nullptr;
   if (EventChannelAndId(event, &channel, &event_id)) {
     s.channel.assign(channel.data(), channel.size());
     absl::AsciiStrToLower(&s.channel);
-    auto it = set.channels.find(s.channel);
-    if (it != set.channels.end()) {
-      ci = &it->second;
-      cand.insert(cand.end(), ci->any_id.begin(), ci->any_id.end());
-      if (auto b = ci->by_id.find(event_id); b != ci->by_id.end()) {
-        cand.insert(cand.end(), b->second.begin(), b->second.end());
-      }
-      if (auto a = ci->aliases.find(event_id); a != ci->aliases.end()) {
-        aliases = &a->second;
-      }
+    auto it = set.buckets.find(s.channel);
+    if (it != set.buckets.end()) {
+      auto id = it->second.by_id.find(event_id);
+      b = id != it->second.by_id.end() ? &id->second : &it->second.other_ids;
     }
   }
-  if (cand.empty()) return;
-  std::sort(cand.begin(), cand.end());
-  cand.erase(std::unique(cand.begin(), cand.end()), cand.end());
+  if (b->candidates.empty()) return;
   s.view.Reset(event, set.fields);
-  if (aliases != nullptr) {
-    for (const auto& [rule_field, event_field] : *aliases) {
-      s.view.Alias(rule_field, event_field);
-    }
+  for (const auto& [rule_field, event_field] : b->aliases) {
+    s.view.Alias(rule_field, event_field);
   }
   if (s.memo.size() < static_cast<size_t>(set.max_searches)) {
     s.memo.resize(set.max_searches);
   }
   const bool prefilter = set.prefilter;
   if (prefilter) {
-    if (s.rule_fired.size() != set.compiled.size()) {
+    if (s.rule_fired.size() != set.compiled.size() ||
+        s.pattern_seen.size() != static_cast<size_t>(set.max_patterns)) {
       s.rule_fired.assign(set.compiled.size(), 0);
-      s.pattern_seen.assign(set.pattern_rules.size(), 0);
+      s.pattern_seen.assign(set.max_patterns, 0);
       s.epoch = 0;
     }
     if (++s.epoch == 0) {  // wrapped: forget old stamps
@@ -245,13 +289,13 @@ void RuleSet::Match(const ingest::events::Event& event, MatchScratch* scratch,
     uint32_t* seen = s.pattern_seen.data();
     uint32_t* fired = s.rule_fired.data();
     const auto& fields = event.fields;
-    for (const internal::FieldScan& fs : set.scans) {
+    for (const internal::FieldScan& fs : b->scans) {
       const int base = fs.base;
       auto hit = [&](int id) {
         const int g = base + id;
         if (seen[g] == epoch) return;
         seen[g] = epoch;
-        for (int r : set.pattern_rules[g]) fired[r] = epoch;
+        for (int r : b->pattern_rules[g]) fired[r] = epoch;
       };
       if (fs.field < 0) {  // keyword searches: every field
         for (size_t i = 0; i < fields.size(); ++i) {
@@ -264,7 +308,7 @@ void RuleSet::Match(const ingest::events::Event& event, MatchScratch* scratch,
       fs.literals.Scan(s.view.Lower(pos), hit);
     }
   }
-  for (int index : cand) {
+  for (int index : b->candidates) {
     if (prefilter && !set.always[index] && s.rule_fired[index] != s.epoch) {
       continue;
     }
