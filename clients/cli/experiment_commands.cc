@@ -1,4 +1,4 @@
-// Validation commands: experiment start|record|import|show|list.
+// Validation commands: experiment start|record|import|show|list|rm.
 #include <cstdio>
 #include <map>
 #include <string>

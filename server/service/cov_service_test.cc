@@ -207,7 +207,7 @@ TEST_F(CovServiceTest, DeleteReleaseAndExperimentHandlers) {
     grpc::Status s = stub->DeleteRelease(&ctx, req, &resp);
     EXPECT_EQ(s.error_code(), grpc::StatusCode::NOT_FOUND);
     EXPECT_EQ(s.error_message(),
-              "no ATT&CK release enterprise-attack@17.1 in the store; stored: "
+              "no ATT&CK release 17.1 in the store; stored: "
               "enterprise-attack@18.1");
   }
   {
