@@ -1,4 +1,5 @@
-// Administration commands (admin token): admin backup|backups|restore|reload.
+// Administration commands (admin token): admin backup|backups|restore|reload
+// and releases rm.
 #include <cstdio>
 #include <string>
 
@@ -28,7 +29,33 @@ const char kAdminHelp[] =
     "  Directories are paths on the server; covd --backup_root confines\n"
     "  them. All admin commands need an admin token when covd has --tokens.\n";
 
+const char kReleasesRmHelp[] =
+    "  Removes a stored ATT&CK release and everything loaded from it, in one\n"
+    "  atomic write: `cov releases`, coverage, metrics and later backups stop\n"
+    "  showing it at once. The release is DOMAIN@VERSION, or VERSION with\n"
+    "  --domain (else the default domain's).\n"
+    "  The default release of the store, or the default of a domain that\n"
+    "  keeps other releases, is refused unless --new_default names another\n"
+    "  stored release to take its place (one of the same domain when the\n"
+    "  domain keeps releases). A domain's last release takes its domain\n"
+    "  along. Needs an admin token when covd has --tokens.\n"
+    "  Example: cov releases rm enterprise-attack@18.1 --new_default 17.1\n";
+
 namespace {
+
+// "enterprise-attack@17.1" or "17.1" (domain from --domain).
+cov::v1::ReleaseRef ParseReleaseArg(const std::string& arg) {
+  cov::v1::ReleaseRef ref;
+  const size_t at = arg.find('@');
+  if (at != std::string::npos) {
+    ref.set_domain(arg.substr(0, at));
+    ref.set_version(arg.substr(at + 1));
+  } else {
+    ref.set_domain(absl::GetFlag(FLAGS_domain));
+    ref.set_version(arg);
+  }
+  return ref;
+}
 
 void PrintBackups(
     const google::protobuf::RepeatedPtrField<cov::v1::BackupInfo>& backups) {
@@ -110,6 +137,35 @@ int Restore(Client& client, grpc::ClientContext& ctx, bool reload) {
 }
 
 }  // namespace
+
+int ReleasesRm(Client& client, const Args& args) {
+  if (args.size() != 2 || args[0] != "rm") {
+    return Usage(
+        "usage: cov releases rm DOMAIN@VERSION [--new_default DOMAIN@VERSION]");
+  }
+  cov::v1::DeleteReleaseRequest req;
+  *req.mutable_release() = ParseReleaseArg(args[1]);
+  const std::string new_default = absl::GetFlag(FLAGS_new_default);
+  if (!new_default.empty()) {
+    *req.mutable_new_default() = ParseReleaseArg(new_default);
+  }
+  grpc::ClientContext ctx;
+  client.Prepare(&ctx);
+  cov::v1::DeleteReleaseResponse resp;
+  grpc::Status s = client.stub()->DeleteRelease(&ctx, req, &resp);
+  if (!s.ok()) return client.Fail(s);
+  if (JsonOutput()) {
+    PrintJson(resp);
+    return 0;
+  }
+  std::printf("removed release %s@%s\n", resp.release().domain().c_str(),
+              resp.release().version().c_str());
+  if (resp.has_new_default()) {
+    std::printf("default now %s@%s\n", resp.new_default().domain().c_str(),
+                resp.new_default().version().c_str());
+  }
+  return 0;
+}
 
 int Admin(Client& client, const Args& args) {
   if (args.size() != 1) {

@@ -53,8 +53,8 @@ const std::vector<Command>& Commands();
 // Flags every command takes (--server, --format, --attack_version, ...).
 const std::vector<absl::string_view>& GlobalFlags();
 
-// The entry for `name` whose kinds include args[0] (or that has no kinds);
-// nullptr when there is none.
+// The entry for `name` whose kinds include args[0], else the one that has
+// no kinds; nullptr when there is none.
 const Command* FindCommand(absl::string_view name,
                            const std::vector<std::string>& args);
 

@@ -125,9 +125,10 @@ std::vector<Command> BuildTable() {
        "record EXP --technique T --outcome detected|missed|partial "
        "[--test GUID] [--rule UID,...] [--note TEXT] | import EXP --eve FILE "
        "| --jsonl FILE | replay EXP LOGS... | replay --dataset FILE|DIR "
-       "[--record] | scan EXP PATH... --source YARA | show EXP | list",
+       "[--record] | scan EXP PATH... --source YARA | show EXP | list | "
+       "rm EXP",
        "validation experiments: record outcomes, import alerts, replay logs, "
-       "scan files", kExperimentHelp,
+       "scan files; rm removes one", kExperimentHelp,
        {PLAN_FLAGS, "name", "since", "until", "test", "outcome", "rule",
         "note", "eve", "jsonl", REPLAY_FLAGS, "dataset", "record",
         "max_file_mb", "scan_timeout"}, {}, Experiment},
@@ -170,6 +171,10 @@ std::vector<Command> BuildTable() {
        "consistent, incremental backups of the live store and live "
        "restores; a replica reloads the newest backup of its --snapshot_from",
        kAdminHelp, {"to", "from", "id", "keep"}, {}, Admin},
+      {"releases", kAdmin, {"rm"},
+       "releases rm DOMAIN@VERSION [--new_default DOMAIN@VERSION]",
+       "remove a stored ATT&CK release; the default only with a replacement",
+       kReleasesRmHelp, {"new_default"}, {}, ReleasesRm},
       // clang-format on
   };
 }
@@ -194,15 +199,21 @@ const std::vector<absl::string_view>& GlobalFlags() {
 
 const Command* FindCommand(absl::string_view name,
                            const std::vector<std::string>& args) {
+  // An entry whose kinds name args[0] wins over one taking any arguments
+  // (`releases rm` over `releases`), wherever each is in the table.
+  const Command* any = nullptr;
   for (const Command& c : Commands()) {
     if (c.name != name) continue;
-    if (c.kinds.empty()) return &c;
+    if (c.kinds.empty()) {
+      if (any == nullptr) any = &c;
+      continue;
+    }
     if (!args.empty() &&
         std::find(c.kinds.begin(), c.kinds.end(), args[0]) != c.kinds.end()) {
       return &c;
     }
   }
-  return nullptr;
+  return any;
 }
 
 std::vector<const Command*> CommandsNamed(absl::string_view name) {

@@ -1,4 +1,4 @@
-// Validation commands: experiment start|record|import|show|list.
+// Validation commands: experiment start|record|import|show|list|rm.
 #include <cstdio>
 #include <map>
 #include <string>
@@ -32,7 +32,9 @@ const char kExperimentHelp[] =
     "  metadata as ready-made experiments (planned = attack_mappings; the\n"
     "  dataset's Host files are replayed); --record stores each one.\n"
     "  scan EXP PATH... --source YARA: a YARA scan as evidence (cov scan).\n"
-    "  show EXP | list: one experiment with its results, or all of them.\n";
+    "  show EXP | list: one experiment with its results, or all of them.\n"
+    "  rm EXP: removes an experiment and its results (write token); they\n"
+    "  stop counting as validated evidence at once.\n";
 
 namespace {
 
@@ -186,6 +188,23 @@ int Show(Client& client, grpc::ClientContext& ctx, const Args& args) {
   return PrintResult(e, /*table=*/true);
 }
 
+int Remove(Client& client, grpc::ClientContext& ctx, const Args& args) {
+  if (args.size() != 2) return Usage("usage: cov experiment rm EXP");
+  cov::v1::DeleteExperimentRequest req;
+  req.set_id(args[1]);
+  cov::v1::DeleteExperimentResponse resp;
+  grpc::Status s = client.stub()->DeleteExperiment(&ctx, req, &resp);
+  if (!s.ok()) return client.Fail(s);
+  if (JsonOutput()) {
+    PrintJson(resp);
+    return 0;
+  }
+  std::printf("removed experiment %s (%s, %d results)\n",
+              resp.experiment().id().c_str(), resp.experiment().name().c_str(),
+              resp.result_count());
+  return 0;
+}
+
 int List(Client& client, grpc::ClientContext& ctx) {
   cov::v1::ListExperimentsResponse resp;
   grpc::Status s = client.stub()->ListExperiments(&ctx, {}, &resp);
@@ -207,7 +226,7 @@ int List(Client& client, grpc::ClientContext& ctx) {
 int Experiment(Client& client, const Args& args) {
   if (args.empty()) {
     return Usage(
-        "usage: cov experiment start|record|import|replay|scan|show|list");
+        "usage: cov experiment start|record|import|replay|scan|show|list|rm");
   }
   const std::string& sub = args[0];
   grpc::ClientContext ctx;
@@ -219,6 +238,7 @@ int Experiment(Client& client, const Args& args) {
   if (sub == "scan") return ExperimentScan(client, args);
   if (sub == "show") return Show(client, ctx, args);
   if (sub == "list") return List(client, ctx);
+  if (sub == "rm") return Remove(client, ctx, args);
   return Usage(absl::StrCat("unknown experiment command '", sub, "'"));
 }
 

@@ -50,6 +50,9 @@ ABSL_FLAG(uint32_t, id, 0, "admin restore: backup ID (default: the latest).");
 ABSL_FLAG(uint32_t, keep, 0,
           "admin backup: then delete all but the newest N backups (default 0: "
           "keep all).");
+ABSL_FLAG(std::string, new_default, "",
+          "releases rm: the release (DOMAIN@VERSION or VERSION) that becomes "
+          "the default in place of the removed one.");
 ABSL_FLAG(bool, round_robin, false,
           "Spread calls over every address --server resolves to (e.g. "
           "dns:///covd.cov.svc.cluster.local:8470, the headless Service of "

@@ -33,6 +33,7 @@ ABSL_DECLARE_FLAG(std::string, to);
 ABSL_DECLARE_FLAG(std::string, from);
 ABSL_DECLARE_FLAG(uint32_t, id);
 ABSL_DECLARE_FLAG(uint32_t, keep);
+ABSL_DECLARE_FLAG(std::string, new_default);
 ABSL_DECLARE_FLAG(bool, round_robin);
 ABSL_DECLARE_FLAG(std::string, tls_server_name);
 ABSL_DECLARE_FLAG(std::string, source);

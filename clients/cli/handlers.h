@@ -69,6 +69,9 @@ extern const char kScanHelp[];
 // Administration (admin_commands.cc).
 int Admin(Client& client, const Args& args);
 extern const char kAdminHelp[];
+// `cov releases rm DOMAIN@VERSION [--new_default REF]` (admin token).
+int ReleasesRm(Client& client, const Args& args);
+extern const char kReleasesRmHelp[];
 
 }  // namespace cov::clients::cli
 

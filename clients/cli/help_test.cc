@@ -43,6 +43,27 @@ TEST(HelpTest, IngestHelpCoversEveryKind) {
   EXPECT_TRUE(absl::StrContains(help, "\n  --make_default"));
 }
 
+TEST(HelpTest, ReleasesRmIsItsOwnAdminEntry) {
+  // `releases rm` dispatches to its entry, plain `releases` to the listing.
+  const Command* rm = FindCommand("releases", {"rm", "enterprise-attack@17.1"});
+  ASSERT_NE(rm, nullptr);
+  EXPECT_EQ(rm->synopsis,
+            "releases rm DOMAIN@VERSION [--new_default DOMAIN@VERSION]");
+  EXPECT_TRUE(TakesFlag(*rm, "new_default"));
+  const Command* list = FindCommand("releases", {});
+  ASSERT_NE(list, nullptr);
+  EXPECT_EQ(list->synopsis, "releases");
+  EXPECT_FALSE(TakesFlag(*list, "new_default"));
+  const std::string help = CommandHelp("releases");
+  EXPECT_TRUE(absl::StrContains(help, "\n  --new_default"));
+  EXPECT_TRUE(absl::StrContains(help, "refused unless --new_default names"));
+  const std::string general = GeneralHelp();
+  EXPECT_TRUE(absl::StrContains(general, "\nAdministration (admin token):\n"));
+  EXPECT_LT(general.find("Administration (admin token):"),
+            general.find("  releases rm DOMAIN@VERSION"));
+  EXPECT_TRUE(absl::StrContains(CommandHelp("experiment"), "rm EXP"));
+}
+
 TEST(HelpTest, UnknownCommandGetsTheGeneralHelp) {
   EXPECT_EQ(CommandHelp("frobnicate"), GeneralHelp());
 }

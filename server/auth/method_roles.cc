@@ -55,6 +55,8 @@ const std::vector<MethodRole>& MethodRoles() {
       {"IngestAttack", Role::kWrite},
       {"ListReleases", Role::kRead},
       {"SetDefaultRelease", Role::kWrite},
+      // Removing a release changes what every user's queries resolve to.
+      {"DeleteRelease", Role::kAdmin},
       {"GetTechnique", Role::kRead},
       {"GetActor", Role::kRead},
       {"Search", Role::kRead},
@@ -78,6 +80,7 @@ const std::vector<MethodRole>& MethodRoles() {
       {"ImportAlerts", Role::kWrite},
       {"GetExperiment", Role::kRead},
       {"ListExperiments", Role::kRead},
+      {"DeleteExperiment", Role::kWrite},
       // Proven coverage: reads server-side paths (ingest roots) and, for
       // experiments, records results.
       {"Replay", Role::kWrite},

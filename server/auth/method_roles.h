@@ -38,7 +38,8 @@ inline bool Allows(Role held, Role needed) {
 //          (content-only, nothing is stored);
 //   write: everything that changes the store;
 //   admin: everything, and backups/restores (they read or replace the
-//          whole store).
+//          whole store) and DeleteRelease (it changes what every query
+//          resolves to).
 
 // The service the table describes.
 inline constexpr absl::string_view kCovServiceName = "cov.v1.CovService";

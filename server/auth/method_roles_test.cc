@@ -47,8 +47,8 @@ TEST(MethodRolesTest, WritesNeedWriteAndReadsNeedRead) {
   for (const char* m :
        {"IngestAttack", "IngestRules", "IngestLibrary", "SetDefaultRelease",
         "StartExperiment", "RecordResult", "ImportAlerts", "DeleteSource",
-        "Replay", "ReplayExperiment", "ReplayDatasets", "Scan",
-        "ScanExperiment"}) {
+        "DeleteExperiment", "Replay", "ReplayExperiment", "ReplayDatasets",
+        "Scan", "ScanExperiment"}) {
     EXPECT_EQ(RequiredRole(m), Role::kWrite) << m;
   }
   for (const char* m :
@@ -58,10 +58,11 @@ TEST(MethodRolesTest, WritesNeedWriteAndReadsNeedRead) {
         "ListExperiments", "CheckRules", "FixRules"}) {
     EXPECT_EQ(RequiredRole(m), Role::kRead) << m;
   }
-  for (const char* m : {"CreateBackup", "ListBackups", "RestoreBackup"}) {
+  for (const char* m :
+       {"CreateBackup", "ListBackups", "RestoreBackup", "DeleteRelease"}) {
     EXPECT_EQ(RequiredRole(m), Role::kAdmin) << m;
   }
-  EXPECT_EQ(MethodRoles().size(), 33u);
+  EXPECT_EQ(MethodRoles().size(), 35u);
 }
 
 TEST(MethodRolesTest, FullPathsAndUnknownMethods) {

@@ -127,6 +127,25 @@ absl::StatusOr<cov::v1::ListExperimentsResponse> Experiments::List() {
   return response;
 }
 
+absl::StatusOr<cov::v1::DeleteExperimentResponse> Experiments::Delete(
+    const cov::v1::DeleteExperimentRequest& request) {
+  // Serialised with appends: a concurrent import cannot write the record
+  // back after it is gone.
+  absl::MutexLock lock(&mu_);
+  absl::StatusOr<cov::v1::Experiment> e =
+      models_->store()->DeleteExperiment(request.id());
+  if (!e.ok()) return e.status();
+  cov::v1::DeleteExperimentResponse response;
+  cov::v1::Experiment* out = response.mutable_experiment();
+  out->set_id(e->id());
+  out->set_name(e->name());
+  out->set_started_at_unix(e->started_at_unix());
+  out->set_ended_at_unix(e->ended_at_unix());
+  out->mutable_plan()->set_subject(e->plan().subject());
+  response.set_result_count(e->results_size());
+  return response;
+}
+
 absl::StatusOr<cov::v1::Experiment> Experiments::AppendResults(
     absl::string_view experiment_id,
     std::vector<cov::v1::ExperimentResult> results,

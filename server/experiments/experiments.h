@@ -50,6 +50,13 @@ class Experiments {
   // Every experiment, summarised (id, name, window, plan subject).
   absl::StatusOr<cov::v1::ListExperimentsResponse> List();
 
+  // Removes an experiment and its results (they stop counting as
+  // validated evidence at once: the store bumps its evidence generation).
+  // Answers it summarised as List does, with its result count. kNotFound
+  // ("no experiment 'EXP-000009'") when absent.
+  absl::StatusOr<cov::v1::DeleteExperimentResponse> Delete(
+      const cov::v1::DeleteExperimentRequest& request);
+
   // Appends results computed elsewhere (replay of recorded logs, a YARA
   // scan): each result's rules are pinned to their current content hash,
   // recorded_at/recorded_by are set. Returns the experiment as Get does.

@@ -155,5 +155,48 @@ TEST_F(ExperimentsTest, GetRefreshesEvidenceTiersAndListSummarises) {
   EXPECT_EQ(list->experiments(0).results_size(), 0);  // summary only
 }
 
+TEST_F(ExperimentsTest, DeleteRemovesTheResultsFromTheEvidence) {
+  cov::v1::Experiment e = StartOne();
+  cov::v1::Experiment kept = StartOne();
+  cov::v1::ImportAlertsRequest req;
+  req.set_experiment_id(e.id());
+  req.set_format("jsonl");
+  req.set_content("{\"rule_id\":\"r1\"}\n");
+  ASSERT_TRUE(exps_.ImportAlerts(req, 3000).ok());
+  auto tier = [&](const std::string& technique) {
+    cov::v1::GetExperimentRequest get;
+    get.set_id(kept.id());
+    auto got = exps_.Get(get);
+    EXPECT_TRUE(got.ok()) << got.status();
+    for (const auto& s : got->plan().steps()) {
+      if (s.technique_id() == technique) return s.evidence();
+    }
+    return std::string("absent");
+  };
+  ASSERT_EQ(tier("T1197"), "validated");
+
+  cov::v1::DeleteExperimentRequest del;
+  del.set_id(e.id());
+  auto r = exps_.Delete(del);
+  ASSERT_TRUE(r.ok()) << r.status();
+  EXPECT_EQ(r->experiment().id(), "EXP-000001");
+  EXPECT_EQ(r->experiment().name(), "bits");
+  EXPECT_EQ(r->experiment().started_at_unix(), 1000);
+  EXPECT_EQ(r->experiment().results_size(), 0);  // summary only
+  EXPECT_EQ(r->result_count(), 2);
+  // The rule still claims T1197, but no test validates it any more.
+  EXPECT_EQ(tier("T1197"), "claimed");
+  auto list = exps_.List();
+  ASSERT_EQ(list->experiments_size(), 1);
+  EXPECT_EQ(list->experiments(0).id(), "EXP-000002");
+
+  auto again = exps_.Delete(del);
+  EXPECT_EQ(again.status().code(), absl::StatusCode::kNotFound);
+  EXPECT_EQ(again.status().message(), "no experiment 'EXP-000001'");
+  // Appending to the removed experiment is NOT_FOUND too.
+  EXPECT_EQ(exps_.ImportAlerts(req, 3001).status().code(),
+            absl::StatusCode::kNotFound);
+}
+
 }  // namespace
 }  // namespace cov::server::experiments

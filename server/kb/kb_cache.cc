@@ -1,5 +1,6 @@
 #include "server/kb/kb_cache.h"
 
+#include <algorithm>
 #include <utility>
 #include <vector>
 
@@ -42,6 +43,19 @@ absl::StatusOr<std::shared_ptr<const engine::KnowledgeBase>> KbCache::Get(
       std::move(actors), *std::move(components), *std::move(mitigations));
   entries_[release.key] = Entry{fingerprint, kb};
   return kb;
+}
+
+void KbCache::Evict(absl::string_view key) {
+  absl::MutexLock lock(&mu_);
+  entries_.erase(std::string(key));
+}
+
+std::vector<std::string> KbCache::CachedKeys() {
+  absl::MutexLock lock(&mu_);
+  std::vector<std::string> out;
+  for (const auto& [key, entry] : entries_) out.push_back(key);
+  std::sort(out.begin(), out.end());
+  return out;
 }
 
 }  // namespace cov::server::kb

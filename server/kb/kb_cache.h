@@ -5,6 +5,7 @@
 
 #include <memory>
 #include <string>
+#include <vector>
 
 #include "absl/container/flat_hash_map.h"
 #include "absl/status/statusor.h"
@@ -23,6 +24,15 @@ class KbCache {
   // enterprise 18.1). Thread-safe; concurrent first calls load once.
   absl::StatusOr<std::shared_ptr<const engine::KnowledgeBase>> Get(
       const store::StoredRelease& release);
+
+  // Drops the model of release `key` (a deleted release): the cache no
+  // longer holds it, and a release stored again under the same key is
+  // loaded afresh even with the same sha256 and ingest second. Callers
+  // holding the model keep it until they let go.
+  void Evict(absl::string_view key);
+
+  // Release keys with a cached model, sorted (for tests and metrics).
+  std::vector<std::string> CachedKeys();
 
  private:
   struct Entry {

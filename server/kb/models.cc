@@ -40,6 +40,11 @@ absl::StatusOr<std::shared_ptr<const engine::KnowledgeBase>> Models::Model(
   return kbs_.Get(release);
 }
 
+void Models::ForgetRelease(absl::string_view key) {
+  kbs_.Evict(key);
+  rules_.Evict(key);
+}
+
 absl::StatusOr<ResolvedModels> Models::Resolve(const cov::v1::ReleaseRef& ref) {
   ResolvedModels out;
   absl::StatusOr<store::StoredRelease> release = store_->ResolveRelease(ref);

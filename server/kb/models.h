@@ -16,6 +16,8 @@
 #define COV_SERVER_KB_MODELS_H_
 
 #include <memory>
+#include <string>
+#include <vector>
 
 #include "absl/status/statusor.h"
 #include "cov/v1/coverage.pb.h"
@@ -89,6 +91,15 @@ class Models {
 
   // Recent coverage answers of this store (kb::Coverage).
   engine::AnswerCache& answers() { return answers_; }
+
+  // Forgets every model and index built for release `key` once the store
+  // no longer holds it (release_lifecycle.h calls it after DeleteRelease).
+  // Answers cached for it are unreachable already: their identity names the
+  // release's fingerprint, which no later query resolves to.
+  void ForgetRelease(absl::string_view key);
+
+  // Release keys whose model is cached (tests).
+  std::vector<std::string> CachedReleases() { return kbs_.CachedKeys(); }
 
  private:
   store::Store* store_;

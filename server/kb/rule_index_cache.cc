@@ -31,4 +31,10 @@ absl::StatusOr<std::shared_ptr<const engine::RuleIndex>> RuleIndexCache::Get(
   return index;
 }
 
+void RuleIndexCache::Evict(absl::string_view key) {
+  absl::MutexLock lock(&mu_);
+  entries_.erase(std::string(key));
+  models_.erase(std::string(key));
+}
+
 }  // namespace cov::server::kb

@@ -25,6 +25,10 @@ class RuleIndexCache {
       const std::shared_ptr<const engine::KnowledgeBase>& kb,
       const engine::OtherDomains& others);
 
+  // Drops the index built for release `key` and the model it kept alive
+  // (a deleted release).
+  void Evict(absl::string_view key);
+
  private:
   struct Entry {
     const engine::KnowledgeBase* kb = nullptr;  // identity of the model

@@ -1,14 +1,18 @@
 #include "server/rules/rule_requests.h"
 
 #include <algorithm>
+#include <optional>
 #include <string>
+#include <tuple>
 #include <utility>
 #include <vector>
 
 #include "absl/container/flat_hash_set.h"
 #include "absl/strings/ascii.h"
+#include "absl/strings/escaping.h"
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
+#include "absl/strings/str_split.h"
 #include "ingest/profile/profile_infer.h"
 #include "ingest/profile/profile_parser.h"
 #include "server/check/render.h"
@@ -32,6 +36,62 @@ absl::StatusOr<cov::v1::IngestRulesResponse> Ingest(
   return IngestRules(context, request);
 }
 
+namespace {
+
+// A rule's place in a ListRules walk: (source, file, uid, ordinal), the
+// ordinal telling apart rules of one file sharing a uid (0 for a unique
+// one, else their rank by line). Stable across re-ingests for every rule
+// that stays, unlike its index or line in the store.
+struct RuleSortKey {
+  std::string source;
+  std::string file;
+  std::string uid;
+  int64_t ordinal = 0;
+
+  bool operator<(const RuleSortKey& o) const {
+    return std::tie(source, file, uid, ordinal) <
+           std::tie(o.source, o.file, o.uid, o.ordinal);
+  }
+};
+
+constexpr absl::string_view kTokenVersion = "k1";
+
+// Opaque: web-safe base64 of "k1\0source\0file\0uid\0ordinal".
+std::string EncodeToken(const RuleSortKey& k) {
+  const absl::string_view nul("\0", 1);
+  return absl::WebSafeBase64Escape(absl::StrCat(
+      kTokenVersion, nul, k.source, nul, k.file, nul, k.uid, nul, k.ordinal));
+}
+
+absl::StatusOr<RuleSortKey> DecodeToken(absl::string_view token) {
+  const absl::Status invalid = absl::InvalidArgumentError("invalid page_token");
+  std::string raw;
+  if (!absl::WebSafeBase64Unescape(token, &raw)) return invalid;
+  std::vector<std::string> parts =
+      absl::StrSplit(raw, absl::string_view("\0", 1));
+  RuleSortKey k;
+  if (parts.size() != 5 || parts[0] != kTokenVersion ||
+      !absl::SimpleAtoi(parts[4], &k.ordinal) || k.ordinal < 0) {
+    return invalid;
+  }
+  k.source = std::move(parts[1]);
+  k.file = std::move(parts[2]);
+  k.uid = std::move(parts[3]);
+  return k;
+}
+
+bool References(const cov::v1::Rule& rule, absl::string_view technique) {
+  for (const auto& ref : rule.attack_refs()) {
+    if (ref.kind() == "technique" &&
+        (ref.id() == technique || ref.resolved_id() == technique)) {
+      return true;
+    }
+  }
+  return false;
+}
+
+}  // namespace
+
 absl::StatusOr<cov::v1::ListRulesResponse> ListRules(
     const store::Store& store, const cov::v1::ListRulesRequest& request) {
   if (!request.source().empty()) {
@@ -40,35 +100,63 @@ absl::StatusOr<cov::v1::ListRulesResponse> ListRules(
   }
   const int page_size =
       request.page_size() <= 0 ? 100 : std::min(request.page_size(), 1000);
-  int64_t skip = 0;
-  if (!request.page_token().empty() &&
-      !absl::SimpleAtoi(request.page_token(), &skip)) {
-    return absl::InvalidArgumentError("invalid page_token");
+  std::optional<RuleSortKey> after;
+  if (!request.page_token().empty()) {
+    absl::StatusOr<RuleSortKey> k = DecodeToken(request.page_token());
+    if (!k.ok()) return k.status();
+    after = *std::move(k);
   }
   const std::string technique = absl::AsciiStrToUpper(request.technique_id());
   cov::v1::ListRulesResponse response;
-  int64_t index = 0;
   bool more = false;
+  RuleSortKey last;
+  // The store yields rules file by file, files in (source, path) order;
+  // within a file they are sorted by (uid, line) here, so the walk follows
+  // RuleSortKey order and resumes after the token's key whatever changed.
+  std::vector<cov::v1::Rule> file;
+  auto flush = [&]() -> bool {
+    std::sort(file.begin(), file.end(), [](const auto& a, const auto& b) {
+      if (a.uid() != b.uid()) return a.uid() < b.uid();
+      return a.line() < b.line();
+    });
+    RuleSortKey key;
+    for (size_t i = 0; i < file.size(); ++i) {
+      cov::v1::Rule& rule = file[i];
+      key.ordinal =
+          i > 0 && file[i - 1].uid() == rule.uid() ? key.ordinal + 1 : 0;
+      key.source = rule.source();
+      key.file = rule.file();
+      key.uid = rule.uid();
+      if (after.has_value() && !(*after < key)) continue;
+      if (response.rules_size() >= page_size) {
+        more = true;
+        return false;
+      }
+      *response.add_rules() = std::move(rule);
+      last = key;
+    }
+    file.clear();
+    return true;
+  };
   absl::Status st =
       store.ForEachRule(request.source(), [&](const cov::v1::Rule& rule) {
-        if (!technique.empty()) {
-          bool match = false;
-          for (const auto& ref : rule.attack_refs()) {
-            match |= ref.kind() == "technique" &&
-                     (ref.id() == technique || ref.resolved_id() == technique);
-          }
-          if (!match) return true;
+        if (!technique.empty() && !References(rule, technique)) return true;
+        // Cheap skip of what lies wholly before the token.
+        if (after.has_value() &&
+            std::tie(rule.source(), rule.file(), rule.uid()) <
+                std::tie(after->source, after->file, after->uid)) {
+          return true;
         }
-        if (index++ < skip) return true;
-        if (response.rules_size() >= page_size) {
-          more = true;
-          return false;
+        if (!file.empty() && (file.front().source() != rule.source() ||
+                              file.front().file() != rule.file())) {
+          if (!flush()) return false;
         }
-        *response.add_rules() = rule;
+        file.push_back(rule);
         return true;
       });
   if (!st.ok()) return st;
-  if (more) response.set_next_page_token(std::to_string(skip + page_size));
+  if (!more) flush();
+  if (more) response.set_next_page_token(EncodeToken(last));
   return response;
 }
 

@@ -28,8 +28,12 @@ absl::StatusOr<cov::v1::IngestRulesResponse> Ingest(
     const auth::PathCheck& check_path);
 
 // Rules of a source (or all), filtered by technique (ID or the ID a revoked
-// one resolves to), paged: page_size <= 0 -> 100, at most 1000;
-// next_page_token is the number of matching rules to skip.
+// one resolves to), ordered by (source, file, uid, line) and paged:
+// page_size <= 0 -> 100, at most 1000. next_page_token is opaque: the sort
+// key of the page's last rule, so the next page starts after it whatever
+// was ingested in between (a walk never repeats or skips a rule that
+// exists throughout; rules added or removed meanwhile may or may not show).
+// kInvalidArgument "invalid page_token" for a token not made here.
 absl::StatusOr<cov::v1::ListRulesResponse> ListRules(
     const store::Store& store, const cov::v1::ListRulesRequest& request);
 

@@ -1,5 +1,6 @@
 #include "server/rules/rule_requests.h"
 
+#include <functional>
 #include <string>
 #include <vector>
 
@@ -42,19 +43,106 @@ TEST_F(RuleRequestsTest, ListRulesFiltersByTechniqueAndPages) {
   auto page1 = ListRules(store_, req);
   ASSERT_TRUE(page1.ok()) << page1.status();
   EXPECT_THAT(Uids(*page1), ElementsAre("a", "c"));
-  EXPECT_EQ(page1->next_page_token(), "2");
+  EXPECT_FALSE(page1->next_page_token().empty());
   req.set_page_token(page1->next_page_token());
   auto page2 = ListRules(store_, req);
   ASSERT_TRUE(page2.ok());
   EXPECT_THAT(Uids(*page2), ElementsAre("d"));
   EXPECT_EQ(page2->next_page_token(), "");
-  req.set_page_token("two");
-  EXPECT_TRUE(absl::IsInvalidArgument(ListRules(store_, req).status()));
+  // Offsets (the old tokens), garbage and tampered tokens are refused.
+  for (const char* bad : {"2", "two", "azE", "!!!!"}) {
+    req.set_page_token(bad);
+    auto r = ListRules(store_, req);
+    EXPECT_EQ(r.status().code(), absl::StatusCode::kInvalidArgument) << bad;
+    EXPECT_EQ(r.status().message(), "invalid page_token") << bad;
+  }
+  std::string tampered = page1->next_page_token();
+  tampered.pop_back();
+  req.set_page_token(tampered);
+  EXPECT_EQ(ListRules(store_, req).status().message(), "invalid page_token");
   cov::v1::ListRulesRequest unknown;
   unknown.set_source("nope");
   EXPECT_TRUE(absl::IsNotFound(ListRules(store_, unknown).status()));
   cov::v1::ListRulesRequest all;
   EXPECT_EQ(ListRules(store_, all)->rules_size(), 5);
+}
+
+// Every rule of `store`, walked page by page with ListRules; `between` runs
+// after each page (a concurrent ingest).
+std::vector<std::string> Walk(const store::Store& store, int page_size,
+                              const std::function<void(int page)>& between) {
+  std::vector<std::string> out;
+  cov::v1::ListRulesRequest req;
+  req.set_page_size(page_size);
+  for (int page = 0;; ++page) {
+    auto r = ListRules(store, req);
+    EXPECT_TRUE(r.ok()) << r.status();
+    if (!r.ok()) break;
+    for (const auto& rule : r->rules()) {
+      out.push_back(rule.source() + "/" + rule.uid());
+    }
+    if (r->next_page_token().empty()) break;
+    req.set_page_token(r->next_page_token());
+    between(page);
+  }
+  return out;
+}
+
+TEST_F(RuleRequestsTest, PagesFollowSourceFileUidOrder) {
+  kb::testing::PutRules(&store_, "alpha", {{"z", "T1197"}, {"y", "T1059"}});
+  EXPECT_THAT(Walk(store_, 3, [](int) {}),
+              ElementsAre("alpha/y", "alpha/z", "sigma/a", "sigma/b", "sigma/c",
+                          "sigma/d", "sigma/e"));
+  // A uid repeated in one file: both copies, one page each.
+  kb::testing::PutRules(&store_, "alpha",
+                        {{"z", "T1197"}, {"y", "T1059"}, {"y", "T1197"}});
+  EXPECT_THAT(Walk(store_, 1, [](int) {}),
+              ElementsAre("alpha/y", "alpha/y", "alpha/z", "sigma/a", "sigma/b",
+                          "sigma/c", "sigma/d", "sigma/e"));
+}
+
+TEST_F(RuleRequestsTest, AWalkDuringReingestsNeitherRepeatsNorSkips) {
+  // a..e exist throughout. After page 1 (a, b) the file is re-ingested with
+  // two rules in front (their store indexes shift by two: an offset token
+  // would repeat a and b); after page 2 (c, d) a source sorting first is
+  // added and c is removed, and f appended (an offset would skip e).
+  std::vector<std::string> walked = Walk(store_, 2, [&](int page) {
+    if (page == 0) {
+      kb::testing::PutRules(&store_, "sigma",
+                            {{"0", "T1197"},
+                             {"00", "T1197"},
+                             {"a", "T1197"},
+                             {"b", "T1059"},
+                             {"c", "T1197"},
+                             {"d", "T1197"},
+                             {"e", "T1059"}});
+    } else if (page == 1) {
+      kb::testing::PutRules(&store_, "aaa", {{"new", "T1197"}});
+      kb::testing::PutRules(&store_, "sigma",
+                            {{"0", "T1197"},
+                             {"00", "T1197"},
+                             {"a", "T1197"},
+                             {"b", "T1059"},
+                             {"d", "T1197"},
+                             {"e", "T1059"},
+                             {"f", "T1059"}});
+    }
+  });
+  EXPECT_THAT(walked, ElementsAre("sigma/a", "sigma/b", "sigma/c", "sigma/d",
+                                  "sigma/e", "sigma/f"));
+}
+
+TEST_F(RuleRequestsTest, AWalkSurvivesTheLastReturnedRuleBeingRemoved) {
+  std::vector<std::string> walked = Walk(store_, 2, [&](int page) {
+    // b (the page's last rule, the token's key) goes away.
+    if (page == 0) {
+      kb::testing::PutRules(
+          &store_, "sigma",
+          {{"a", "T1197"}, {"c", "T1197"}, {"d", "T1197"}, {"e", "T1059"}});
+    }
+  });
+  EXPECT_THAT(walked, ElementsAre("sigma/a", "sigma/b", "sigma/c", "sigma/d",
+                                  "sigma/e"));
 }
 
 // Issue 15 item 4: statuses come from the releases stored now. A rule

@@ -22,7 +22,10 @@ absl::StatusOr<std::shared_ptr<LiveStore::Serving>> CovService::Guard(
   if (absl::Status admitted = Admit(ctx, method); !admitted.ok()) {
     return admitted;
   }
-  if (live_->replica() && auth::RequiredRole(method) == auth::Role::kWrite) {
+  // Writes, and the one admin RPC that changes the store's content
+  // (RestoreBackup is how a replica loads its snapshots).
+  if (live_->replica() && (auth::RequiredRole(method) == auth::Role::kWrite ||
+                           method == "DeleteRelease")) {
     return absl::FailedPreconditionError(
         absl::StrCat("this covd is a read-only replica of ",
                      live_->snapshot_from(), " (--snapshot_from); send ",

@@ -58,6 +58,10 @@ class CovService final : public cov::v1::CovService::CallbackService {
       grpc::CallbackServerContext* ctx,
       const cov::v1::SetDefaultReleaseRequest* request,
       cov::v1::Release* response) override;
+  grpc::ServerUnaryReactor* DeleteRelease(
+      grpc::CallbackServerContext* ctx,
+      const cov::v1::DeleteReleaseRequest* request,
+      cov::v1::DeleteReleaseResponse* response) override;
   grpc::ServerUnaryReactor* GetTechnique(
       grpc::CallbackServerContext* ctx,
       const cov::v1::GetTechniqueRequest* request,
@@ -121,6 +125,10 @@ class CovService final : public cov::v1::CovService::CallbackService {
       grpc::CallbackServerContext* ctx,
       const cov::v1::IngestRulesRequest* request,
       cov::v1::IngestRulesResponse* response) override;
+  grpc::ServerUnaryReactor* DeleteExperiment(
+      grpc::CallbackServerContext* ctx,
+      const cov::v1::DeleteExperimentRequest* request,
+      cov::v1::DeleteExperimentResponse* response) override;
   grpc::ServerUnaryReactor* DeleteSource(
       grpc::CallbackServerContext* ctx,
       const cov::v1::DeleteSourceRequest* request,

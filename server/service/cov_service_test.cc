@@ -169,7 +169,8 @@ TEST_F(CovServiceTest, AReplicaRefusesWritesAndServesReads) {
   Start(nullptr, TempDir("snapshots"));
   for (const MethodRole& row : MethodRoles()) {
     grpc::Status s = Call(row.method, "");
-    if (row.role == Role::kWrite) {
+    // DeleteRelease is admin but changes the store: a replica refuses it.
+    if (row.role == Role::kWrite || row.method == "DeleteRelease") {
       EXPECT_EQ(s.error_code(), grpc::StatusCode::FAILED_PRECONDITION)
           << row.method;
       EXPECT_THAT(s.error_message(),
@@ -178,6 +179,45 @@ TEST_F(CovServiceTest, AReplicaRefusesWritesAndServesReads) {
     } else {
       EXPECT_TRUE(Reached(s)) << row.method;
     }
+  }
+}
+
+TEST_F(CovServiceTest, DeleteReleaseAndExperimentHandlers) {
+  Start(nullptr);
+  store::Store* store = live_->Current()->store.get();
+  kb::testing::PutSmallRelease(store, "17.1");
+  kb::testing::PutSmallRelease(store, "18.1");
+  auto stub = cov::v1::CovService::NewStub(channel_);
+  cov::v1::DeleteReleaseRequest req;
+  req.mutable_release()->set_version("17.1");
+  req.mutable_new_default()->set_version("18.1");
+  {
+    grpc::ClientContext ctx;
+    cov::v1::DeleteReleaseResponse resp;
+    grpc::Status s = stub->DeleteRelease(&ctx, req, &resp);
+    ASSERT_TRUE(s.ok()) << s.error_message();
+    EXPECT_EQ(resp.release().version(), "17.1");
+    EXPECT_EQ(resp.new_default().version(), "18.1");
+    ASSERT_EQ(resp.remaining_size(), 1);
+    EXPECT_TRUE(resp.remaining(0).is_default());
+  }
+  {
+    grpc::ClientContext ctx;
+    cov::v1::DeleteReleaseResponse resp;
+    grpc::Status s = stub->DeleteRelease(&ctx, req, &resp);
+    EXPECT_EQ(s.error_code(), grpc::StatusCode::NOT_FOUND);
+    EXPECT_EQ(s.error_message(),
+              "no ATT&CK release 17.1 in the store; stored: "
+              "enterprise-attack@18.1");
+  }
+  {
+    grpc::ClientContext ctx;
+    cov::v1::DeleteExperimentRequest del;
+    del.set_id("EXP-000042");
+    cov::v1::DeleteExperimentResponse resp;
+    grpc::Status s = stub->DeleteExperiment(&ctx, del, &resp);
+    EXPECT_EQ(s.error_code(), grpc::StatusCode::NOT_FOUND);
+    EXPECT_EQ(s.error_message(), "no experiment 'EXP-000042'");
   }
 }
 

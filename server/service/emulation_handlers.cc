@@ -95,6 +95,15 @@ grpc::ServerUnaryReactor* CovService::GetExperiment(
   return Reply(ctx, (*s)->backend->experiments.Get(*request), response);
 }
 
+grpc::ServerUnaryReactor* CovService::DeleteExperiment(
+    grpc::CallbackServerContext* ctx,
+    const cov::v1::DeleteExperimentRequest* request,
+    cov::v1::DeleteExperimentResponse* response) {
+  auto s = Guard(ctx, "DeleteExperiment");
+  if (!s.ok()) return Finish(ctx, s.status());
+  return Reply(ctx, (*s)->backend->experiments.Delete(*request), response);
+}
+
 grpc::ServerUnaryReactor* CovService::ListExperiments(
     grpc::CallbackServerContext* ctx, const cov::v1::ListExperimentsRequest*,
     cov::v1::ListExperimentsResponse* response) {

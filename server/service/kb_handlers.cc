@@ -3,8 +3,10 @@
 #include <string>
 #include <utility>
 
+#include "absl/strings/str_cat.h"
 #include "server/kb/attack_ingest.h"
 #include "server/kb/queries.h"
+#include "server/kb/release_lifecycle.h"
 #include "server/observability/log.h"
 #include "server/service/cov_service.h"
 #include "server/service/reply.h"
@@ -69,6 +71,25 @@ grpc::ServerUnaryReactor* CovService::SetDefaultRelease(
   if (!s.ok()) return Finish(ctx, s.status());
   return Reply(ctx, (*s)->store->SetDefaultRelease(request->release()),
                response);
+}
+
+grpc::ServerUnaryReactor* CovService::DeleteRelease(
+    grpc::CallbackServerContext* ctx,
+    const cov::v1::DeleteReleaseRequest* request,
+    cov::v1::DeleteReleaseResponse* response) {
+  auto s = Guard(ctx, "DeleteRelease");
+  if (!s.ok()) return Finish(ctx, s.status());
+  auto r = kb::DeleteRelease((*s)->backend->models, *request);
+  if (r.ok()) {
+    observability::Log(
+        "release %s@%s removed%s", r->release().domain(),
+        r->release().version(),
+        r->has_new_default()
+            ? absl::StrCat("; default now ", r->new_default().domain(), "@",
+                           r->new_default().version())
+            : std::string());
+  }
+  return Reply(ctx, std::move(r), response);
 }
 
 grpc::ServerUnaryReactor* CovService::GetTechnique(

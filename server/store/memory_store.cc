@@ -7,6 +7,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
 #include "absl/strings/str_join.h"
+#include "server/store/release_deletion.h"
 #include "server/store/schema.h"
 
 namespace cov::server::store {
@@ -396,6 +397,46 @@ int64_t MemoryStore::ApproximateSizeBytes() const {
   }
   for (const auto& [id, e] : experiments_) bytes += e.ByteSizeLong();
   return bytes;
+}
+
+absl::StatusOr<cov::v1::Release> MemoryStore::DeleteRelease(
+    absl::string_view key, absl::string_view new_default) {
+  absl::MutexLock lock(&mu_);
+  ReleaseDefaults defaults;
+  defaults.store_default = default_;
+  defaults.domain_defaults = domain_defaults_;
+  for (const auto& [k, r] : releases_) defaults.keys.push_back(k);
+  absl::StatusOr<ReleaseDeletionPlan> plan =
+      PlanReleaseDeletion(defaults, key, new_default);
+  if (!plan.ok()) return plan.status();
+  auto it = releases_.find(std::string(key));
+  cov::v1::Release out = it->second.release;
+  out.set_is_default(it->first == default_);
+  releases_.erase(it);
+  if (!plan->store_default.empty()) default_ = plan->store_default;
+  for (const auto& [domain, k] : plan->set_domain_defaults) {
+    domain_defaults_[domain] = k;
+  }
+  for (const std::string& domain : plan->erase_domain_defaults) {
+    domain_defaults_.erase(domain);
+  }
+  // As RocksDbStore: caches of rule data resolved against the releases
+  // rebuild.
+  ++rules_generation_;
+  return out;
+}
+
+absl::StatusOr<cov::v1::Experiment> MemoryStore::DeleteExperiment(
+    absl::string_view id) {
+  absl::MutexLock lock(&mu_);
+  auto it = experiments_.find(std::string(id));
+  if (it == experiments_.end()) {
+    return absl::NotFoundError(absl::StrCat("no experiment '", id, "'"));
+  }
+  cov::v1::Experiment out = std::move(it->second);
+  experiments_.erase(it);
+  ++evidence_generation_;
+  return out;
 }
 
 absl::StatusOr<cov::v1::BackupInfo> MemoryStore::CreateBackup(

@@ -87,6 +87,10 @@ class MemoryStore final : public Store {
   int64_t EvidenceGeneration() const override;
   int64_t LibraryGeneration() const override;
   int64_t ApproximateSizeBytes() const override;
+  absl::StatusOr<cov::v1::Release> DeleteRelease(
+      absl::string_view key, absl::string_view new_default) override;
+  absl::StatusOr<cov::v1::Experiment> DeleteExperiment(
+      absl::string_view id) override;
 
   // kUnimplemented: backups need the RocksDB store.
   absl::StatusOr<cov::v1::BackupInfo> CreateBackup(

@@ -88,6 +88,11 @@ class RocksDbStore final : public Store {
   int64_t EvidenceGeneration() const override;
   int64_t LibraryGeneration() const override;
   int64_t ApproximateSizeBytes() const override;
+  // Defined in rocksdb_lifecycle.cc.
+  absl::StatusOr<cov::v1::Release> DeleteRelease(
+      absl::string_view key, absl::string_view new_default) override;
+  absl::StatusOr<cov::v1::Experiment> DeleteExperiment(
+      absl::string_view id) override;
   // Defined in backup.cc.
   absl::StatusOr<cov::v1::BackupInfo> CreateBackup(
       const std::string& backup_dir, uint32_t keep) override;

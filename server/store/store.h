@@ -137,8 +137,8 @@ class Store {
       absl::string_view source,
       const std::function<bool(const cov::v1::Rule&)>& fn) const = 0;
 
-  // Increases with every ApplySourceUpdate/DeleteSource; lets caches of rule
-  // data know when to rebuild.
+  // Increases with every ApplySourceUpdate/DeleteSource/DeleteRelease; lets
+  // caches of rule data know when to rebuild.
   virtual int64_t RulesGeneration() const = 0;
 
   // Test procedures, plans, experiments ------------------------------------
@@ -167,6 +167,26 @@ class Store {
   virtual int64_t EvidenceGeneration() const = 0;
   // Increases with every PutLibrary (for test/plan caches).
   virtual int64_t LibraryGeneration() const = 0;
+
+  // Lifecycle (release_deletion.h has the default rules) ------------------
+
+  // Removes release `key` ("enterprise-attack@17.1") and every record of it
+  // (tactics, techniques, actors, components, mitigations, its releases
+  // record) in one atomic, synced write, moving the defaults as
+  // PlanReleaseDeletion says (`new_default`: "" or another release key), and
+  // bumps the rules generation (rule indexes resolve references against the
+  // releases). Answers the release as it was (is_default as it was).
+  // kNotFound naming the stored releases for an unknown `key` or
+  // `new_default`; kFailedPrecondition (naming --new_default) when a default
+  // would be left without a replacement. On error nothing changes.
+  virtual absl::StatusOr<cov::v1::Release> DeleteRelease(
+      absl::string_view key, absl::string_view new_default) = 0;
+
+  // Removes an experiment and all its results, synced; bumps the evidence
+  // generation. Answers the record as it was. kNotFound ("no experiment
+  // 'X'") when absent.
+  virtual absl::StatusOr<cov::v1::Experiment> DeleteExperiment(
+      absl::string_view id) = 0;
 
   // Approximate on-disk size, in bytes.
   virtual int64_t ApproximateSizeBytes() const = 0;

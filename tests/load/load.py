@@ -122,7 +122,10 @@ SEARCHES = ("bits jobs", "powershell", "credential dumping", "phishing", "latera
 PLAN_GROUPS = ("APT28", "APT29", "FIN7", "Lazarus Group")
 TECHNIQUE_SAMPLE = 48
 PAGE_SIZE = 100
-PAGE_TOKENS = ("", "200", "400", "600", "800", "1000")  # all inside A (1,177 rules) and B
+# ListRules pages probed: the first and those starting after 200, 400, ...
+# rules of state A (1,177 rules). Tokens are opaque keys (the last rule's
+# sort key), read from the server once A is stored; each stays valid in B.
+PAGE_STARTS = (0, 200, 400, 600, 800, 1000)
 CALL_TIMEOUT = 30.0
 
 # Memory flatness. RSS moves legitimately: an ATT&CK re-ingest holds the parsed
@@ -198,8 +201,23 @@ def _cov_req(by="tactic", summary=True, profile=None, rules_per_technique=0):
                                         rules_per_technique=rules_per_technique)
 
 
-def build_probes(technique_ids):
-    """[(rpc, key, request bytes)]: every query the load draws from."""
+def page_tokens(client):
+    """{rules skipped: page token} for PAGE_STARTS, walking SOURCE's pages."""
+    tokens, token, skipped = {0: ""}, "", 0
+    while skipped < max(PAGE_STARTS):
+        page = client.rules(source=SOURCE, page_size=PAGE_SIZE, page_token=token)
+        token = page.next_page_token
+        skipped += len(page.rules)
+        if skipped in PAGE_STARTS:
+            tokens[skipped] = token
+        if not token:
+            break
+    return tokens
+
+
+def build_probes(technique_ids, tokens):
+    """[(rpc, key, request bytes)]: every query the load draws from; `tokens`
+    from page_tokens."""
     p = [
         ("GetCoverage", "summary by tactic", _cov_req("tactic")),
         ("GetCoverage", "summary by source", _cov_req("source")),
@@ -215,8 +233,8 @@ def build_probes(technique_ids):
         ("ListRules", "technique T1059.001",
          cov_pb2.ListRulesRequest(source=SOURCE, technique_id="T1059.001", page_size=1000)),
     ]
-    for tok in PAGE_TOKENS:
-        p.append(("ListRules", f"page {tok or '0'}",
+    for start, tok in sorted(tokens.items()):
+        p.append(("ListRules", f"page {start}",
                   cov_pb2.ListRulesRequest(source=SOURCE, page_size=PAGE_SIZE, page_token=tok)))
     for tid in technique_ids:
         p.append(("GetTechnique", tid, cov_pb2.GetTechniqueRequest(id=tid)))
@@ -604,12 +622,13 @@ def setup(client, channel, corpus, small, technique_sample, seed):
     cov = client.coverage(summary=False)
     ids = sorted(t.technique_id for t in cov.techniques)
     technique_ids = random.Random(seed).sample(ids, min(technique_sample, len(ids))) + ["T1086"]
-    probes = build_probes(technique_ids)
+    writer = Writer(client, corpus, 0, 0)
+    writer.ingest("A")  # the page tokens are keys into A
+    probes = build_probes(technique_ids, page_tokens(client))
 
     e = Expected()
     seen = {}
     counts = {}
-    writer = Writer(client, corpus, 0, 0)
     # A, A again (answer caches), B, ATT&CK re-ingest + A: each probe must give
     # one answer per state.
     for label, action in (("A", "A"), ("A", None), ("B", "B"), ("A", "attack+A")):

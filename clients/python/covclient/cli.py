@@ -44,6 +44,14 @@ def main(argv: list[str] | None = None) -> int:
     sub.add_parser("releases", help="list stored ATT&CK releases")
     s = sub.add_parser("default", help="make a stored release the default")
     s.add_argument("version")
+    s = sub.add_parser(
+        "releases-rm", help="remove a stored ATT&CK release (admin token)",
+        description="Removes a release and everything loaded from it atomically. The "
+                    "store default, or the default of a domain keeping other releases, "
+                    "is refused unless --new-default names the release replacing it.")
+    s.add_argument("release", help="DOMAIN@VERSION, or VERSION (with --domain)")
+    s.add_argument("--new-default", dest="new_default",
+                   help="DOMAIN@VERSION or VERSION that becomes the default instead")
     s = sub.add_parser("technique", help="show a technique")
     s.add_argument("id")
     s = sub.add_parser("actor", help="show a group, software or campaign")
@@ -63,6 +71,11 @@ def main(argv: list[str] | None = None) -> int:
     sub.add_parser("sources", help="list rule sources")
     s = sub.add_parser("sources-rm", help="remove a rule source and its rules")
     s.add_argument("name")
+    s = sub.add_parser(
+        "experiment-rm", help="remove an experiment and its results (write token)",
+        description="Removes a validation experiment; its results stop counting as "
+                    "validated evidence at once.")
+    s.add_argument("experiment", help="experiment ID, e.g. EXP-000001")
     s = sub.add_parser("errors", help="diagnostics of a source")
     s.add_argument("source")
     for name, helptext in (("coverage", "per-tactic coverage"),
@@ -145,6 +158,10 @@ def main(argv: list[str] | None = None) -> int:
                 r = c.releases()
             elif args.command == "default":
                 r = c.set_default(args.version, args.domain)
+            elif args.command == "releases-rm":
+                r = c.delete_release(args.release, args.new_default, args.domain)
+            elif args.command == "experiment-rm":
+                r = c.delete_experiment(args.experiment)
             elif args.command == "technique":
                 r = c.technique(args.id, args.attack_version, args.domain)
             elif args.command == "actor":

@@ -161,6 +161,29 @@ class Client(ProofMixin):
             cov_pb2.SetDefaultReleaseRequest(release=self._release(version, domain)),
         )
 
+    @staticmethod
+    def _release_arg(release, domain=None):
+        """ReleaseRef of "enterprise-attack@17.1", or of "17.1" and `domain`."""
+        if "@" in release:
+            domain, release = release.split("@", 1)
+        return attack_pb2.ReleaseRef(version=release, domain=domain or "")
+
+    def delete_release(self, release, new_default=None, domain=None
+                       ) -> cov_pb2.DeleteReleaseResponse:
+        """Removes a stored ATT&CK release atomically (DeleteRelease; admin token).
+
+        `release` and `new_default` are "DOMAIN@VERSION" or "VERSION" (in
+        `domain`, else the default domain). The store default, or the default
+        of a domain keeping other releases, is refused (FAILED_PRECONDITION)
+        unless `new_default` names the stored release that replaces it.
+        Returns the removed release, the new default (if one moved) and the
+        releases remaining.
+        """
+        req = cov_pb2.DeleteReleaseRequest(release=self._release_arg(release, domain))
+        if new_default:
+            req.new_default.CopyFrom(self._release_arg(new_default, domain))
+        return self._call(self._stub.DeleteRelease, req)
+
     def technique(self, technique_id: str, attack_version: str | None = None,
                   domain: str | None = None) -> attack_pb2.Technique:
         """One technique; a revoked ID comes back with revoked_by set."""
@@ -376,6 +399,16 @@ class Client(ProofMixin):
     def experiments(self):
         """All experiments, without plans and results (ListExperiments)."""
         return self._call(self._stub.ListExperiments, emulation_pb2.ListExperimentsRequest())
+
+    def delete_experiment(self, experiment_id) -> emulation_pb2.DeleteExperimentResponse:
+        """Removes an experiment and its results (DeleteExperiment; write token).
+
+        Its results stop counting as validated evidence at once. Returns the
+        experiment summarised and how many results it held; NOT_FOUND for an
+        unknown ID.
+        """
+        return self._call(self._stub.DeleteExperiment,
+                          emulation_pb2.DeleteExperimentRequest(id=experiment_id))
 
     # -- administration (admin token) ----------------------------------------------
 
