@@ -10,6 +10,7 @@
 #include "server/store/backup.h"
 #include "server/store/memory_store.h"
 #include "server/store/rocksdb_store.h"
+#include "server/store/test_release.h"
 
 namespace cov::server::store {
 namespace {
@@ -25,9 +26,8 @@ std::string TempDir(const std::string& name) {
   return dir;
 }
 
-ingest::attack::ParsedRelease MakeRelease(const std::string& domain,
-                                          const std::string& version) {
-  ingest::attack::ParsedRelease p;
+TestRelease MakeRelease(const std::string& domain, const std::string& version) {
+  TestRelease p;
   p.release.set_domain(domain);
   p.release.set_version(version);
   p.release.set_sha256("sha-" + version);
@@ -114,7 +114,7 @@ class LifecycleTest : public ::testing::TestWithParam<bool> {
              {"enterprise-attack", "18.1", true},
              {"ics-attack", "18.1", false}}) {
       auto p = MakeRelease(d, v);
-      ASSERT_TRUE(store_->PutRelease(p, p.release, def).ok());
+      ASSERT_TRUE(store_->PutRelease(p.Records(), p.release, def).ok());
     }
   }
 
@@ -194,7 +194,7 @@ TEST_P(LifecycleTest, ADomainsLastReleaseTakesTheDomainAlong) {
   EXPECT_EQ(ics.status().code(), absl::StatusCode::kNotFound);
   // Re-ingesting the domain makes it its default again.
   auto p = MakeRelease("ics-attack", "17.1");
-  ASSERT_TRUE(store_->PutRelease(p, p.release, false).ok());
+  ASSERT_TRUE(store_->PutRelease(p.Records(), p.release, false).ok());
   EXPECT_EQ(store_->ResolveRelease(Ref("ics-attack", ""))->key,
             "ics-attack@17.1");
   EXPECT_EQ(store_->ResolveRelease({})->key, "enterprise-attack@18.1");
