@@ -60,6 +60,14 @@ class Models {
   // store; store errors otherwise.
   absl::Status Warm();
 
+  // Brings the rule index of the default release and of every release a
+  // query has used up to date with the stored rules, rebuilding only the
+  // sources that changed; readers keep being served the previous index
+  // meanwhile. A rule writer calls it after its write and before it
+  // acknowledges it, so the first read after the acknowledgement neither
+  // pays the rebuild nor sees older rules. OK on an empty store.
+  absl::Status RefreshRules();
+
   // The model of `ref` (empty: the default) and the other domains'
   // defaults. `kb` is null when no release is stored; kNotFound for an
   // unknown release.
