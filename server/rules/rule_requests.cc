@@ -27,7 +27,14 @@ absl::StatusOr<cov::v1::IngestRulesResponse> Ingest(
   context.store = models.store();
   context.kb = resolved->kb;
   context.others = resolved->others;
-  return IngestRules(context, request);
+  absl::StatusOr<cov::v1::IngestRulesResponse> response =
+      IngestRules(context, request);
+  if (!response.ok()) return response;
+  // Warm before acknowledging: the first read after the answer does not pay
+  // the rebuild. The ingest is stored either way; on a failure here the
+  // next reader rebuilds (and reports the error) itself.
+  models.RefreshRules().IgnoreError();
+  return response;
 }
 
 absl::StatusOr<cov::v1::ListRulesResponse> ListRules(
@@ -96,6 +103,14 @@ absl::StatusOr<cov::v1::DeleteSourceResponse> DeleteSource(
   cov::v1::DeleteSourceResponse out;
   *out.mutable_source() = *std::move(source);
   return out;
+}
+
+absl::StatusOr<cov::v1::DeleteSourceResponse> DeleteSource(
+    kb::Models& models, const cov::v1::DeleteSourceRequest& request) {
+  absl::StatusOr<cov::v1::DeleteSourceResponse> response =
+      DeleteSource(*models.store(), request);
+  if (response.ok()) models.RefreshRules().IgnoreError();  // as in Ingest
+  return response;
 }
 
 absl::StatusOr<cov::v1::ListSourcesResponse> ListAllSources(

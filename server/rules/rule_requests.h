@@ -20,7 +20,8 @@
 namespace cov::server::rules {
 
 // Ingests a rule folder, resolving references against request.release()
-// (or the default; unresolved when no release is stored).
+// (or the default; unresolved when no release is stored). Refreshes the
+// rule indexes of `models` before it answers (kb::Models::RefreshRules).
 absl::StatusOr<cov::v1::IngestRulesResponse> Ingest(
     kb::Models& models, const cov::v1::IngestRulesRequest& request);
 
@@ -42,6 +43,11 @@ absl::StatusOr<cov::v1::ListRulesResponse> ListRules(
 // source as it was. kNotFound ("rule source 'X' is not stored").
 absl::StatusOr<cov::v1::DeleteSourceResponse> DeleteSource(
     store::Store& store, const cov::v1::DeleteSourceRequest& request);
+
+// DeleteSource, then the rule indexes of `models` refreshed before it
+// answers (kb::Models::RefreshRules), as Ingest does.
+absl::StatusOr<cov::v1::DeleteSourceResponse> DeleteSource(
+    kb::Models& models, const cov::v1::DeleteSourceRequest& request);
 
 // Every rule source and every test-procedure source (atomics, plans).
 absl::StatusOr<cov::v1::ListSourcesResponse> ListAllSources(

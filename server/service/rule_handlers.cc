@@ -55,7 +55,8 @@ grpc::ServerUnaryReactor* CovService::DeleteSource(
     cov::v1::DeleteSourceResponse* response) {
   auto s = Guard(ctx, "DeleteSource");
   if (!s.ok()) return Finish(ctx, s.status());
-  return Reply(ctx, rules::DeleteSource(*(*s)->store, *request), response);
+  return Reply(ctx, rules::DeleteSource((*s)->backend->models, *request),
+               response);
 }
 
 grpc::ServerUnaryReactor* CovService::ListRuleErrors(
