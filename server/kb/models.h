@@ -95,6 +95,9 @@ class Models {
     return evidence_.Get();
   }
 
+  // The rule index cache's counters (tests, benchmarks).
+  RuleIndexCache::Stats rule_index_stats() const { return rules_.stats(); }
+
   // Recent coverage answers of this store (kb::Coverage).
   engine::AnswerCache& answers() { return answers_; }
 
