@@ -91,6 +91,63 @@ absl::StatusOr<cov::v1::ListRulesResponse> ListRules(
   return page;
 }
 
+std::shared_ptr<const cov::v1::ListRulesResponse> ListRulesCache::Find(
+    const std::string& identity, const std::string& request_key) const {
+  absl::MutexLock lock(&mu_);
+  if (identity != identity_) return nullptr;
+  auto it = answers_.find(request_key);
+  return it == answers_.end() ? nullptr : it->second;
+}
+
+void ListRulesCache::Insert(
+    const std::string& identity, const std::string& request_key,
+    std::shared_ptr<const cov::v1::ListRulesResponse> answer) {
+  absl::MutexLock lock(&mu_);
+  if (identity != identity_ || answers_.size() >= max_entries_) {
+    answers_.clear();
+    identity_ = identity;
+  }
+  answers_[request_key] = std::move(answer);
+}
+
+size_t ListRulesCache::size() const {
+  absl::MutexLock lock(&mu_);
+  return answers_.size();
+}
+
+absl::StatusOr<cov::v1::ListRulesResponse> ListRules(
+    kb::Models& models, ListRulesCache* cache,
+    const cov::v1::ListRulesRequest& request) {
+  if (cache == nullptr) return ListRules(models, request);
+  // The generation before the rules: the answer is at least that new.
+  const int64_t generation = models.store()->RulesGeneration();
+  absl::StatusOr<kb::ResolvedModels> resolved = models.Resolve({});
+  if (!resolved.ok()) return resolved.status();
+  std::string identity = absl::StrCat("r", generation);
+  // A model is replaced, never changed, when its release is re-ingested:
+  // the release fields name it.
+  auto append = [&](const engine::KnowledgeBase& kb) {
+    absl::StrAppend(&identity, "/", kb.release_key(), "#",
+                    kb.release().sha256(), "#",
+                    kb.release().ingested_at_unix());
+  };
+  if (resolved->kb != nullptr) append(*resolved->kb);
+  for (const auto& kb : resolved->others) append(*kb);
+  const std::string key = request.SerializeAsString();
+  if (auto hit = cache->Find(identity, key)) return *hit;
+  absl::StatusOr<cov::v1::ListRulesResponse> page =
+      ListRules(*models.store(), request);
+  if (!page.ok()) return page;
+  if (resolved->kb != nullptr) {
+    for (cov::v1::Rule& rule : *page->mutable_rules()) {
+      engine::ResolveRefs(*resolved->kb, resolved->others, &rule);
+    }
+  }
+  cache->Insert(identity, key,
+                std::make_shared<const cov::v1::ListRulesResponse>(*page));
+  return page;
+}
+
 absl::StatusOr<cov::v1::DeleteSourceResponse> DeleteSource(
     store::Store& store, const cov::v1::DeleteSourceRequest& request) {
   absl::StatusOr<cov::v1::Source> source = store.GetSource(request.name());

@@ -11,7 +11,12 @@
 #ifndef COV_SERVER_RULES_RULE_REQUESTS_H_
 #define COV_SERVER_RULES_RULE_REQUESTS_H_
 
+#include <memory>
+#include <string>
+
+#include "absl/container/flat_hash_map.h"
 #include "absl/status/statusor.h"
+#include "absl/synchronization/mutex.h"
 #include "cov/v1/cov.pb.h"
 #include "server/kb/models.h"
 #include "server/rules/rule_check.h"
@@ -38,6 +43,41 @@ absl::StatusOr<cov::v1::ListRulesResponse> ListRules(
 // release the stored statuses are returned. Same errors as ListRules.
 absl::StatusOr<cov::v1::ListRulesResponse> ListRules(
     kb::Models& models, const cov::v1::ListRulesRequest& request);
+
+// Recent ListRules answers of one store, keyed on the request bytes and on
+// what the answer was computed from (the rules generation read before the
+// rules, and the identity of the releases the references were resolved
+// against). Holds answers of one such identity at a time: the first answer
+// of a newer one drops the others; full at `max_entries`, it is emptied.
+// Thread-safe.
+class ListRulesCache {
+ public:
+  explicit ListRulesCache(size_t max_entries = 256)
+      : max_entries_(max_entries) {}
+
+  // The answer cached for (`identity`, `request_key`), or null.
+  std::shared_ptr<const cov::v1::ListRulesResponse> Find(
+      const std::string& identity, const std::string& request_key) const;
+  void Insert(const std::string& identity, const std::string& request_key,
+              std::shared_ptr<const cov::v1::ListRulesResponse> answer);
+  size_t size() const;
+
+ private:
+  const size_t max_entries_;
+  mutable absl::Mutex mu_;
+  std::string identity_ ABSL_GUARDED_BY(mu_);
+  absl::flat_hash_map<std::string,
+                      std::shared_ptr<const cov::v1::ListRulesResponse>>
+      answers_ ABSL_GUARDED_BY(mu_);
+};
+
+// ListRules(models, request), answered from `cache` when the same request
+// was answered from the same rules and releases (null: no cache). An answer
+// asked after an ingest was acknowledged is never an older one: the rules
+// generation is part of the key.
+absl::StatusOr<cov::v1::ListRulesResponse> ListRules(
+    kb::Models& models, ListRulesCache* cache,
+    const cov::v1::ListRulesRequest& request);
 
 // Removes source request.name() and all it holds, atomically; answers the
 // source as it was. kNotFound ("rule source 'X' is not stored").

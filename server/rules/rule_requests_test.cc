@@ -155,6 +155,33 @@ TEST_F(RuleRequestsTest, IngestAndDeleteRefreshTheRuleIndexBeforeAnswering) {
             "rule source 'nope' is not stored");
 }
 
+TEST_F(RuleRequestsTest, CachedListRulesIsFreshAfterAnIngest) {
+  ListRulesCache cache;
+  cov::v1::ListRulesRequest req;
+  req.set_technique_id("T1197");
+  auto first = ListRules(models_, &cache, req);
+  ASSERT_TRUE(first.ok()) << first.status();
+  EXPECT_THAT(Uids(*first), ElementsAre("a", "c", "d"));
+  EXPECT_EQ(cache.size(), 1u);
+  auto again = ListRules(models_, &cache, req);
+  ASSERT_TRUE(again.ok());
+  EXPECT_EQ(again->SerializeAsString(), first->SerializeAsString());
+  EXPECT_EQ(again->SerializeAsString(),
+            ListRules(models_, req)->SerializeAsString());
+  EXPECT_EQ(cache.size(), 1u);
+  // A rule write moves the generation: the next answer is the new one.
+  kb::testing::PutRules(&store_, "sigma", {{"z", "T1197"}});
+  auto after = ListRules(models_, &cache, req);
+  ASSERT_TRUE(after.ok());
+  EXPECT_THAT(Uids(*after), ElementsAre("z"));
+  EXPECT_EQ(cache.size(), 1u);  // the older answer was dropped
+  // Errors are not cached.
+  cov::v1::ListRulesRequest unknown;
+  unknown.set_source("nope");
+  EXPECT_TRUE(absl::IsNotFound(ListRules(models_, &cache, unknown).status()));
+  EXPECT_EQ(cache.size(), 1u);
+}
+
 TEST_F(RuleRequestsTest, ListRuleErrorsReturnsEveryFilesDiagnostics) {
   store::SourceUpdate u;
   u.source.set_name("broken");

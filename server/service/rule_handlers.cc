@@ -73,7 +73,9 @@ grpc::ServerUnaryReactor* CovService::ListRules(
     cov::v1::ListRulesResponse* response) {
   auto s = Guard(ctx, "ListRules");
   if (!s.ok()) return Finish(ctx, s.status());
-  return Reply(ctx, rules::ListRules((*s)->backend->models, *request),
+  return Reply(ctx,
+               rules::ListRules((*s)->backend->models,
+                                &(*s)->backend->list_rules_cache, *request),
                response);
 }
 
