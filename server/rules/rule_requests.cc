@@ -102,12 +102,16 @@ std::shared_ptr<const cov::v1::ListRulesResponse> ListRulesCache::Find(
 void ListRulesCache::Insert(
     const std::string& identity, const std::string& request_key,
     std::shared_ptr<const cov::v1::ListRulesResponse> answer) {
+  const size_t bytes = answer->ByteSizeLong() + request_key.size();
+  if (bytes > max_bytes_) return;
   absl::MutexLock lock(&mu_);
-  if (identity != identity_ || answers_.size() >= max_entries_) {
+  if (identity != identity_ || answers_.size() >= max_entries_ ||
+      bytes_ + bytes > max_bytes_) {
     answers_.clear();
+    bytes_ = 0;
     identity_ = identity;
   }
-  answers_[request_key] = std::move(answer);
+  if (answers_.emplace(request_key, std::move(answer)).second) bytes_ += bytes;
 }
 
 size_t ListRulesCache::size() const {

@@ -48,12 +48,12 @@ absl::StatusOr<cov::v1::ListRulesResponse> ListRules(
 // what the answer was computed from (the rules generation read before the
 // rules, and the identity of the releases the references were resolved
 // against). Holds answers of one such identity at a time: the first answer
-// of a newer one drops the others; full at `max_entries`, it is emptied.
-// Thread-safe.
+// of a newer one drops the others; full at `max_entries` answers or
+// `max_bytes` of serialised answers, it is emptied. Thread-safe.
 class ListRulesCache {
  public:
-  explicit ListRulesCache(size_t max_entries = 256)
-      : max_entries_(max_entries) {}
+  explicit ListRulesCache(size_t max_entries = 256, size_t max_bytes = 32 << 20)
+      : max_entries_(max_entries), max_bytes_(max_bytes) {}
 
   // The answer cached for (`identity`, `request_key`), or null.
   std::shared_ptr<const cov::v1::ListRulesResponse> Find(
@@ -64,8 +64,10 @@ class ListRulesCache {
 
  private:
   const size_t max_entries_;
+  const size_t max_bytes_;
   mutable absl::Mutex mu_;
   std::string identity_ ABSL_GUARDED_BY(mu_);
+  size_t bytes_ ABSL_GUARDED_BY(mu_) = 0;
   absl::flat_hash_map<std::string,
                       std::shared_ptr<const cov::v1::ListRulesResponse>>
       answers_ ABSL_GUARDED_BY(mu_);

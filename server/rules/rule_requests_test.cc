@@ -180,6 +180,12 @@ TEST_F(RuleRequestsTest, CachedListRulesIsFreshAfterAnIngest) {
   unknown.set_source("nope");
   EXPECT_TRUE(absl::IsNotFound(ListRules(models_, &cache, unknown).status()));
   EXPECT_EQ(cache.size(), 1u);
+  // A cache too small for an answer keeps none, and still answers.
+  ListRulesCache tiny(256, 16);
+  auto uncached = ListRules(models_, &tiny, req);
+  ASSERT_TRUE(uncached.ok());
+  EXPECT_THAT(Uids(*uncached), ElementsAre("z"));
+  EXPECT_EQ(tiny.size(), 0u);
 }
 
 TEST_F(RuleRequestsTest, ListRuleErrorsReturnsEveryFilesDiagnostics) {
