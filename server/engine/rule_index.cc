@@ -57,7 +57,33 @@ RuleIndex::RuleIndex(std::vector<RuleFacts> facts) : rules_(std::move(facts)) {
   BuildIndexes();
 }
 
+RuleIndex::RuleIndex(
+    const std::vector<std::shared_ptr<const RuleIndexPart>>& parts) {
+  size_t n = 0;
+  for (const auto& part : parts) {
+    if (part != nullptr) n += part->rules().size();
+  }
+  rules_.reserve(n);
+  for (const auto& part : parts) {
+    if (part == nullptr) continue;
+    rules_.insert(rules_.end(), part->rules().begin(), part->rules().end());
+  }
+  BuildIndexes();
+}
+
+RuleIndexPart::RuleIndexPart(const KnowledgeBase& kb,
+                             const OtherDomains& others, std::string source,
+                             std::vector<cov::v1::Rule> rules)
+    : source_(std::move(source)) {
+  rules_.reserve(rules.size());
+  for (cov::v1::Rule& rule : rules) {
+    ResolveRefs(kb, others, &rule);
+    rules_.push_back(RuleIndex::FactsOf(kb, rule));
+  }
+}
+
 void RuleIndex::BuildIndexes() {
+  by_uid_.reserve(rules_.size());
   for (int i = 0; i < static_cast<int>(rules_.size()); ++i) {
     for (const std::string& t : rules_[i].techniques) {
       by_technique_[t].push_back(i);

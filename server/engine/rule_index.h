@@ -4,9 +4,15 @@
 // Built once per (release, rules generation) from full Rule records; holds
 // only what queries need (identity, filters, resolved technique and tactic
 // IDs), so a query walks a few thousand small structs instead of protos.
+//
+// Composed of per-source parts (RuleIndexPart): a change to one source
+// re-resolves only that source's rules (server/kb/rule_index_cache.h); the
+// composite of parts in source-name order equals the index built from all
+// rules in store order (the store keys rules by source first).
 #ifndef COV_SERVER_ENGINE_RULE_INDEX_H_
 #define COV_SERVER_ENGINE_RULE_INDEX_H_
 
+#include <memory>
 #include <string>
 #include <vector>
 
@@ -37,6 +43,23 @@ struct RuleFacts {
   std::vector<std::string> tactics;
 };
 
+// The facts of one rule source's rules, resolved against one release (and
+// the other domains' releases): the unit an index is rebuilt in. Immutable.
+class RuleIndexPart {
+ public:
+  // Resolves every rule's references against `kb` (see ref_resolver.h);
+  // keeps the rules' order.
+  RuleIndexPart(const KnowledgeBase& kb, const OtherDomains& others,
+                std::string source, std::vector<cov::v1::Rule> rules);
+
+  const std::string& source() const { return source_; }
+  const std::vector<RuleFacts>& rules() const { return rules_; }
+
+ private:
+  std::string source_;
+  std::vector<RuleFacts> rules_;
+};
+
 class RuleIndex {
  public:
   // Resolves every rule's references against `kb` (see ref_resolver.h).
@@ -45,6 +68,11 @@ class RuleIndex {
 
   // From facts already resolved against the release (see FactsOf).
   explicit RuleIndex(std::vector<RuleFacts> facts);
+
+  // The concatenation of `parts`, in the order given (callers pass them
+  // sorted by source name, the store's rule order). Null parts are skipped.
+  explicit RuleIndex(
+      const std::vector<std::shared_ptr<const RuleIndexPart>>& parts);
 
   // The facts of one rule whose references are already resolved against
   // `kb` (ResolveRefs).

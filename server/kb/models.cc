@@ -5,6 +5,7 @@
 
 #include "absl/container/flat_hash_set.h"
 #include "absl/strings/str_cat.h"
+#include "absl/strings/str_split.h"
 #include "ingest/profile/profile_parser.h"
 
 namespace cov::server::kb {
@@ -33,6 +34,28 @@ absl::Status Models::Warm() {
   absl::StatusOr<QueryContext> qc = Prepare({}, {});
   if (absl::IsFailedPrecondition(qc.status())) return absl::OkStatus();
   return qc.status();
+}
+
+absl::Status Models::RefreshRules() {
+  std::vector<cov::v1::ReleaseRef> refs(1);  // the default
+  for (const std::string& key : rules_.CachedReleases()) {
+    std::vector<std::string> parts =
+        absl::StrSplit(key, absl::MaxSplits('@', 1));
+    if (parts.size() != 2) continue;
+    cov::v1::ReleaseRef ref;
+    ref.set_domain(parts[0]);
+    ref.set_version(parts[1]);
+    refs.push_back(std::move(ref));
+  }
+  for (const cov::v1::ReleaseRef& ref : refs) {
+    absl::StatusOr<ResolvedModels> models = Resolve(ref);
+    if (absl::IsNotFound(models.status())) continue;  // release removed
+    if (!models.ok()) return models.status();
+    if (models->kb == nullptr) return absl::OkStatus();  // no release
+    auto index = rules_.Refresh(models->kb, models->others);
+    if (!index.ok()) return index.status();
+  }
+  return absl::OkStatus();
 }
 
 absl::StatusOr<std::shared_ptr<const engine::KnowledgeBase>> Models::Model(
@@ -97,7 +120,6 @@ absl::StatusOr<QueryContext> Models::Prepare(
   // Generations are read before the models: a model is never older than
   // the generation it is cached under (at worst newer, which only costs a
   // recomputation once the generation catches up).
-  const int64_t rules_generation = store_->RulesGeneration();
   const int64_t evidence_generation = store_->EvidenceGeneration();
   // The request's release wins; else the profile's; else the default.
   cov::v1::ReleaseRef ref = release;
@@ -107,9 +129,12 @@ absl::StatusOr<QueryContext> Models::Prepare(
   QueryContext qc;
   qc.kb = models->kb;
   qc.others = models->others;
-  auto rules = rules_.Get(qc.kb, qc.others);
+  // The index may be the previous one while a writer refreshes it: answers
+  // are cached under the generation the index holds, not the store's.
+  auto rules = rules_.GetVersioned(qc.kb, qc.others);
   if (!rules.ok()) return rules.status();
-  qc.rules = *rules;
+  qc.rules = rules->index;
+  const int64_t rules_generation = rules->generation;
   auto resolved = engine::ResolveProfile(*qc.kb, profile);
   if (!resolved.ok()) return resolved.status();
   qc.query.profile = *std::move(resolved);

@@ -62,6 +62,14 @@ class Models {
   // store; store errors otherwise.
   absl::Status Warm();
 
+  // Brings the rule index of the default release and of every release a
+  // query has used up to date with the stored rules, rebuilding only the
+  // sources that changed; readers keep being served the previous index
+  // meanwhile. A rule writer calls it after its write and before it
+  // acknowledges it, so the first read after the acknowledgement neither
+  // pays the rebuild nor sees older rules. OK on an empty store.
+  absl::Status RefreshRules();
+
   // The model of `ref` (empty: the default) and the other domains'
   // defaults. `kb` is null when no release is stored; kNotFound for an
   // unknown release.
@@ -88,6 +96,9 @@ class Models {
   absl::StatusOr<std::shared_ptr<const engine::EvidenceIndex>> GetEvidence() {
     return evidence_.Get();
   }
+
+  // The rule index cache's counters (tests, benchmarks).
+  RuleIndexCache::Stats rule_index_stats() const { return rules_.stats(); }
 
   // Recent coverage answers of this store (kb::Coverage).
   engine::AnswerCache& answers() { return answers_; }

@@ -33,7 +33,14 @@ absl::StatusOr<cov::v1::IngestRulesResponse> Ingest(
   context.kb = resolved->kb;
   context.others = resolved->others;
   context.check_path = check_path;
-  return IngestRules(context, request);
+  absl::StatusOr<cov::v1::IngestRulesResponse> response =
+      IngestRules(context, request);
+  if (!response.ok()) return response;
+  // Warm before acknowledging: the first read after the answer does not pay
+  // the rebuild. The ingest is stored either way; on a failure here the
+  // next reader rebuilds (and reports the error) itself.
+  models.RefreshRules().IgnoreError();
+  return response;
 }
 
 namespace {
@@ -174,6 +181,67 @@ absl::StatusOr<cov::v1::ListRulesResponse> ListRules(
   return page;
 }
 
+std::shared_ptr<const cov::v1::ListRulesResponse> ListRulesCache::Find(
+    const std::string& identity, const std::string& request_key) const {
+  absl::MutexLock lock(&mu_);
+  if (identity != identity_) return nullptr;
+  auto it = answers_.find(request_key);
+  return it == answers_.end() ? nullptr : it->second;
+}
+
+void ListRulesCache::Insert(
+    const std::string& identity, const std::string& request_key,
+    std::shared_ptr<const cov::v1::ListRulesResponse> answer) {
+  const size_t bytes = answer->ByteSizeLong() + request_key.size();
+  if (bytes > max_bytes_) return;
+  absl::MutexLock lock(&mu_);
+  if (identity != identity_ || answers_.size() >= max_entries_ ||
+      bytes_ + bytes > max_bytes_) {
+    answers_.clear();
+    bytes_ = 0;
+    identity_ = identity;
+  }
+  if (answers_.emplace(request_key, std::move(answer)).second) bytes_ += bytes;
+}
+
+size_t ListRulesCache::size() const {
+  absl::MutexLock lock(&mu_);
+  return answers_.size();
+}
+
+absl::StatusOr<cov::v1::ListRulesResponse> ListRules(
+    kb::Models& models, ListRulesCache* cache,
+    const cov::v1::ListRulesRequest& request) {
+  if (cache == nullptr) return ListRules(models, request);
+  // The generation before the rules: the answer is at least that new.
+  const int64_t generation = models.store()->RulesGeneration();
+  absl::StatusOr<kb::ResolvedModels> resolved = models.Resolve({});
+  if (!resolved.ok()) return resolved.status();
+  std::string identity = absl::StrCat("r", generation);
+  // A model is replaced, never changed, when its release is re-ingested:
+  // the release fields name it.
+  auto append = [&](const engine::KnowledgeBase& kb) {
+    absl::StrAppend(&identity, "/", kb.release_key(), "#",
+                    kb.release().sha256(), "#",
+                    kb.release().ingested_at_unix());
+  };
+  if (resolved->kb != nullptr) append(*resolved->kb);
+  for (const auto& kb : resolved->others) append(*kb);
+  const std::string key = request.SerializeAsString();
+  if (auto hit = cache->Find(identity, key)) return *hit;
+  absl::StatusOr<cov::v1::ListRulesResponse> page =
+      ListRules(*models.store(), request);
+  if (!page.ok()) return page;
+  if (resolved->kb != nullptr) {
+    for (cov::v1::Rule& rule : *page->mutable_rules()) {
+      engine::ResolveRefs(*resolved->kb, resolved->others, &rule);
+    }
+  }
+  cache->Insert(identity, key,
+                std::make_shared<const cov::v1::ListRulesResponse>(*page));
+  return page;
+}
+
 absl::StatusOr<cov::v1::DeleteSourceResponse> DeleteSource(
     store::Store& store, const cov::v1::DeleteSourceRequest& request) {
   absl::StatusOr<cov::v1::Source> source = store.GetSource(request.name());
@@ -186,6 +254,14 @@ absl::StatusOr<cov::v1::DeleteSourceResponse> DeleteSource(
   cov::v1::DeleteSourceResponse out;
   *out.mutable_source() = *std::move(source);
   return out;
+}
+
+absl::StatusOr<cov::v1::DeleteSourceResponse> DeleteSource(
+    kb::Models& models, const cov::v1::DeleteSourceRequest& request) {
+  absl::StatusOr<cov::v1::DeleteSourceResponse> response =
+      DeleteSource(*models.store(), request);
+  if (response.ok()) models.RefreshRules().IgnoreError();  // as in Ingest
+  return response;
 }
 
 absl::StatusOr<cov::v1::ListSourcesResponse> ListAllSources(

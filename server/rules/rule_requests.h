@@ -11,7 +11,12 @@
 #ifndef COV_SERVER_RULES_RULE_REQUESTS_H_
 #define COV_SERVER_RULES_RULE_REQUESTS_H_
 
+#include <memory>
+#include <string>
+
+#include "absl/container/flat_hash_map.h"
 #include "absl/status/statusor.h"
+#include "absl/synchronization/mutex.h"
 #include "cov/v1/cov.pb.h"
 #include "server/auth/path_policy.h"
 #include "server/kb/models.h"
@@ -22,7 +27,8 @@ namespace cov::server::rules {
 
 // Ingests a rule folder, resolving references against request.release()
 // (or the default; unresolved when no release is stored). The folder is
-// read only when `check_path` allows it (covd --ingest_root).
+// read only when `check_path` allows it (covd --ingest_root). Refreshes the
+// rule indexes of `models` before it answers (kb::Models::RefreshRules).
 absl::StatusOr<cov::v1::IngestRulesResponse> Ingest(
     kb::Models& models, const cov::v1::IngestRulesRequest& request,
     const auth::PathCheck& check_path);
@@ -45,10 +51,52 @@ absl::StatusOr<cov::v1::ListRulesResponse> ListRules(
 absl::StatusOr<cov::v1::ListRulesResponse> ListRules(
     kb::Models& models, const cov::v1::ListRulesRequest& request);
 
+// Recent ListRules answers of one store, keyed on the request bytes and on
+// what the answer was computed from (the rules generation read before the
+// rules, and the identity of the releases the references were resolved
+// against). Holds answers of one such identity at a time: the first answer
+// of a newer one drops the others; full at `max_entries` answers or
+// `max_bytes` of serialised answers, it is emptied. Thread-safe.
+class ListRulesCache {
+ public:
+  explicit ListRulesCache(size_t max_entries = 256, size_t max_bytes = 32 << 20)
+      : max_entries_(max_entries), max_bytes_(max_bytes) {}
+
+  // The answer cached for (`identity`, `request_key`), or null.
+  std::shared_ptr<const cov::v1::ListRulesResponse> Find(
+      const std::string& identity, const std::string& request_key) const;
+  void Insert(const std::string& identity, const std::string& request_key,
+              std::shared_ptr<const cov::v1::ListRulesResponse> answer);
+  size_t size() const;
+
+ private:
+  const size_t max_entries_;
+  const size_t max_bytes_;
+  mutable absl::Mutex mu_;
+  std::string identity_ ABSL_GUARDED_BY(mu_);
+  size_t bytes_ ABSL_GUARDED_BY(mu_) = 0;
+  absl::flat_hash_map<std::string,
+                      std::shared_ptr<const cov::v1::ListRulesResponse>>
+      answers_ ABSL_GUARDED_BY(mu_);
+};
+
+// ListRules(models, request), answered from `cache` when the same request
+// was answered from the same rules and releases (null: no cache). An answer
+// asked after an ingest was acknowledged is never an older one: the rules
+// generation is part of the key.
+absl::StatusOr<cov::v1::ListRulesResponse> ListRules(
+    kb::Models& models, ListRulesCache* cache,
+    const cov::v1::ListRulesRequest& request);
+
 // Removes source request.name() and all it holds, atomically; answers the
 // source as it was. kNotFound ("rule source 'X' is not stored").
 absl::StatusOr<cov::v1::DeleteSourceResponse> DeleteSource(
     store::Store& store, const cov::v1::DeleteSourceRequest& request);
+
+// DeleteSource, then the rule indexes of `models` refreshed before it
+// answers (kb::Models::RefreshRules), as Ingest does.
+absl::StatusOr<cov::v1::DeleteSourceResponse> DeleteSource(
+    kb::Models& models, const cov::v1::DeleteSourceRequest& request);
 
 // Every rule source and every test-procedure source (atomics, plans).
 absl::StatusOr<cov::v1::ListSourcesResponse> ListAllSources(

@@ -1,5 +1,8 @@
 #include "server/rules/rule_requests.h"
 
+#include <cstdlib>
+#include <filesystem>
+#include <fstream>
 #include <functional>
 #include <string>
 #include <vector>
@@ -180,6 +183,97 @@ TEST_F(RuleRequestsTest, ListRulesResolvesAgainstTheReleasesStoredNow) {
   EXPECT_EQ(refs[0].resolved_id(), "T1059.001");
   EXPECT_EQ(refs[1].status(), cov::v1::REF_STATUS_VALID);
   EXPECT_EQ(refs[2].status(), cov::v1::REF_STATUS_UNKNOWN);
+}
+
+// Issue 14: the writer warms the rule index before it answers, so the
+// first query after the answer neither rebuilds nor sees older rules.
+TEST_F(RuleRequestsTest, IngestAndDeleteRefreshTheRuleIndexBeforeAnswering) {
+  auto before = models_.Prepare({}, {});
+  ASSERT_TRUE(before.ok()) << before.status();
+  EXPECT_EQ(before->rules->rules().size(), 5u);
+  EXPECT_EQ(models_.rule_index_stats().builds, 1);
+  const char* tmp = std::getenv("TEST_TMPDIR");
+  const std::string dir = std::string(tmp ? tmp : "/tmp") + "/fresh-rules";
+  std::filesystem::remove_all(dir);
+  std::filesystem::create_directories(dir);
+  std::ofstream(dir + "/r.yml") << "title: Fresh\n"
+                                   "id: 5d6c3e39-6d46-4a4c-9a55-000000000001\n"
+                                   "status: test\n"
+                                   "logsource: {product: windows, category: "
+                                   "process_creation}\n"
+                                   "detection:\n"
+                                   "  sel: {Image|endswith: '\\x.exe'}\n"
+                                   "  condition: sel\n"
+                                   "tags: [attack.t1059.001]\n"
+                                   "level: high\n";
+  cov::v1::IngestRulesRequest ingest;
+  ingest.set_path(dir);
+  ingest.set_source("fresh");
+  ingest.set_format(cov::v1::RULE_FORMAT_SIGMA);
+  auto r = Ingest(models_, ingest, auth::PathCheck());
+  ASSERT_TRUE(r.ok()) << r.status();
+  ASSERT_EQ(r->source().rule_count(), 1);
+  // Rebuilt once, in Ingest, for the new source only.
+  kb::RuleIndexCache::Stats s = models_.rule_index_stats();
+  EXPECT_EQ(s.builds, 2);
+  EXPECT_EQ(s.parts_built, 2);
+  EXPECT_EQ(s.parts_reused, 1);
+  auto after = models_.Prepare({}, {});
+  ASSERT_TRUE(after.ok());
+  EXPECT_EQ(models_.rule_index_stats().builds, 2);  // no build on the read
+  ASSERT_EQ(after->rules->rules().size(), 6u);
+  EXPECT_EQ(after->rules->rules()[0].source, "fresh");
+  EXPECT_EQ(after->rules->rules()[0].techniques,
+            std::vector<std::string>{"T1059.001"});
+  EXPECT_NE(after->identity.generation, before->identity.generation);
+
+  cov::v1::DeleteSourceRequest del;
+  del.set_name("fresh");
+  auto d = DeleteSource(models_, del);
+  ASSERT_TRUE(d.ok()) << d.status();
+  EXPECT_EQ(d->source().name(), "fresh");
+  EXPECT_EQ(models_.rule_index_stats().builds, 3);
+  auto gone = models_.Prepare({}, {});
+  ASSERT_TRUE(gone.ok());
+  EXPECT_EQ(models_.rule_index_stats().builds, 3);
+  EXPECT_EQ(gone->rules->rules().size(), 5u);
+  EXPECT_EQ(gone->rules->FindUid(after->rules->rules()[0].uid), -1);
+  del.set_name("nope");
+  EXPECT_EQ(DeleteSource(models_, del).status().message(),
+            "rule source 'nope' is not stored");
+}
+
+TEST_F(RuleRequestsTest, CachedListRulesIsFreshAfterAnIngest) {
+  ListRulesCache cache;
+  cov::v1::ListRulesRequest req;
+  req.set_technique_id("T1197");
+  auto first = ListRules(models_, &cache, req);
+  ASSERT_TRUE(first.ok()) << first.status();
+  EXPECT_THAT(Uids(*first), ElementsAre("a", "c", "d"));
+  EXPECT_EQ(cache.size(), 1u);
+  auto again = ListRules(models_, &cache, req);
+  ASSERT_TRUE(again.ok());
+  EXPECT_EQ(again->SerializeAsString(), first->SerializeAsString());
+  EXPECT_EQ(again->SerializeAsString(),
+            ListRules(models_, req)->SerializeAsString());
+  EXPECT_EQ(cache.size(), 1u);
+  // A rule write moves the generation: the next answer is the new one.
+  kb::testing::PutRules(&store_, "sigma", {{"z", "T1197"}});
+  auto after = ListRules(models_, &cache, req);
+  ASSERT_TRUE(after.ok());
+  EXPECT_THAT(Uids(*after), ElementsAre("z"));
+  EXPECT_EQ(cache.size(), 1u);  // the older answer was dropped
+  // Errors are not cached.
+  cov::v1::ListRulesRequest unknown;
+  unknown.set_source("nope");
+  EXPECT_TRUE(absl::IsNotFound(ListRules(models_, &cache, unknown).status()));
+  EXPECT_EQ(cache.size(), 1u);
+  // A cache too small for an answer keeps none, and still answers.
+  ListRulesCache tiny(256, 16);
+  auto uncached = ListRules(models_, &tiny, req);
+  ASSERT_TRUE(uncached.ok());
+  EXPECT_THAT(Uids(*uncached), ElementsAre("z"));
+  EXPECT_EQ(tiny.size(), 0u);
 }
 
 TEST_F(RuleRequestsTest, ListRuleErrorsReturnsEveryFilesDiagnostics) {

@@ -14,6 +14,7 @@
 #include "server/kb/models.h"
 #include "server/replay/replay_query.h"
 #include "server/rules/rule_check.h"
+#include "server/rules/rule_requests.h"
 #include "server/scan/scan_query.h"
 #include "server/store/store.h"
 
@@ -38,6 +39,8 @@ struct Backend {
   kb::Models models;
   experiments::Experiments experiments;
   rules::ParseCache parse_cache;
+  // Recent ListRules pages (keyed on the rules generation).
+  rules::ListRulesCache list_rules_cache;
   // Proven coverage: compiled Sigma/YARA rule sets, kept per rule change.
   replay::ReplayQueries replay;
   scan::ScanQueries scan;

@@ -47,6 +47,9 @@ grpc::ServerUnaryReactor* CovService::IngestAttack(
   auto s = Guard(ctx, "IngestAttack");
   if (!s.ok()) return Finish(ctx, s.status());
   auto r = kb::IngestAttack(*(*s)->store, *request, (*s)->backend->check_path);
+  // Warm the new model and its rule index before acknowledging, as rule
+  // ingests do: the first read after the answer does not pay for them.
+  if (r.ok()) (*s)->backend->models.RefreshRules().IgnoreError();
   LogIngest(*request, r);
   return Reply(ctx, std::move(r), response);
 }

@@ -56,7 +56,8 @@ grpc::ServerUnaryReactor* CovService::DeleteSource(
     cov::v1::DeleteSourceResponse* response) {
   auto s = Guard(ctx, "DeleteSource");
   if (!s.ok()) return Finish(ctx, s.status());
-  return Reply(ctx, rules::DeleteSource(*(*s)->store, *request), response);
+  return Reply(ctx, rules::DeleteSource((*s)->backend->models, *request),
+               response);
 }
 
 grpc::ServerUnaryReactor* CovService::ListRuleErrors(
@@ -73,7 +74,9 @@ grpc::ServerUnaryReactor* CovService::ListRules(
     cov::v1::ListRulesResponse* response) {
   auto s = Guard(ctx, "ListRules");
   if (!s.ok()) return Finish(ctx, s.status());
-  return Reply(ctx, rules::ListRules((*s)->backend->models, *request),
+  return Reply(ctx,
+               rules::ListRules((*s)->backend->models,
+                                &(*s)->backend->list_rules_cache, *request),
                response);
 }
 

@@ -242,6 +242,7 @@ absl::Status MemoryStore::ApplySourceUpdate(const SourceUpdate& update) {
   }
   sources_[name] = update.source;
   ++rules_generation_;
+  ++source_generations_[name];
   return absl::OkStatus();
 }
 
@@ -254,6 +255,7 @@ absl::Status MemoryStore::DeleteSource(absl::string_view name) {
     it = it->first.first == name ? files_.erase(it) : std::next(it);
   }
   ++rules_generation_;
+  ++source_generations_[std::string(name)];
   return absl::OkStatus();
 }
 
@@ -298,6 +300,12 @@ absl::Status MemoryStore::ForEachRule(
 int64_t MemoryStore::RulesGeneration() const {
   absl::ReaderMutexLock lock(&mu_);
   return rules_generation_;
+}
+
+absl::StatusOr<std::map<std::string, int64_t>> MemoryStore::SourceGenerations()
+    const {
+  absl::ReaderMutexLock lock(&mu_);
+  return source_generations_;
 }
 
 absl::Status MemoryStore::PutLibrary(const LibraryUpdate& update) {

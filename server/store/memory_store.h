@@ -66,6 +66,8 @@ class MemoryStore final : public Store {
       absl::string_view source,
       const std::function<bool(const cov::v1::Rule&)>& fn) const override;
   int64_t RulesGeneration() const override;
+  absl::StatusOr<std::map<std::string, int64_t>> SourceGenerations()
+      const override;
 
   absl::Status PutLibrary(const LibraryUpdate& update) override;
   absl::StatusOr<std::vector<cov::v1::Source>> ListLibrarySources()
@@ -133,6 +135,7 @@ class MemoryStore final : public Store {
   std::map<std::string, cov::v1::Experiment> experiments_ ABSL_GUARDED_BY(mu_);
   int64_t experiment_seq_ ABSL_GUARDED_BY(mu_) = 0;
   int64_t rules_generation_ ABSL_GUARDED_BY(mu_) = 0;
+  std::map<std::string, int64_t> source_generations_ ABSL_GUARDED_BY(mu_);
   int64_t evidence_generation_ ABSL_GUARDED_BY(mu_) = 0;
   int64_t library_generation_ ABSL_GUARDED_BY(mu_) = 0;
 };

@@ -8,6 +8,7 @@ namespace cov::server::store {
 namespace {
 
 using ::testing::ElementsAre;
+using ::testing::Pair;
 
 void Put(MemoryStore* s, const std::string& domain, const std::string& version,
          bool make_default) {
@@ -81,6 +82,30 @@ TEST(MemoryStoreTest, SourceUpdatesReplaceFilesAndBumpTheGeneration) {
   SourceUpdate bad;
   bad.source.set_name("no spaces");
   EXPECT_TRUE(absl::IsInvalidArgument(s.ApplySourceUpdate(bad)));
+}
+
+TEST(MemoryStoreTest, SourceGenerationsBumpOnlyTheWrittenSource) {
+  MemoryStore s;
+  EXPECT_TRUE(s.SourceGenerations()->empty());
+  SourceUpdate a;
+  a.source.set_name("sigma");
+  SourceUpdate b;
+  b.source.set_name("et");
+  ASSERT_TRUE(s.ApplySourceUpdate(a).ok());
+  ASSERT_TRUE(s.ApplySourceUpdate(a).ok());
+  ASSERT_TRUE(s.ApplySourceUpdate(b).ok());
+  EXPECT_THAT(*s.SourceGenerations(),
+              ElementsAre(Pair("et", 1), Pair("sigma", 2)));
+  ASSERT_TRUE(s.DeleteSource("sigma").ok());
+  // A deleted source keeps its entry, bumped: a re-created one never
+  // repeats a generation.
+  EXPECT_THAT(*s.SourceGenerations(),
+              ElementsAre(Pair("et", 1), Pair("sigma", 3)));
+  EXPECT_EQ(s.RulesGeneration(), 4);
+  // A failed delete bumps nothing.
+  EXPECT_TRUE(absl::IsNotFound(s.DeleteSource("nope")));
+  EXPECT_THAT(*s.SourceGenerations(),
+              ElementsAre(Pair("et", 1), Pair("sigma", 3)));
 }
 
 TEST(MemoryStoreTest, ExperimentsGetSequentialIdsAndBumpEvidence) {

@@ -454,11 +454,28 @@ absl::Status RocksDbStore::WriteSynced(rocksdb::WriteBatch* batch,
   return absl::OkStatus();
 }
 
-absl::Status RocksDbStore::BumpGeneration(rocksdb::WriteBatch* batch) {
+absl::Status RocksDbStore::BumpGeneration(rocksdb::WriteBatch* batch,
+                                          absl::string_view source) {
   int64_t next = RulesGeneration() + 1;
-  return ToAbsl(
+  absl::Status st = ToAbsl(
       batch->Put(cf(kCfMeta), kMetaRulesGeneration, std::to_string(next)),
       "preparing batch");
+  if (!st.ok()) return st;
+  const std::string key = SourceGenerationKey(source);
+  std::string v;
+  int64_t source_next = 0;
+  rocksdb::Status s = db_->Get(rocksdb::ReadOptions(), cf(kCfMeta), key, &v);
+  if (s.ok()) {
+    if (!absl::SimpleAtoi(v, &source_next)) {
+      return absl::DataLossError(absl::StrCat(
+          "store record '", absl::CHexEscape(key), "' is not a number"));
+    }
+  } else if (!s.IsNotFound()) {
+    return ToAbsl(s, "reading source generation");
+  }
+  ++source_next;
+  return ToAbsl(batch->Put(cf(kCfMeta), key, std::to_string(source_next)),
+                "preparing batch");
 }
 
 absl::Status RocksDbStore::ApplySourceUpdate(const SourceUpdate& update) {
@@ -508,7 +525,7 @@ absl::Status RocksDbStore::ApplySourceUpdate(const SourceUpdate& update) {
   }
   st = put(kCfSources, name, update.source);
   if (!st.ok()) return st;
-  st = BumpGeneration(&batch);
+  st = BumpGeneration(&batch, name);
   if (!st.ok()) return st;
   return WriteSynced(&batch, absl::StrCat("storing source ", name));
 }
@@ -527,7 +544,7 @@ absl::Status RocksDbStore::DeleteSource(absl::string_view name) {
     st = ToAbsl(batch.DeleteRange(cf(family), begin, end), "batch");
     if (!st.ok()) return st;
   }
-  st = BumpGeneration(&batch);
+  st = BumpGeneration(&batch, name);
   if (!st.ok()) return st;
   return WriteSynced(&batch, absl::StrCat("deleting source ", name));
 }
@@ -561,6 +578,30 @@ int64_t RocksDbStore::RulesGeneration() const {
     (void)absl::SimpleAtoi(v, &n);
   }
   return n;
+}
+
+absl::StatusOr<std::map<std::string, int64_t>> RocksDbStore::SourceGenerations()
+    const {
+  const std::string begin = SourceGenerationKey("");
+  const std::string end =
+      absl::StrCat(kMetaSourceGeneration, absl::string_view("\1", 1));
+  rocksdb::ReadOptions ro;
+  rocksdb::Slice upper(end);
+  ro.iterate_upper_bound = &upper;
+  std::unique_ptr<rocksdb::Iterator> it(db_->NewIterator(ro, cf(kCfMeta)));
+  std::map<std::string, int64_t> out;
+  for (it->Seek(begin); it->Valid(); it->Next()) {
+    const absl::string_view key = ToView(it->key());
+    int64_t n = 0;
+    if (!absl::SimpleAtoi(ToView(it->value()), &n)) {
+      return absl::DataLossError(absl::StrCat(
+          "store record '", absl::CHexEscape(key), "' is not a number"));
+    }
+    out.emplace(std::string(key.substr(begin.size())), n);
+  }
+  absl::Status st = ToAbsl(it->status(), "iterating store");
+  if (!st.ok()) return st;
+  return out;
 }
 
 absl::Status RocksDbStore::PutLibrary(const LibraryUpdate& update) {

@@ -7,6 +7,7 @@
 #define COV_SERVER_STORE_ROCKSDB_STORE_H_
 
 #include <atomic>
+#include <map>
 #include <memory>
 #include <string>
 #include <vector>
@@ -69,6 +70,8 @@ class RocksDbStore final : public Store {
       absl::string_view source,
       const std::function<bool(const cov::v1::Rule&)>& fn) const override;
   int64_t RulesGeneration() const override;
+  absl::StatusOr<std::map<std::string, int64_t>> SourceGenerations()
+      const override;
   absl::Status PutLibrary(const LibraryUpdate& update) override;
   absl::StatusOr<std::vector<cov::v1::Source>> ListLibrarySources()
       const override;
@@ -104,7 +107,9 @@ class RocksDbStore final : public Store {
   // "releases=4 sources=5 rules=12873 library=2 experiments=3".
   std::string Summary() const;
   // Adds the rules-generation bump to `batch` (caller holds write_mu_).
-  absl::Status BumpGeneration(rocksdb::WriteBatch* batch);
+  // ... and the bump of `source`'s generation.
+  absl::Status BumpGeneration(rocksdb::WriteBatch* batch,
+                              absl::string_view source);
   absl::Status WriteSynced(rocksdb::WriteBatch* batch, absl::string_view what);
 
   // Serialises rule-source writers: each computes its generation from the

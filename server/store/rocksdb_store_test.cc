@@ -12,6 +12,7 @@ namespace {
 
 using ::testing::ElementsAre;
 using ::testing::HasSubstr;
+using ::testing::Pair;
 
 std::string TempDir(const std::string& name) {
   const char* base = std::getenv("TEST_TMPDIR");
@@ -253,6 +254,41 @@ TEST(RocksDbStoreSourcesTest, SourcesAreIsolatedAndDeletable) {
   EXPECT_THAT(RuleUids(**s, ""), ElementsAre("et-open:1"));
   EXPECT_EQ((*s)->ListSources()->size(), 1u);
   EXPECT_EQ((*s)->DeleteSource("et").code(), absl::StatusCode::kNotFound);
+}
+
+TEST(RocksDbStoreSourcesTest, SourceGenerationsBumpPerSourceAndPersist) {
+  const std::string dir = TempDir("source-generations");
+  {
+    auto s = RocksDbStore::Open(dir);
+    ASSERT_TRUE(s.ok());
+    EXPECT_TRUE((*s)->SourceGenerations()->empty());
+    SourceUpdate a;
+    a.source.set_name("et");
+    a.changed_files.push_back(Changed("x.rules", {"et:1"}));
+    SourceUpdate b;
+    b.source.set_name("et-open");  // "et" is a prefix of "et-open"
+    b.changed_files.push_back(Changed("x.rules", {"et-open:1"}));
+    ASSERT_TRUE((*s)->ApplySourceUpdate(a).ok());
+    ASSERT_TRUE((*s)->ApplySourceUpdate(b).ok());
+    ASSERT_TRUE((*s)->ApplySourceUpdate(b).ok());
+    EXPECT_THAT(*(*s)->SourceGenerations(),
+                ElementsAre(Pair("et", 1), Pair("et-open", 2)));
+    ASSERT_TRUE((*s)->DeleteSource("et").ok());
+    EXPECT_THAT(*(*s)->SourceGenerations(),
+                ElementsAre(Pair("et", 2), Pair("et-open", 2)));
+    EXPECT_EQ((*s)->RulesGeneration(), 4);
+  }
+  auto s = RocksDbStore::Open(dir);
+  ASSERT_TRUE(s.ok()) << s.status();
+  EXPECT_THAT(*(*s)->SourceGenerations(),
+              ElementsAre(Pair("et", 2), Pair("et-open", 2)));
+  // Re-created after the delete: the generation goes on from the stored one.
+  SourceUpdate a;
+  a.source.set_name("et");
+  ASSERT_TRUE((*s)->ApplySourceUpdate(a).ok());
+  EXPECT_THAT(*(*s)->SourceGenerations(),
+              ElementsAre(Pair("et", 3), Pair("et-open", 2)));
+  EXPECT_EQ((*s)->RulesGeneration(), 5);
 }
 
 TEST(RocksDbStoreSourcesTest, RejectsBadSourceNames) {

@@ -17,6 +17,7 @@
 // files          | <source> \0 <path>                | cov.v1.IngestedFile
 // rules          | <source> \0 <path> \0 <index:06>  | cov.v1.Rule
 // meta           | "rules_generation"                | decimal, +1 per rule ingest
+// meta           | "source_generation" \0 <source>  | decimal, +1 per ingest/delete of <source>
 // meta           | "experiment_seq"                  | decimal, last experiment number
 // library        | <source>                          | cov.v1.Source (atomics / CTID plans)
 // tests          | <source> \0 <T-id> \0 <guid>      | cov.v1.TestProcedure
@@ -71,6 +72,7 @@ inline constexpr char kMetaExperimentSeq[] = "experiment_seq";
 
 inline constexpr char kMetaDefault[] = "default";
 inline constexpr char kMetaRulesGeneration[] = "rules_generation";
+inline constexpr char kMetaSourceGeneration[] = "source_generation";
 inline constexpr char kSchemaVersionKey[] = "schema_version";
 
 // "enterprise-attack@18.1".
@@ -95,6 +97,13 @@ inline std::string ReleaseEnd(absl::string_view release) {
 
 inline std::string ObjectKey(absl::string_view release, absl::string_view id) {
   return absl::StrCat(ReleasePrefix(release), id);
+}
+
+// "source_generation\0<source>": a source's generation (meta family). Kept
+// when the source is deleted, so its generation never repeats.
+inline std::string SourceGenerationKey(absl::string_view source) {
+  return absl::StrCat(kMetaSourceGeneration, absl::string_view("\0", 1),
+                      source);
 }
 
 inline std::string FileKey(absl::string_view source, absl::string_view path) {

@@ -13,6 +13,7 @@
 
 #include <cstdint>
 #include <functional>
+#include <map>
 #include <string>
 #include <vector>
 
@@ -140,6 +141,16 @@ class Store {
   // Increases with every ApplySourceUpdate/DeleteSource/DeleteRelease; lets
   // caches of rule data know when to rebuild.
   virtual int64_t RulesGeneration() const = 0;
+
+  // The generation of every rule source that was ever written: a source's
+  // entry increases with every ApplySourceUpdate or DeleteSource of that
+  // source only (a deleted source keeps its entry, so a re-created source
+  // never repeats a generation), so caches of per-source rule data rebuild
+  // only the sources that changed. Read it after RulesGeneration() and
+  // before the rules: the rules read are then at least as new as it says.
+  // Persistent where the store is (RocksDB: meta "source_generation\0<s>").
+  virtual absl::StatusOr<std::map<std::string, int64_t>> SourceGenerations()
+      const = 0;
 
   // Test procedures, plans, experiments ------------------------------------
 

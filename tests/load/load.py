@@ -36,6 +36,11 @@ What it does
               ListSources must show the static sources unchanged and
               "load-sigma" exactly as after A or after B; GetStats the releases
               unchanged;
+            * freshness: an answer asked after an ingest was acknowledged must not
+              show the state before it: each answer that is only A's or only B's is
+              compared with the last rule ingest acknowledged before it was asked
+              (answers that overlap the next ingest could see either and are
+              counted, not checked);
             * memory: covd's VmRSS is sampled every second; after warm-up, the
               median of the last quarter must not exceed the median of the first
               quarter by more than 20% + 50 MB (see RSS_* below).
@@ -46,6 +51,7 @@ What it does
 """
 
 import argparse
+import bisect
 import hashlib
 import ipaddress
 import json
@@ -350,6 +356,9 @@ class Tally:
         self.violation_samples = []
         self.states = {"A": 0, "B": 0, "*": 0}
         self.per_second = {}
+        # (start, end, state) of every answer that is only A's or only B's,
+        # on the shared monotonic clock, for the freshness check.
+        self.reads = []
 
     def ok(self, rpc, secs, end):
         h = self.hist.get(rpc)
@@ -364,7 +373,8 @@ class Tally:
                 "errors": self.errors, "error_samples": self.error_samples,
                 "violations": self.violations,
                 "violation_samples": self.violation_samples,
-                "states": self.states, "per_second": self.per_second}
+                "states": self.states, "per_second": self.per_second,
+                "reads": self.reads}
 
 
 def client_loop(channel, probes, weights, checker, deadline, seed, tally, stop=None):
@@ -395,6 +405,8 @@ def client_loop(channel, probes, weights, checker, deadline, seed, tally, stop=N
                     [round(end - tally.t0, 3), rpc, key, bad[:600]])
         elif state:
             tally.states[state] = tally.states.get(state, 0) + 1
+            if state != "*":
+                tally.reads.append((t, end, state))
 
 
 def worker_process(address, probes, weights, expected, t0, deadline, threads, seed, queue):
@@ -562,6 +574,10 @@ class Writer:
         self.durations = {"A": [], "B": [], "attack": []}
         self.errors = []
         self.state = None
+        # (start, acknowledged, state) of every completed rule ingest, on the
+        # monotonic clock the clients use (CLOCK_MONOTONIC, shared by the
+        # processes); starts with the state setup left.
+        self.timeline = []
 
     def ingest(self, what):
         t = time.monotonic()
@@ -571,6 +587,7 @@ class Writer:
             self.c.ingest_rules("sigma", os.path.join(self.corpus, STATE_DIRS[what]),
                                 source=SOURCE)
             self.state = what
+            self.timeline.append((t, time.monotonic(), what))
         d = time.monotonic() - t
         return d
 
@@ -594,6 +611,34 @@ class Writer:
                 if time.monotonic() <= deadline:
                     self.durations[what].append(d)
             stop.wait(self.pause)
+
+
+def freshness(reads, timeline, max_samples=5):
+    """Checks that no read started after an ingest was acknowledged sees an
+    older state. For each read, the last rule ingest acknowledged before it
+    started fixes the state it must see, unless the next ingest had started
+    before the read ended (then either may be seen: not checkable, counted
+    as overlapping). `timeline` is the writer's (start, ack, state) list in
+    order; `reads` the clients' (start, end, state)."""
+    acks = [w[1] for w in timeline]
+    out = {"checked": 0, "overlapping": 0, "stale": 0, "first": []}
+    for start, end, state in reads:
+        k = bisect.bisect_left(acks, start) - 1
+        if k < 0:
+            out["overlapping"] += 1
+            continue
+        if k + 1 < len(timeline) and timeline[k + 1][0] <= end:
+            out["overlapping"] += 1
+            continue
+        out["checked"] += 1
+        if state != timeline[k][2]:
+            out["stale"] += 1
+            if len(out["first"]) < max_samples:
+                out["first"].append(
+                    {"read_start": round(start, 3), "saw": state,
+                     "acked": timeline[k][2], "ack": round(timeline[k][1], 3),
+                     "after_ack_ms": round((start - timeline[k][1]) * 1000, 1)})
+    return out
 
 
 def ask_all(channel, probes):
@@ -851,6 +896,7 @@ def run(args):
              f"re-ingest every {args.attack_every} rule ingests")
         writer = Writer(client, corpus, args.attack_every, args.ingest_pause)
         writer.state = "A"  # what setup left; the first write is B
+        writer.timeline = [(float("-inf"), float("-inf"), "A")]
         results, sampler = run_pool(address, probes, weights, expected, args.duration,
                                     args.procs, args.threads, args.seed, pid, writer)
         elapsed = args.duration
@@ -862,6 +908,12 @@ def run(args):
         res["violations"] = {"total": sum(viol.values()), "by_rpc": viol,
                              "first": vsamples[:5]}
         res["states_seen"] = states
+        reads = [r for d in results for r in d["reads"]]
+        if writer.errors:  # a failed ingest may or may not have applied
+            res["freshness"] = {"checked": 0, "overlapping": 0, "stale": 0, "first": [],
+                                "skipped": "an ingest failed"}
+        else:
+            res["freshness"] = freshness(reads, writer.timeline)
         windows = [sum(per_second.get(s, 0) for s in range(w, w + 10))
                    for w in range(0, max(0, int(elapsed) - 9), 10)]
         res["rate_10s_windows"] = {"min": min(windows) / 10 if windows else 0,
@@ -920,6 +972,9 @@ def fail_reasons(res, args):
             why.append(f"{res[phase]['violations']} wrong answers ({phase})")
     if res["violations"]["total"]:
         why.append(f"{res['violations']['total']} consistency violations")
+    if res.get("freshness", {}).get("stale"):
+        why.append(f"{res['freshness']['stale']} stale reads (an older state after an "
+                   "ingest was acknowledged)")
     if res["ingest"]["errors"]:
         why.append(f"{len(res['ingest']['errors'])} failed ingests")
     for st in ("A", "B"):
@@ -985,6 +1040,14 @@ def report(res):
           f"{res['states_seen'].get('A', 0)}, B {res['states_seen'].get('B', 0)}")
         for v in res["violations"]["first"]:
             p(f"  t={v[0]}s {v[1]} [{v[2]}]: {v[3]}")
+        f = res.get("freshness")
+        if f:
+            p(f"freshness: {f['checked']} answers checked against the last acknowledged "
+              f"ingest before they were asked, {f['stale']} stale; {f['overlapping']} "
+              f"overlapped the next ingest (not checkable)"
+              + (f" [skipped: {f['skipped']}]" if f.get("skipped") else ""))
+            for v in f["first"]:
+                p(f"  stale: {v}")
         r = res["rss"]
         if r.get("checked"):
             p(f"covd RSS: start {r['start_mb']} MB (after {r['warmup_s']} s warm-up), peak "

@@ -40,6 +40,11 @@ class LoadTest(unittest.TestCase):
                          json.dumps(self.res["violations"], indent=1))
         self.assertGreater(self.res["setup"]["differing_probes"], 0)
 
+    def test_reads_after_an_ack_see_that_state(self):
+        f = self.res["freshness"]
+        self.assertEqual(f["stale"], 0, json.dumps(f, indent=1))
+        self.assertGreater(f["checked"], 0, json.dumps(f, indent=1))
+
     def test_both_states_ingested_and_seen(self):
         ing = self.res["ingest"]
         self.assertGreaterEqual(ing["A"]["count"], 1)
@@ -86,6 +91,23 @@ class LoadHelpersTest(unittest.TestCase):
         self.assertEqual(v["peak_mb"], 580.0)
         leak = [(t, 400.0 + 4.0 * t) for t in range(100)]  # 4 MB/s: +360 MB
         self.assertFalse(load.rss_verdict(leak, 10, 100)["flat"])
+
+    def test_freshness_flags_older_state_after_ack(self):
+        inf = float("inf")
+        timeline = [(-inf, -inf, "A"), (10.0, 11.0, "B"), (20.0, 21.0, "A")]
+        reads = [
+            (5.0, 5.1, "A"),     # before B: A, checked
+            (10.5, 10.6, "A"),   # B in flight: overlapping
+            (9.9, 10.2, "B"),    # started before B's start, ended after: overlapping
+            (11.5, 11.6, "B"),   # after B's ack: B, checked
+            (12.0, 12.1, "A"),   # after B's ack but A: stale
+            (21.5, 21.6, "A"),   # after the last ack: checked
+        ]
+        f = load.freshness(reads, timeline)
+        self.assertEqual((f["checked"], f["overlapping"], f["stale"]), (4, 2, 1))
+        self.assertEqual(f["first"][0]["saw"], "A")
+        self.assertEqual(f["first"][0]["acked"], "B")
+        self.assertEqual(f["first"][0]["after_ack_ms"], 1000.0)
 
     def test_histogram_percentiles(self):
         h = load.Hist()
