@@ -235,7 +235,7 @@ TEST(RuleIndexCacheCorpusTest, IncrementalEqualsFullRebuild) {
        {"enterprise-attack-18.1.json", "ics-attack-18.1.json"}) {
     cov::v1::IngestAttackRequest ar;
     ar.set_path(absl::StrCat(*corpus, "/attack/", f));
-    auto r = IngestAttack(store, ar);
+    auto r = IngestAttack(store, ar, {});
     ASSERT_TRUE(r.ok()) << r.status();
   }
   KbCache kbs(&store);

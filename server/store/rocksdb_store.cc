@@ -460,7 +460,7 @@ absl::Status RocksDbStore::BumpGeneration(rocksdb::WriteBatch* batch,
   absl::Status st = ToAbsl(
       batch->Put(cf(kCfMeta), kMetaRulesGeneration, std::to_string(next)),
       "preparing batch");
-  if (!st.ok()) return st;
+  if (!st.ok() || source.empty()) return st;
   const std::string key = SourceGenerationKey(source);
   std::string v;
   int64_t source_next = 0;

@@ -106,10 +106,11 @@ class RocksDbStore final : public Store {
   rocksdb::ColumnFamilyHandle* cf(const char* name) const;
   // "releases=4 sources=5 rules=12873 library=2 experiments=3".
   std::string Summary() const;
-  // Adds the rules-generation bump to `batch` (caller holds write_mu_).
-  // ... and the bump of `source`'s generation.
+  // Adds the rules-generation bump to `batch` (caller holds write_mu_),
+  // and the bump of `source`'s generation unless `source` is empty (a
+  // change of no one source, e.g. a release deleted).
   absl::Status BumpGeneration(rocksdb::WriteBatch* batch,
-                              absl::string_view source);
+                              absl::string_view source = "");
   absl::Status WriteSynced(rocksdb::WriteBatch* batch, absl::string_view what);
 
   // Serialises rule-source writers: each computes its generation from the

@@ -84,7 +84,7 @@ int main(int argc, char** argv) {
   Check(store.status(), "open");
   cov::v1::IngestAttackRequest ar;
   ar.set_path(*corpus + "/attack/enterprise-attack-18.1.json");
-  Check(cov::server::kb::IngestAttack(**store, ar).status(), "attack");
+  Check(cov::server::kb::IngestAttack(**store, ar, {}).status(), "attack");
 
   const std::vector<Src> sources = {
       {"sigma/sigmahq-r2026-04-01", "sigmahq", cov::v1::RULE_FORMAT_SIGMA},
@@ -101,7 +101,7 @@ int main(int argc, char** argv) {
   };
   cov::server::kb::Models models(store->get());
   for (const Src& s : sources) {
-    Check(cov::server::rules::Ingest(models, request(s)).status(), s.name);
+    Check(cov::server::rules::Ingest(models, request(s), {}).status(), s.name);
   }
   auto resolved = models.Require({});
   Check(resolved.status(), "resolve");
@@ -145,7 +145,7 @@ int main(int argc, char** argv) {
     int rule_count = 0;
     for (int i = 0; i < runs; ++i) {
       auto t0 = Clock::now();
-      auto r = cov::server::rules::Ingest(models, request(s));
+      auto r = cov::server::rules::Ingest(models, request(s), {});
       auto t1 = Clock::now();
       Check(r.status(), s.name);
       rule_count = r->source().rule_count();
