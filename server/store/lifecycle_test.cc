@@ -213,8 +213,11 @@ TEST_P(LifecycleTest, ANewDefaultFromTheWrongDomainIsRefused) {
   EXPECT_EQ(Listed(*store_).size(), 3u);
 }
 
-TEST_P(LifecycleTest, DeletedReleaseStaysGoneAcrossReopenAndInBackups) {
-  if (!rocksdb()) GTEST_SKIP() << "durability and backups are RocksDB's";
+// Durability and backups are RocksDB's: instantiated for RocksDB only.
+class RocksDbLifecycleTest : public LifecycleTest {};
+
+TEST_P(RocksDbLifecycleTest, DeletedReleaseStaysGoneAcrossReopenAndInBackups) {
+  ASSERT_TRUE(rocksdb());
   ASSERT_TRUE(store_->DeleteRelease("enterprise-attack@17.1", "").ok());
   const std::string backups = TempDir("lifecycle-backups");
   auto backup = store_->CreateBackup(backups, 0);
@@ -269,6 +272,11 @@ TEST_P(LifecycleTest, DeleteExperimentBumpsTheEvidenceGeneration) {
 INSTANTIATE_TEST_SUITE_P(Stores, LifecycleTest, ::testing::Bool(),
                          [](const ::testing::TestParamInfo<bool>& info) {
                            return info.param ? "RocksDb" : "Memory";
+                         });
+
+INSTANTIATE_TEST_SUITE_P(Stores, RocksDbLifecycleTest, ::testing::Values(true),
+                         [](const ::testing::TestParamInfo<bool>&) {
+                           return std::string("RocksDb");
                          });
 
 }  // namespace
