@@ -1,8 +1,11 @@
 #include "server/kb/rule_index_cache.h"
 
 #include <algorithm>
+#include <string>
 #include <utility>
 #include <vector>
+
+#include "absl/container/flat_hash_set.h"
 
 namespace cov::server::kb {
 namespace {
@@ -112,8 +115,15 @@ absl::StatusOr<RuleIndexCache::Versioned> RuleIndexCache::Build(
     }
     if (part == nullptr) {
       std::vector<cov::v1::Rule> rules;
+      // A Sentinel rule ID stored twice (Detections/ and Solutions/) is one
+      // rule: the first copy in path order counts (rule_ingest.cc).
+      absl::flat_hash_set<std::string> sentinel_ids;
       absl::Status st =
           store_->ForEachRule(source, [&](const cov::v1::Rule& r) {
+            if (r.format() == cov::v1::RULE_FORMAT_SENTINEL &&
+                !sentinel_ids.insert(r.uid()).second) {
+              return true;
+            }
             rules.push_back(r);
             return true;
           });

@@ -109,6 +109,40 @@ TEST_F(RuleIndexCacheTest, FirstUseBuildsEveryPartInSourceOrder) {
   EXPECT_EQ(cache_.stats().builds, 1);
 }
 
+// Sentinel stores one template under Detections/ and again under
+// Solutions/: the index holds it once (the first file in path order), so a
+// technique's rule count is not doubled.
+TEST_F(RuleIndexCacheTest, SentinelRuleIdStoredTwiceIsIndexedOnce) {
+  store::SourceUpdate u;
+  u.source.set_name("sentinel");
+  u.source.set_format(cov::v1::RULE_FORMAT_SENTINEL);
+  for (const std::string path :
+       {"Detections/x.yaml", "Solutions/S/Analytic Rules/x.yaml"}) {
+    store::SourceUpdate::ChangedFile file;
+    file.file.set_path(path);
+    cov::v1::Rule r;
+    r.set_uid("sentinel:f819c592");
+    r.set_format(cov::v1::RULE_FORMAT_SENTINEL);
+    r.set_source("sentinel");
+    r.set_file(path);
+    r.set_line(1);
+    r.set_enabled(true);
+    r.set_content_hash("h");
+    cov::v1::AttackRef* ref = r.add_attack_refs();
+    ref->set_raw("T1197");
+    ref->set_id("T1197");
+    ref->set_kind("technique");
+    file.rules.push_back(r);
+    u.changed_files.push_back(std::move(file));
+  }
+  ASSERT_TRUE(store_.ApplySourceUpdate(u).ok());
+  auto index = Get();
+  ASSERT_NE(index, nullptr);
+  EXPECT_THAT(Uids(*index), ::testing::ElementsAre("a1", "b1", "b2", "c1",
+                                                   "sentinel:f819c592"));
+  EXPECT_THAT(index->RulesFor("T1197"), ::testing::ElementsAre(1, 4));
+}
+
 TEST_F(RuleIndexCacheTest, RebuildsOnlyTheChangedSource) {
   auto before = Get();
   testing::PutRules(&store_, "b-sigma", {{"b3", "T1059.001"}});

@@ -362,8 +362,8 @@ absl::StatusOr<cov::v1::IngestRulesResponse> IngestRules(
         "copy the file or ingest the link's target");
   }
   absl::string_view dup_code = DuplicateCode(request.format());
+  absl::flat_hash_map<std::string, std::string> first_file;  // uid -> path
   if (!dup_code.empty()) {
-    absl::flat_hash_map<std::string, std::string> first_file;
     for (const auto& [path, rec] : final_files) {
       for (const std::string& uid : rec->rule_uids()) {
         auto [it, inserted] = first_file.emplace(uid, path);
@@ -418,6 +418,13 @@ absl::StatusOr<cov::v1::IngestRulesResponse> IngestRules(
   }
   for (const auto& d : source_level.file.diagnostics()) {
     error_count += d.severity() == cov::v1::SEVERITY_ERROR;
+  }
+
+  // Sentinel keeps the same analytic-rule template under Detections/ and
+  // under a solution's Analytic Rules/: one rule, counted once (the copy in
+  // the first file in path order; the other is a sentinel-duplicate-id).
+  if (request.format() == cov::v1::RULE_FORMAT_SENTINEL) {
+    rule_count = static_cast<int>(first_file.size());
   }
 
   cov::v1::Source& source = update.source;

@@ -4,6 +4,7 @@
 #include <utime.h>
 
 #include <cstdlib>
+#include <filesystem>
 #include <fstream>
 #include <set>
 #include <string>
@@ -19,6 +20,7 @@
 namespace cov::server::rules {
 namespace {
 
+using ::testing::ElementsAre;
 using ::testing::HasSubstr;
 
 std::string TempDir(const std::string& name) {
@@ -192,6 +194,40 @@ TEST_F(RuleIngestTest, BadFilesAndDuplicatesAreDiagnosticsNotFailures) {
   int stored = 0;
   for (const auto& f : *files) stored += f.diagnostics_size();
   EXPECT_GE(stored, 2);
+}
+
+// Sentinel ships one analytic-rule template under Detections/ and again
+// under a solution's Analytic Rules/: one rule, counted once.
+TEST_F(RuleIngestTest, SentinelTemplateInDetectionsAndSolutionsCountsOnce) {
+  const std::string dir = TempDir("src-sentinel");
+  const std::string rule =
+      "id: f819c592-c5f9-4d5c-a79f-1e6819863533\n"
+      "name: Registry Keys Access\n"
+      "severity: Medium\n"
+      "tactics:\n  - Collection\n"
+      "relevantTechniques:\n  - T1005\n"
+      "query: |\n  SecurityEvent\n";
+  std::filesystem::create_directories(dir + "/Detections/SecurityEvent");
+  std::filesystem::create_directories(dir + "/Solutions/AAD/Analytic Rules");
+  Write(dir + "/Detections/SecurityEvent/keys.yaml", rule);
+  Write(dir + "/Solutions/AAD/Analytic Rules/keys.yaml", rule);
+  Write(dir + "/Detections/SecurityEvent/other.yaml",
+        "id: 0b1e0b6b-0d53-4d5f-9a57-1a2b3c4d5e6f\nname: Other\n"
+        "relevantTechniques:\n  - T1197\nquery: x\n");
+  auto r = Ingest(dir, "sentinel", cov::v1::RULE_FORMAT_SENTINEL);
+  ASSERT_TRUE(r.ok()) << r.status();
+  EXPECT_EQ(r->source().rule_count(), 2);  // 3 files, 2 distinct rule IDs
+  EXPECT_EQ(r->source().file_count(), 3);
+  std::vector<std::string> dups;
+  for (const auto& d : r->diagnostics()) {
+    if (d.code() == "sentinel-duplicate-id") {
+      dups.push_back(d.file() + ": " + d.message());
+    }
+  }
+  EXPECT_THAT(dups, ElementsAre("Solutions/AAD/Analytic Rules/keys.yaml: rule "
+                                "ID f819c592-c5f9-4d5c-a79f-1e6819863533 is "
+                                "also defined in "
+                                "Detections/SecurityEvent/keys.yaml"));
 }
 
 TEST_F(RuleIngestTest, RecordsTheGitCommitOfTheSource) {
