@@ -23,6 +23,8 @@ PACKAGES=(
   libtomlplusplus-dev
   # Excel exports (issue 14); openpyxl reads them back in the tests.
   libxlsxwriter-dev python3-openpyxl
+  # The /metrics /healthz /readyz HTTP endpoint (issue 12): civetweb.
+  libcivetweb-dev
   # Tests.
   libgtest-dev libgmock-dev
   # Headless browser for the HTML report test (tests/chromium).

@@ -1,74 +1,69 @@
 #include "server/observability/http_server.h"
 
-#include <arpa/inet.h>
+#include <civetweb.h>
 #include <netdb.h>
-#include <netinet/in.h>
-#include <poll.h>
 #include <sys/socket.h>
 #include <sys/types.h>
 #include <unistd.h>
 
-#include <algorithm>
-#include <cerrno>
-#include <cstring>
-#include <vector>
+#include <atomic>
+#include <mutex>
+#include <thread>
 
-#include "absl/strings/match.h"
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
-#include "absl/strings/str_split.h"
 #include "absl/time/clock.h"
 
 namespace cov::server::observability {
 namespace {
 
-absl::string_view ReasonPhrase(int status) {
-  switch (status) {
-    case 200:
-      return "OK";
-    case 400:
-      return "Bad Request";
-    case 404:
-      return "Not Found";
-    case 405:
-      return "Method Not Allowed";
-    case 408:
-      return "Request Timeout";
-    case 431:
-      return "Request Header Fields Too Large";
-    case 500:
-      return "Internal Server Error";
-    case 503:
-      return "Service Unavailable";
-    default:
-      return "Unknown";
-  }
-}
-
-// Sends all of `data`, giving up on error or timeout (SO_SNDTIMEO).
-void SendAll(int fd, absl::string_view data) {
-  while (!data.empty()) {
-    ssize_t n = send(fd, data.data(), data.size(), MSG_NOSIGNAL);
-    if (n < 0 && errno == EINTR) continue;
-    if (n <= 0) return;
-    data.remove_prefix(static_cast<size_t>(n));
-  }
-}
-
-void SendResponse(int fd, const HttpResponse& r, bool head_only,
+// Writes the whole answer; HEAD gets the headers only.
+void SendResponse(mg_connection* conn, const HttpResponse& r, bool head_only,
                   absl::string_view extra_headers = "") {
-  std::string out =
-      absl::StrCat("HTTP/1.1 ", r.status, " ", ReasonPhrase(r.status),
-                   "\r\nContent-Type: ", r.content_type,
-                   "\r\nContent-Length: ", r.body.size(),
-                   "\r\nCache-Control: no-store\r\nConnection: close\r\n",
-                   extra_headers, "\r\n");
+  const char* reason = mg_get_response_code_text(conn, r.status);
+  std::string out = absl::StrCat(
+      "HTTP/1.1 ", r.status, " ", reason != nullptr ? reason : "Unknown",
+      "\r\nContent-Type: ", r.content_type,
+      "\r\nContent-Length: ", r.body.size(),
+      "\r\nCache-Control: no-store\r\nConnection: close\r\n", extra_headers,
+      "\r\n");
   if (!head_only) out += r.body;
-  SendAll(fd, out);
+  mg_write(conn, out.data(), out.size());
 }
 
 HttpResponse Plain(int status, absl::string_view body) {
   return HttpResponse{status, "text/plain; charset=utf-8", std::string(body)};
+}
+
+// "127.0.0.1:9100" / "[::1]:9100" for civetweb's listening_ports, which takes
+// numeric addresses only.
+bool CivetListenAddress(const addrinfo* ai, int port, std::string* out) {
+  char host[NI_MAXHOST];
+  if (getnameinfo(ai->ai_addr, ai->ai_addrlen, host, sizeof(host), nullptr, 0,
+                  NI_NUMERICHOST) != 0) {
+    return false;
+  }
+  *out = ai->ai_family == AF_INET6 ? absl::StrCat("[", host, "]:", port)
+                                   : absl::StrCat(host, ":", port);
+  return true;
+}
+
+// Connects to and at once leaves host:port, to wake civetweb's listener.
+void Knock(const std::string& host, int port) {
+  addrinfo hints{};
+  hints.ai_socktype = SOCK_STREAM;
+  hints.ai_flags = AI_NUMERICHOST | AI_NUMERICSERV;
+  addrinfo* res = nullptr;
+  if (getaddrinfo(host.c_str(), absl::StrCat(port).c_str(), &hints, &res) !=
+      0) {
+    return;
+  }
+  int fd = socket(res->ai_family, SOCK_STREAM | SOCK_CLOEXEC, 0);
+  if (fd >= 0) {
+    (void)connect(fd, res->ai_addr, res->ai_addrlen);
+    close(fd);
+  }
+  freeaddrinfo(res);
 }
 
 }  // namespace
@@ -105,6 +100,9 @@ absl::Status HttpServer::Start(absl::string_view listen) {
     return absl::InvalidArgumentError(absl::StrCat(
         "bad address '", listen, "': expected host:port, e.g. 127.0.0.1:9464"));
   }
+  if (ctx_ != nullptr) {
+    return absl::FailedPreconditionError("HTTP server already started");
+  }
   addrinfo hints{};
   hints.ai_family = AF_UNSPEC;
   hints.ai_socktype = SOCK_STREAM;
@@ -116,124 +114,106 @@ absl::Status HttpServer::Start(absl::string_view listen) {
     return absl::InvalidArgumentError(
         absl::StrCat("cannot resolve '", host, "': ", gai_strerror(rc)));
   }
+  static std::once_flag init_once;
+  std::call_once(init_once, [] { mg_init_library(0); });
+
+  const std::string timeout_ms =
+      absl::StrCat(absl::ToInt64Milliseconds(kRequestTimeout));
+  const std::string max_request = absl::StrCat(kMaxRequestBytes);
+  const std::string threads = absl::StrCat(kWorkerThreads);
+  mg_callbacks callbacks{};
+  callbacks.begin_request = &HttpServer::OnRequest;
   std::string error = "no address";
-  for (addrinfo* ai = res; ai != nullptr; ai = ai->ai_next) {
-    int fd =
-        socket(ai->ai_family, ai->ai_socktype | SOCK_CLOEXEC, ai->ai_protocol);
-    if (fd < 0) {
-      error = std::strerror(errno);
+  for (addrinfo* ai = res; ai != nullptr && ctx_ == nullptr; ai = ai->ai_next) {
+    std::string address;
+    if (!CivetListenAddress(ai, port, &address)) continue;
+    if (ai->ai_family == AF_INET6 && mg_check_feature(8) == 0) {
+      error = "this civetweb is built without IPv6; use an IPv4 address";
       continue;
     }
-    int one = 1;
-    setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one));
-    if (bind(fd, ai->ai_addr, ai->ai_addrlen) != 0 || ::listen(fd, 16) != 0) {
-      error = std::strerror(errno);
-      close(fd);
+    const char* options[] = {"listening_ports",
+                             address.c_str(),
+                             "num_threads",
+                             threads.c_str(),
+                             "request_timeout_ms",
+                             timeout_ms.c_str(),
+                             "max_request_size",
+                             max_request.c_str(),
+                             "enable_keep_alive",
+                             "no",
+                             nullptr};
+    mg_init_data init{};
+    init.callbacks = &callbacks;
+    init.user_data = this;
+    init.configuration_options = options;
+    char text[256] = "";
+    unsigned code = 0;
+    mg_error_data err{};
+    err.code = &code;
+    err.text = text;
+    err.text_buffer_size = sizeof(text);
+    ctx_ = mg_start2(&init, &err);
+    if (ctx_ == nullptr) {
+      error = text[0] != '\0' ? text : "civetweb failed";
       continue;
     }
-    sockaddr_storage bound{};
-    socklen_t len = sizeof(bound);
-    getsockname(fd, reinterpret_cast<sockaddr*>(&bound), &len);
-    port_ = ntohs(bound.ss_family == AF_INET6
-                      ? reinterpret_cast<sockaddr_in6*>(&bound)->sin6_port
-                      : reinterpret_cast<sockaddr_in*>(&bound)->sin_port);
-    listen_fd_ = fd;
-    break;
+    char numeric[NI_MAXHOST];
+    getnameinfo(ai->ai_addr, ai->ai_addrlen, numeric, sizeof(numeric), nullptr,
+                0, NI_NUMERICHOST);
+    wake_host_ = numeric;
+    if (wake_host_ == "0.0.0.0") wake_host_ = "127.0.0.1";
+    if (wake_host_ == "::") wake_host_ = "::1";
   }
   freeaddrinfo(res);
-  if (listen_fd_ < 0) {
+  if (ctx_ == nullptr) {
     return absl::UnavailableError(
         absl::StrCat("cannot listen on ", listen, ": ", error));
   }
-  thread_ = std::thread([this] { Loop(); });
+  mg_server_port ports[1] = {};
+  if (mg_get_server_ports(ctx_, 1, ports) < 1 || ports[0].port <= 0) {
+    Stop();
+    return absl::UnavailableError(
+        absl::StrCat("cannot listen on ", listen, ": no bound port"));
+  }
+  port_ = ports[0].port;
   return absl::OkStatus();
 }
 
 void HttpServer::Stop() {
-  if (stopping_.exchange(true)) return;
-  // shutdown() wakes the thread blocked in accept(); it then sees stopping_.
-  if (listen_fd_ >= 0) shutdown(listen_fd_, SHUT_RDWR);
-  if (thread_.joinable()) thread_.join();
-  if (listen_fd_ >= 0) close(listen_fd_);
-  listen_fd_ = -1;
+  if (ctx_ == nullptr) return;
+  // civetweb's listener polls in 2-second slices and sees the stop flag only
+  // between them; knocking on the port once mg_stop has set the flag ends the
+  // slice, so Stop takes milliseconds instead of up to 2 s.
+  std::atomic<bool> stopped{false};
+  std::thread knocker([this, &stopped] {
+    while (!stopped.load()) {
+      absl::SleepFor(absl::Milliseconds(20));
+      if (!stopped.load() && port_ > 0) Knock(wake_host_, port_);
+    }
+  });
+  mg_stop(ctx_);  // joins the listener and the workers
+  stopped = true;
+  knocker.join();
+  ctx_ = nullptr;
 }
 
-void HttpServer::Loop() {
-  while (!stopping_.load()) {
-    int fd = accept4(listen_fd_, nullptr, nullptr, SOCK_CLOEXEC);
-    if (fd < 0) {
-      if (stopping_.load()) break;
-      if (errno == EMFILE || errno == ENFILE || errno == ENOBUFS ||
-          errno == ENOMEM) {
-        // Out of descriptors: back off instead of spinning.
-        absl::SleepFor(absl::Milliseconds(100));
-      }
-      continue;
-    }
-    Serve(fd);
-    close(fd);
-  }
-}
-
-void HttpServer::Serve(int fd) {
-  timeval tv{};
-  tv.tv_sec = static_cast<time_t>(absl::ToInt64Seconds(kRequestTimeout));
-  setsockopt(fd, SOL_SOCKET, SO_SNDTIMEO, &tv, sizeof(tv));
-
-  // Read the request head against one overall deadline (not per recv, so a
-  // client trickling bytes cannot hold the thread longer).
-  const absl::Time deadline = absl::Now() + kRequestTimeout;
-  std::string req;
-  size_t head_end = std::string::npos;
-  char buf[2048];
-  while (head_end == std::string::npos) {
-    const int64_t left = absl::ToInt64Milliseconds(deadline - absl::Now());
-    if (left <= 0 || stopping_.load()) {
-      SendResponse(fd, Plain(408, "request timeout\n"), false);
-      return;
-    }
-    pollfd p{fd, POLLIN, 0};
-    int rc = poll(&p, 1, static_cast<int>(std::min<int64_t>(left, 200)));
-    if (rc < 0 && errno != EINTR) return;
-    if (rc <= 0) continue;
-    ssize_t n = recv(fd, buf, sizeof(buf), 0);
-    if (n < 0 && (errno == EINTR || errno == EAGAIN)) continue;
-    if (n <= 0) {
-      if (!req.empty()) SendResponse(fd, Plain(400, "bad request\n"), false);
-      return;
-    }
-    req.append(buf, static_cast<size_t>(n));
-    head_end = req.find("\r\n\r\n");
-    if (head_end == std::string::npos) head_end = req.find("\n\n");
-    if (head_end == std::string::npos && req.size() > kMaxRequestBytes) {
-      SendResponse(fd, Plain(431, "request too large\n"), false);
-      return;
-    }
-  }
-
-  absl::string_view head(req.data(), head_end);
-  absl::string_view line = head.substr(0, head.find('\n'));
-  if (!line.empty() && line.back() == '\r') line.remove_suffix(1);
-  std::vector<absl::string_view> parts = absl::StrSplit(line, ' ');
-  if (parts.size() != 3 || !absl::StartsWith(parts[2], "HTTP/1.") ||
-      parts[1].empty() || parts[1].front() != '/') {
-    SendResponse(fd, Plain(400, "bad request\n"), false);
-    return;
-  }
-  const absl::string_view method = parts[0];
-  absl::string_view path = parts[1].substr(0, parts[1].find('?'));
+int HttpServer::OnRequest(mg_connection* conn) {
+  const mg_request_info* ri = mg_get_request_info(conn);
+  auto* self = static_cast<HttpServer*>(ri->user_data);
+  const absl::string_view method =
+      ri->request_method != nullptr ? ri->request_method : "";
   const bool head_only = method == "HEAD";
+  HttpResponse r;
   if (method != "GET" && !head_only) {
-    SendResponse(fd, Plain(405, "method not allowed\n"), false,
-                 "Allow: GET, HEAD\r\n");
-    return;
+    r = Plain(405, "method not allowed\n");
+    SendResponse(conn, r, false, "Allow: GET, HEAD\r\n");
+    return r.status;
   }
-  auto it = handlers_.find(path);
-  if (it == handlers_.end()) {
-    SendResponse(fd, Plain(404, "not found\n"), head_only);
-    return;
-  }
-  SendResponse(fd, it->second(), head_only);
+  // local_uri: the decoded path without the query string.
+  auto it = self->handlers_.find(ri->local_uri != nullptr ? ri->local_uri : "");
+  r = it == self->handlers_.end() ? Plain(404, "not found\n") : it->second();
+  SendResponse(conn, r, head_only);
+  return r.status;  // nonzero: handled; civetweb logs it as the status
 }
 
 }  // namespace cov::server::observability

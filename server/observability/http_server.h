@@ -1,37 +1,58 @@
-// A minimal HTTP/1.1 server for scrapes and probes (GET /metrics, /healthz,
-// /readyz): POSIX sockets, one thread that accepts and answers one short
-// request at a time, `Connection: close` on every answer. Not a general web
-// server: no keep-alive, no request bodies, no chunking.
+// The HTTP/1.1 endpoint for scrapes and probes (GET /metrics, /healthz,
+// /readyz), served by Debian's civetweb (libcivetweb-dev): a maintained,
+// widely deployed embeddable server instead of our own socket code, so
+// request parsing, timeouts and concurrency are civetweb's, not ours. This
+// file only maps exact paths to handlers. Not a general web server: no files
+// are served (no document root), no keep-alive (`Connection: close` on every
+// answer), no request bodies.
 //
 //   HttpServer http;
-//   http.Handle("/healthz", [] { return HttpResponse{200, "text/plain",
-//   "ok\n"}; }); absl::Status s = http.Start("127.0.0.1:0"); int port =
-//   http.port();
+//   http.Handle("/healthz", [] {
+//     return HttpResponse{200, "text/plain", "ok\n"};
+//   });
+//   absl::Status s = http.Start("127.0.0.1:0");
+//   int port = http.port();
 //   ...
 //   http.Stop();
 //
-// Robustness: a client has kRequestTimeout in total to send its request
-// head (at most kMaxRequestBytes, else 431), so a slow or silent client
-// delays other scrapes by at most that long. GET and HEAD are served (HEAD
-// without the body); any other method answers 405, an unknown path 404, a
-// malformed request 400. The query string is ignored.
+// Behaviour: GET and HEAD are served (HEAD without the body); any other
+// method answers 405 with `Allow: GET, HEAD`, an unknown path 404; the query
+// string is ignored and the path is matched after percent-decoding.
+// kWorkerThreads civetweb worker threads answer requests, so a slow or silent
+// client holds one worker and does not delay the other scrapes. What civetweb
+// answers itself, before any handler runs (its own "Error NNN" text body):
+//  - a request head larger than kMaxRequestBytes: 400 Bad Request (our
+//    server answered 431);
+//  - a malformed request line: 400 Bad Request;
+//  - a client that sends nothing within kRequestTimeout: the connection is
+//    closed without an answer (our server answered 408).
+// Debian's civetweb 1.15 is built without IPv6 (mg_check_feature(8) == 0):
+// an IPv6 address ("[::1]:9464") answers kUnavailable saying so; a host name
+// that resolves to both families binds its IPv4 address.
+// Starting civetweb makes the process ignore SIGPIPE (civetweb sets it).
 #ifndef COV_SERVER_OBSERVABILITY_HTTP_SERVER_H_
 #define COV_SERVER_OBSERVABILITY_HTTP_SERVER_H_
 
-#include <atomic>
 #include <functional>
 #include <string>
-#include <thread>
 
 #include "absl/container/flat_hash_map.h"
 #include "absl/status/status.h"
 #include "absl/strings/string_view.h"
 #include "absl/time/time.h"
 
+struct mg_context;
+struct mg_connection;
+
 namespace cov::server::observability {
 
+// civetweb's request_timeout_ms: the time a client has to send its request
+// head (and to take the answer).
 inline constexpr absl::Duration kRequestTimeout = absl::Seconds(2);
+// civetweb's max_request_size: the largest accepted request head.
 inline constexpr size_t kMaxRequestBytes = 8192;
+// civetweb's num_threads: requests served at once.
+inline constexpr int kWorkerThreads = 4;
 
 struct HttpResponse {
   int status = 200;
@@ -39,7 +60,8 @@ struct HttpResponse {
   std::string body;
 };
 
-// Runs on the server thread, one request at a time; may block only briefly.
+// Runs on a civetweb worker thread; up to kWorkerThreads requests run at once,
+// so a handler must be thread-safe. It may block only briefly.
 using HttpHandler = std::function<HttpResponse()>;
 
 class HttpServer {
@@ -53,27 +75,26 @@ class HttpServer {
   void Handle(std::string path, HttpHandler handler);
 
   // Binds `listen` ("127.0.0.1:9100", "[::1]:0", "0.0.0.0:9100",
-  // "localhost:0"; port 0 picks a free port) and starts the thread.
-  // kInvalidArgument for a malformed address, kUnavailable when it cannot be
-  // bound. Call at most once.
+  // "localhost:0"; port 0 picks a free port) and starts civetweb. A host name
+  // is resolved here and the first address that binds is used.
+  // kInvalidArgument for a malformed or unresolvable address, kUnavailable
+  // when it cannot be bound, kFailedPrecondition when already started.
   absl::Status Start(absl::string_view listen);
 
   // The bound port (after a successful Start), else 0.
   int port() const { return port_; }
 
-  // Stops accepting, waits for the request in progress, joins the thread.
-  // Idempotent; safe without Start().
+  // Stops civetweb: stops accepting, waits for the requests in progress and
+  // joins its threads. Idempotent; safe without Start().
   void Stop();
 
  private:
-  void Loop();
-  void Serve(int fd);
+  static int OnRequest(mg_connection* conn);  // civetweb's begin_request
 
   absl::flat_hash_map<std::string, HttpHandler> handlers_;
-  int listen_fd_ = -1;
+  mg_context* ctx_ = nullptr;
   int port_ = 0;
-  std::atomic<bool> stopping_{false};
-  std::thread thread_;
+  std::string wake_host_;  // numeric loopback-reachable host of the listener
 };
 
 // Splits "host:port" / "[v6]:port" into host (brackets removed) and port.
