@@ -21,7 +21,7 @@ absl::Status CheckMetricsExposure(absl::string_view listen, bool allow_public) {
   return absl::FailedPreconditionError(absl::StrCat(
       "--metrics_listen ", listen,
       " is reachable from the network and metrics name sources and "
-      "releases; use a loopback address (127.0.0.1:PORT, [::1]:PORT), or "
+      "releases; use a loopback address (127.0.0.1:PORT), or "
       "pass --metrics_public (or --insecure) to accept the exposure"));
 }
 

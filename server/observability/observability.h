@@ -47,8 +47,9 @@ namespace cov::server::observability {
 inline constexpr absl::string_view kReadinessService = "cov.v1.CovService";
 
 struct ObservabilityOptions {
-  // host:port of the HTTP endpoint ("127.0.0.1:9464", "[::1]:0"); empty: no
-  // endpoint (the log and the health statuses still work).
+  // host:port of the HTTP endpoint ("127.0.0.1:9464", "localhost:0"; IPv4
+  // only with Debian's civetweb, see http_server.h); empty: no endpoint (the
+  // log and the health statuses still work).
   std::string metrics_listen;
   // Written with the bound port of the endpoint once it listens (like
   // covd --port_file); empty: none.
