@@ -9,22 +9,12 @@
 #include "rocksdb/db.h"
 #include "rocksdb/write_batch.h"
 #include "server/store/release_deletion.h"
+#include "server/store/rocksdb_status.h"
 #include "server/store/rocksdb_store.h"
 #include "server/store/schema.h"
 
 namespace cov::server::store {
 namespace {
-
-absl::Status Convert(const rocksdb::Status& s, absl::string_view what) {
-  if (s.ok()) return absl::OkStatus();
-  std::string msg = absl::StrCat(what, ": ", s.ToString());
-  if (s.IsNotFound()) return absl::NotFoundError(msg);
-  if (s.IsCorruption()) return absl::DataLossError(msg);
-  if (s.IsIOError() || s.IsBusy() || s.IsTimedOut() || s.IsTryAgain()) {
-    return absl::UnavailableError(msg);
-  }
-  return absl::InternalError(msg);
-}
 
 // The release families: every key of release R is in ["R\0", "R\1").
 const char* const kReleaseFamilies[] = {kCfTactics, kCfTechniques, kCfActors,
@@ -58,7 +48,7 @@ absl::StatusOr<cov::v1::Release> RocksDbStore::DeleteRelease(
             absl::StrCat("release record ", key, " is corrupt"));
       }
     }
-    absl::Status st = Convert(it->status(), "listing releases");
+    absl::Status st = RocksToAbsl(it->status(), "listing releases");
     if (!st.ok()) return st;
   }
   {
@@ -73,7 +63,7 @@ absl::StatusOr<cov::v1::Release> RocksDbStore::DeleteRelease(
         defaults.domain_defaults[std::string(k.substr(8))] = v;
       }
     }
-    absl::Status st = Convert(it->status(), "reading defaults");
+    absl::Status st = RocksToAbsl(it->status(), "reading defaults");
     if (!st.ok()) return st;
   }
   absl::StatusOr<ReleaseDeletionPlan> plan =
@@ -85,26 +75,27 @@ absl::StatusOr<cov::v1::Release> RocksDbStore::DeleteRelease(
   const std::string end = ReleaseEnd(key);
   absl::Status st;
   for (const char* family : kReleaseFamilies) {
-    st = Convert(batch.DeleteRange(cf(family), begin, end), "preparing batch");
+    st = RocksToAbsl(batch.DeleteRange(cf(family), begin, end),
+                     "preparing batch");
     if (!st.ok()) return st;
   }
-  st = Convert(
+  st = RocksToAbsl(
       batch.Delete(cf(kCfReleases), rocksdb::Slice(key.data(), key.size())),
       "preparing batch");
   if (!st.ok()) return st;
   if (!plan->store_default.empty()) {
-    st = Convert(batch.Put(cf(kCfMeta), kMetaDefault, plan->store_default),
-                 "preparing batch");
+    st = RocksToAbsl(batch.Put(cf(kCfMeta), kMetaDefault, plan->store_default),
+                     "preparing batch");
     if (!st.ok()) return st;
   }
   for (const auto& [domain, k] : plan->set_domain_defaults) {
-    st = Convert(batch.Put(cf(kCfMeta), DomainDefaultKey(domain), k),
-                 "preparing batch");
+    st = RocksToAbsl(batch.Put(cf(kCfMeta), DomainDefaultKey(domain), k),
+                     "preparing batch");
     if (!st.ok()) return st;
   }
   for (const std::string& domain : plan->erase_domain_defaults) {
-    st = Convert(batch.Delete(cf(kCfMeta), DomainDefaultKey(domain)),
-                 "preparing batch");
+    st = RocksToAbsl(batch.Delete(cf(kCfMeta), DomainDefaultKey(domain)),
+                     "preparing batch");
     if (!st.ok()) return st;
   }
   // Rule indexes resolve references against the other domains' defaults:
@@ -126,13 +117,13 @@ absl::StatusOr<cov::v1::Experiment> RocksDbStore::DeleteExperiment(
   if (s.IsNotFound()) {
     return absl::NotFoundError(absl::StrCat("no experiment '", id, "'"));
   }
-  if (!s.ok()) return Convert(s, absl::StrCat("reading experiment ", id));
+  if (!s.ok()) return RocksToAbsl(s, absl::StrCat("reading experiment ", id));
   cov::v1::Experiment out;
   if (!out.ParseFromString(bytes)) {
     return absl::DataLossError(absl::StrCat("experiment ", id, " is corrupt"));
   }
   rocksdb::WriteBatch batch;
-  absl::Status st = Convert(
+  absl::Status st = RocksToAbsl(
       batch.Delete(cf(kCfExperiments), rocksdb::Slice(id.data(), id.size())),
       "preparing batch");
   if (!st.ok()) return st;

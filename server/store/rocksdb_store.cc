@@ -16,22 +16,14 @@
 #include "rocksdb/options.h"
 #include "rocksdb/slice.h"
 #include "rocksdb/write_batch.h"
+#include "server/store/rocksdb_status.h"
 #include "server/store/schema.h"
 
 namespace cov::server::store {
 namespace {
 
-// The single conversion point from RocksDB status to absl::Status.
 absl::Status ToAbsl(const rocksdb::Status& s, absl::string_view what) {
-  if (s.ok()) return absl::OkStatus();
-  std::string msg = absl::StrCat(what, ": ", s.ToString());
-  if (s.IsNotFound()) return absl::NotFoundError(msg);
-  if (s.IsCorruption()) return absl::DataLossError(msg);
-  if (s.IsIOError() || s.IsBusy() || s.IsTimedOut() || s.IsTryAgain()) {
-    return absl::UnavailableError(msg);
-  }
-  if (s.IsInvalidArgument()) return absl::InvalidArgumentError(msg);
-  return absl::InternalError(msg);
+  return RocksToAbsl(s, what);
 }
 
 rocksdb::Slice ToSlice(absl::string_view s) { return {s.data(), s.size()}; }
