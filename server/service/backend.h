@@ -16,6 +16,7 @@
 #include "server/rules/rule_check.h"
 #include "server/rules/rule_requests.h"
 #include "server/scan/scan_query.h"
+#include "server/service/read_cache.h"
 #include "server/store/store.h"
 
 namespace cov::server::service {
@@ -44,6 +45,9 @@ struct Backend {
   // Proven coverage: compiled Sigma/YARA rule sets, kept per rule change.
   replay::ReplayQueries replay;
   scan::ScanQueries scan;
+  // Serialized answers of the cached read RPCs (cached_reply.h), dropped by
+  // every write RPC on this store.
+  ReadCache read_cache;
 };
 
 }  // namespace cov::server::service

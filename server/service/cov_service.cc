@@ -1,6 +1,7 @@
 #include "server/service/cov_service.h"
 
 #include <string>
+#include <utility>
 
 #include "absl/strings/str_cat.h"
 #include "server/auth/method_roles.h"
@@ -17,8 +18,8 @@ absl::Status CovService::Admit(grpc::CallbackServerContext* ctx,
   return authorizer_.Check(*ctx, method);
 }
 
-absl::StatusOr<std::shared_ptr<LiveStore::Serving>> CovService::Guard(
-    grpc::CallbackServerContext* ctx, absl::string_view method) const {
+absl::StatusOr<Call> CovService::Guard(grpc::CallbackServerContext* ctx,
+                                       absl::string_view method) const {
   if (absl::Status admitted = Admit(ctx, method); !admitted.ok()) {
     return admitted;
   }
@@ -36,7 +37,12 @@ absl::StatusOr<std::shared_ptr<LiveStore::Serving>> CovService::Guard(
     return absl::UnavailableError(
         "the store is unavailable after a failed restore; see the server log");
   }
-  return current;
+  // Every RPC that is not a read may change what reads answer.
+  ReadCache::WriteFence fence;
+  if (auth::RequiredRole(method) != auth::Role::kRead) {
+    fence = current->backend->read_cache.BeginWrite();
+  }
+  return Call(std::move(current), std::move(fence));
 }
 
 }  // namespace cov::server::service

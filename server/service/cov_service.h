@@ -36,11 +36,31 @@
 #include "cov/v1/cov.grpc.pb.h"
 #include "server/auth/call_authorizer.h"
 #include "server/auth/token_store.h"
+#include "server/service/call.h"
 #include "server/service/live_store.h"
 
 namespace cov::server::service {
 
-class CovService final : public cov::v1::CovService::CallbackService {
+// The generated callback service with the cached reads taking their request
+// and answer as bytes (cached_reply.h): their bytes are the cache's key and
+// value.
+using CovServiceBase = cov::v1::CovService::WithRawCallbackMethod_GetCoverage<
+    cov::v1::CovService::WithRawCallbackMethod_GetGaps<cov::v1::CovService::WithRawCallbackMethod_ExportLayer<
+        cov::v1::CovService::WithRawCallbackMethod_GetTechnique<
+            cov::v1::CovService::WithRawCallbackMethod_GetActor<
+                cov::v1::CovService::WithRawCallbackMethod_Search<
+                    cov::v1::CovService::WithRawCallbackMethod_ListSources<
+                        cov::v1::CovService::WithRawCallbackMethod_ListRules<
+                            cov::v1::CovService::WithRawCallbackMethod_ListRuleErrors<
+                                cov::v1::CovService::WithRawCallbackMethod_GetPlan<
+                                    cov::v1::CovService::WithRawCallbackMethod_ListReleases<
+                                        cov::v1::CovService::WithRawCallbackMethod_GetExperiment<
+                                            cov::v1::CovService::
+                                                WithRawCallbackMethod_ListExperiments<
+                                                    cov::v1::CovService::
+                                                        CallbackService>>>>>>>>>>>>>;
+
+class CovService final : public CovServiceBase {
  public:
   // `live` and `tokens` must outlive the service; `tokens` null turns
   // authentication off.
@@ -50,10 +70,9 @@ class CovService final : public cov::v1::CovService::CallbackService {
       grpc::CallbackServerContext* ctx,
       const cov::v1::IngestAttackRequest* request,
       cov::v1::IngestAttackResponse* response) override;
-  grpc::ServerUnaryReactor* ListReleases(
-      grpc::CallbackServerContext* ctx,
-      const cov::v1::ListReleasesRequest* request,
-      cov::v1::ListReleasesResponse* response) override;
+  grpc::ServerUnaryReactor* ListReleases(grpc::CallbackServerContext* ctx,
+                                         const grpc::ByteBuffer* request,
+                                         grpc::ByteBuffer* response) override;
   grpc::ServerUnaryReactor* SetDefaultRelease(
       grpc::CallbackServerContext* ctx,
       const cov::v1::SetDefaultReleaseRequest* request,
@@ -62,28 +81,27 @@ class CovService final : public cov::v1::CovService::CallbackService {
       grpc::CallbackServerContext* ctx,
       const cov::v1::DeleteReleaseRequest* request,
       cov::v1::DeleteReleaseResponse* response) override;
-  grpc::ServerUnaryReactor* GetTechnique(
-      grpc::CallbackServerContext* ctx,
-      const cov::v1::GetTechniqueRequest* request,
-      cov::v1::Technique* response) override;
+  grpc::ServerUnaryReactor* GetTechnique(grpc::CallbackServerContext* ctx,
+                                         const grpc::ByteBuffer* request,
+                                         grpc::ByteBuffer* response) override;
   grpc::ServerUnaryReactor* GetActor(grpc::CallbackServerContext* ctx,
-                                     const cov::v1::GetActorRequest* request,
-                                     cov::v1::Actor* response) override;
+                                     const grpc::ByteBuffer* request,
+                                     grpc::ByteBuffer* response) override;
   grpc::ServerUnaryReactor* Search(grpc::CallbackServerContext* ctx,
-                                   const cov::v1::SearchRequest* request,
-                                   cov::v1::SearchResponse* response) override;
+                                   const grpc::ByteBuffer* request,
+                                   grpc::ByteBuffer* response) override;
   grpc::ServerUnaryReactor* GetStats(grpc::CallbackServerContext* ctx,
                                      const cov::v1::GetStatsRequest* request,
                                      cov::v1::Stats* response) override;
-  grpc::ServerUnaryReactor* GetCoverage(
-      grpc::CallbackServerContext* ctx, const cov::v1::CoverageRequest* request,
-      cov::v1::CoverageResponse* response) override;
+  grpc::ServerUnaryReactor* GetCoverage(grpc::CallbackServerContext* ctx,
+                                        const grpc::ByteBuffer* request,
+                                        grpc::ByteBuffer* response) override;
   grpc::ServerUnaryReactor* GetGaps(grpc::CallbackServerContext* ctx,
-                                    const cov::v1::GapsRequest* request,
-                                    cov::v1::GapsResponse* response) override;
-  grpc::ServerUnaryReactor* ExportLayer(
-      grpc::CallbackServerContext* ctx, const cov::v1::LayerRequest* request,
-      cov::v1::LayerResponse* response) override;
+                                    const grpc::ByteBuffer* request,
+                                    grpc::ByteBuffer* response) override;
+  grpc::ServerUnaryReactor* ExportLayer(grpc::CallbackServerContext* ctx,
+                                        const grpc::ByteBuffer* request,
+                                        grpc::ByteBuffer* response) override;
   grpc::ServerUnaryReactor* InferProfile(
       grpc::CallbackServerContext* ctx,
       const cov::v1::InferProfileRequest* request,
@@ -99,8 +117,8 @@ class CovService final : public cov::v1::CovService::CallbackService {
       const cov::v1::IngestLibraryRequest* request,
       cov::v1::IngestLibraryResponse* response) override;
   grpc::ServerUnaryReactor* GetPlan(grpc::CallbackServerContext* ctx,
-                                    const cov::v1::PlanRequest* request,
-                                    cov::v1::PlanResponse* response) override;
+                                    const grpc::ByteBuffer* request,
+                                    grpc::ByteBuffer* response) override;
   grpc::ServerUnaryReactor* StartExperiment(
       grpc::CallbackServerContext* ctx,
       const cov::v1::StartExperimentRequest* request,
@@ -113,14 +131,12 @@ class CovService final : public cov::v1::CovService::CallbackService {
       grpc::CallbackServerContext* ctx,
       const cov::v1::ImportAlertsRequest* request,
       cov::v1::ImportAlertsResponse* response) override;
-  grpc::ServerUnaryReactor* GetExperiment(
-      grpc::CallbackServerContext* ctx,
-      const cov::v1::GetExperimentRequest* request,
-      cov::v1::Experiment* response) override;
+  grpc::ServerUnaryReactor* GetExperiment(grpc::CallbackServerContext* ctx,
+                                          const grpc::ByteBuffer* request,
+                                          grpc::ByteBuffer* response) override;
   grpc::ServerUnaryReactor* ListExperiments(
-      grpc::CallbackServerContext* ctx,
-      const cov::v1::ListExperimentsRequest* request,
-      cov::v1::ListExperimentsResponse* response) override;
+      grpc::CallbackServerContext* ctx, const grpc::ByteBuffer* request,
+      grpc::ByteBuffer* response) override;
   grpc::ServerUnaryReactor* IngestRules(
       grpc::CallbackServerContext* ctx,
       const cov::v1::IngestRulesRequest* request,
@@ -133,18 +149,15 @@ class CovService final : public cov::v1::CovService::CallbackService {
       grpc::CallbackServerContext* ctx,
       const cov::v1::DeleteSourceRequest* request,
       cov::v1::DeleteSourceResponse* response) override;
-  grpc::ServerUnaryReactor* ListSources(
-      grpc::CallbackServerContext* ctx,
-      const cov::v1::ListSourcesRequest* request,
-      cov::v1::ListSourcesResponse* response) override;
-  grpc::ServerUnaryReactor* ListRuleErrors(
-      grpc::CallbackServerContext* ctx,
-      const cov::v1::ListRuleErrorsRequest* request,
-      cov::v1::ListRuleErrorsResponse* response) override;
-  grpc::ServerUnaryReactor* ListRules(
-      grpc::CallbackServerContext* ctx,
-      const cov::v1::ListRulesRequest* request,
-      cov::v1::ListRulesResponse* response) override;
+  grpc::ServerUnaryReactor* ListSources(grpc::CallbackServerContext* ctx,
+                                        const grpc::ByteBuffer* request,
+                                        grpc::ByteBuffer* response) override;
+  grpc::ServerUnaryReactor* ListRuleErrors(grpc::CallbackServerContext* ctx,
+                                           const grpc::ByteBuffer* request,
+                                           grpc::ByteBuffer* response) override;
+  grpc::ServerUnaryReactor* ListRules(grpc::CallbackServerContext* ctx,
+                                      const grpc::ByteBuffer* request,
+                                      grpc::ByteBuffer* response) override;
 
   grpc::ServerUnaryReactor* CreateBackup(
       grpc::CallbackServerContext* ctx,
@@ -186,8 +199,9 @@ class CovService final : public cov::v1::CovService::CallbackService {
   // Admit, then: a read-only replica refuses write RPCs
   // (kFailedPrecondition); the store the call runs on (kUnavailable after a
   // failed restore left none).
-  absl::StatusOr<std::shared_ptr<LiveStore::Serving>> Guard(
-      grpc::CallbackServerContext* ctx, absl::string_view method) const;
+  // A write RPC's Call holds the read cache's write fence.
+  absl::StatusOr<Call> Guard(grpc::CallbackServerContext* ctx,
+                             absl::string_view method) const;
 
   LiveStore* live_;
   auth::CallAuthorizer authorizer_;

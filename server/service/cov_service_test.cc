@@ -241,5 +241,55 @@ TEST_F(CovServiceTest, HandlersAnswerFromTheCurrentStore) {
             grpc::StatusCode::INVALID_ARGUMENT);
 }
 
+TEST_F(CovServiceTest, CachedReadsAreDroppedByEveryWrite) {
+  Start(nullptr);
+  kb::testing::PutSmallRelease(live_->Current()->store.get());
+  auto stub = cov::v1::CovService::NewStub(channel_);
+  auto list = [&] {
+    grpc::ClientContext ctx;
+    cov::v1::ListExperimentsResponse out;
+    EXPECT_TRUE(
+        stub->ListExperiments(&ctx, cov::v1::ListExperimentsRequest(), &out)
+            .ok());
+    return out.experiments_size();
+  };
+  const ReadCache& cache = live_->Current()->backend->read_cache;
+  EXPECT_EQ(list(), 0);
+  EXPECT_EQ(list(), 0);
+  EXPECT_EQ(cache.stats().hits, 1u);
+  cov::v1::StartExperimentRequest req;
+  req.set_name("e");
+  req.mutable_plan()->mutable_techniques()->add_ids("T1197");
+  grpc::ClientContext ctx;
+  cov::v1::Experiment started;
+  ASSERT_TRUE(stub->StartExperiment(&ctx, req, &started).ok());
+  EXPECT_EQ(list(), 1);  // not the cached 0
+  EXPECT_EQ(list(), 1);
+  EXPECT_EQ(cache.stats().hits, 2u);
+  // A refused write fences too (it may have changed something first).
+  EXPECT_FALSE(Call("DeleteExperiment", "").ok());
+  EXPECT_EQ(list(), 1);
+  EXPECT_EQ(cache.stats().hits, 2u);
+}
+
+TEST_F(CovServiceTest, ACachedReadRefusesBytesThatAreNotItsRequest) {
+  Start(nullptr);
+  grpc::GenericStub stub(channel_);
+  grpc::ClientContext ctx;
+  grpc::Slice junk(std::string("\xff\xff\xff"));
+  grpc::ByteBuffer request(&junk, 1), response;
+  grpc::Status status;
+  absl::Notification done;
+  stub.UnaryCall(&ctx, "/cov.v1.CovService/GetTechnique", grpc::StubOptions(),
+                 &request, &response, [&](grpc::Status s) {
+                   status = std::move(s);
+                   done.Notify();
+                 });
+  done.WaitForNotification();
+  EXPECT_EQ(status.error_code(), grpc::StatusCode::INVALID_ARGUMENT);
+  EXPECT_EQ(status.error_message(),
+            "the request is not a valid cov.v1.GetTechniqueRequest");
+}
+
 }  // namespace
 }  // namespace cov::server::service

@@ -8,6 +8,7 @@
 #include "server/kb/queries.h"
 #include "server/library/library_ingest.h"
 #include "server/observability/log.h"
+#include "server/service/cached_reply.h"
 #include "server/service/cov_service.h"
 #include "server/service/reply.h"
 
@@ -33,20 +34,24 @@ grpc::ServerUnaryReactor* CovService::IngestLibrary(
         request->kind(), request->path(), r->source(), r->files(), r->tests(),
         r->plans(), r->techniques(), r->diagnostics_size(), r->elapsed_ms());
   }
-  return Reply(ctx, std::move(r), response);
+  return s->Reply(ctx, std::move(r), response);
 }
 
-grpc::ServerUnaryReactor* CovService::GetPlan(
-    grpc::CallbackServerContext* ctx, const cov::v1::PlanRequest* request,
-    cov::v1::PlanResponse* response) {
+grpc::ServerUnaryReactor* CovService::GetPlan(grpc::CallbackServerContext* ctx,
+                                              const grpc::ByteBuffer* request,
+                                              grpc::ByteBuffer* response) {
   auto s = Guard(ctx, "GetPlan");
   if (!s.ok()) return Finish(ctx, s.status());
-  auto plan = kb::Plan((*s)->backend->models, *request);
-  if (plan.ok()) {
-    absl::Status r = exporter::RenderPlan(request->format(), &*plan);
-    if (!r.ok()) plan = r;
-  }
-  return Reply(ctx, std::move(plan), response);
+  return CachedReply<cov::v1::PlanRequest>(
+      ctx, *s, "GetPlan", "", *request, response,
+      [&](const cov::v1::PlanRequest& r) {
+        auto plan = kb::Plan((*s)->backend->models, r);
+        if (plan.ok()) {
+          absl::Status rendered = exporter::RenderPlan(r.format(), &*plan);
+          if (!rendered.ok()) plan = rendered;
+        }
+        return plan;
+      });
 }
 
 grpc::ServerUnaryReactor* CovService::StartExperiment(
@@ -55,8 +60,8 @@ grpc::ServerUnaryReactor* CovService::StartExperiment(
     cov::v1::Experiment* response) {
   auto s = Guard(ctx, "StartExperiment");
   if (!s.ok()) return Finish(ctx, s.status());
-  return Reply(ctx, (*s)->backend->experiments.Start(*request, NowUnix()),
-               response);
+  return s->Reply(ctx, (*s)->backend->experiments.Start(*request, NowUnix()),
+                  response);
 }
 
 grpc::ServerUnaryReactor* CovService::RecordResult(
@@ -65,9 +70,9 @@ grpc::ServerUnaryReactor* CovService::RecordResult(
     cov::v1::Experiment* response) {
   auto s = Guard(ctx, "RecordResult");
   if (!s.ok()) return Finish(ctx, s.status());
-  return Reply(ctx,
-               (*s)->backend->experiments.RecordResult(*request, NowUnix()),
-               response);
+  return s->Reply(ctx,
+                  (*s)->backend->experiments.RecordResult(*request, NowUnix()),
+                  response);
 }
 
 grpc::ServerUnaryReactor* CovService::ImportAlerts(
@@ -83,16 +88,19 @@ grpc::ServerUnaryReactor* CovService::ImportAlerts(
         request->format(), request->experiment_id(), r->alerts(), r->matched(),
         r->malformed(), r->results_size());
   }
-  return Reply(ctx, std::move(r), response);
+  return s->Reply(ctx, std::move(r), response);
 }
 
 grpc::ServerUnaryReactor* CovService::GetExperiment(
-    grpc::CallbackServerContext* ctx,
-    const cov::v1::GetExperimentRequest* request,
-    cov::v1::Experiment* response) {
+    grpc::CallbackServerContext* ctx, const grpc::ByteBuffer* request,
+    grpc::ByteBuffer* response) {
   auto s = Guard(ctx, "GetExperiment");
   if (!s.ok()) return Finish(ctx, s.status());
-  return Reply(ctx, (*s)->backend->experiments.Get(*request), response);
+  return CachedReply<cov::v1::GetExperimentRequest>(
+      ctx, *s, "GetExperiment", "", *request, response,
+      [&](const cov::v1::GetExperimentRequest& r) {
+        return (*s)->backend->experiments.Get(r);
+      });
 }
 
 grpc::ServerUnaryReactor* CovService::DeleteExperiment(
@@ -101,15 +109,19 @@ grpc::ServerUnaryReactor* CovService::DeleteExperiment(
     cov::v1::DeleteExperimentResponse* response) {
   auto s = Guard(ctx, "DeleteExperiment");
   if (!s.ok()) return Finish(ctx, s.status());
-  return Reply(ctx, (*s)->backend->experiments.Delete(*request), response);
+  return s->Reply(ctx, (*s)->backend->experiments.Delete(*request), response);
 }
 
 grpc::ServerUnaryReactor* CovService::ListExperiments(
-    grpc::CallbackServerContext* ctx, const cov::v1::ListExperimentsRequest*,
-    cov::v1::ListExperimentsResponse* response) {
+    grpc::CallbackServerContext* ctx, const grpc::ByteBuffer* request,
+    grpc::ByteBuffer* response) {
   auto s = Guard(ctx, "ListExperiments");
   if (!s.ok()) return Finish(ctx, s.status());
-  return Reply(ctx, (*s)->backend->experiments.List(), response);
+  return CachedReply<cov::v1::ListExperimentsRequest>(
+      ctx, *s, "ListExperiments", "", *request, response,
+      [&](const cov::v1::ListExperimentsRequest&) {
+        return (*s)->backend->experiments.List();
+      });
 }
 
 }  // namespace cov::server::service

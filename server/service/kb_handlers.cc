@@ -8,6 +8,7 @@
 #include "server/kb/queries.h"
 #include "server/kb/release_lifecycle.h"
 #include "server/observability/log.h"
+#include "server/service/cached_reply.h"
 #include "server/service/cov_service.h"
 #include "server/service/reply.h"
 
@@ -51,19 +52,24 @@ grpc::ServerUnaryReactor* CovService::IngestAttack(
   // ingests do: the first read after the answer does not pay for them.
   if (r.ok()) (*s)->backend->models.RefreshRules().IgnoreError();
   LogIngest(*request, r);
-  return Reply(ctx, std::move(r), response);
+  return s->Reply(ctx, std::move(r), response);
 }
 
 grpc::ServerUnaryReactor* CovService::ListReleases(
-    grpc::CallbackServerContext* ctx, const cov::v1::ListReleasesRequest*,
-    cov::v1::ListReleasesResponse* response) {
+    grpc::CallbackServerContext* ctx, const grpc::ByteBuffer* request,
+    grpc::ByteBuffer* response) {
   auto s = Guard(ctx, "ListReleases");
   if (!s.ok()) return Finish(ctx, s.status());
-  auto r = (*s)->store->ListReleases();
-  if (r.ok()) {
-    for (auto& rel : *r) *response->add_releases() = std::move(rel);
-  }
-  return Finish(ctx, r.status());
+  return CachedReply<cov::v1::ListReleasesRequest>(
+      ctx, *s, "ListReleases", "", *request, response,
+      [&](const cov::v1::ListReleasesRequest&)
+          -> absl::StatusOr<cov::v1::ListReleasesResponse> {
+        auto r = (*s)->store->ListReleases();
+        if (!r.ok()) return r.status();
+        cov::v1::ListReleasesResponse out;
+        for (auto& rel : *r) *out.add_releases() = std::move(rel);
+        return out;
+      });
 }
 
 grpc::ServerUnaryReactor* CovService::SetDefaultRelease(
@@ -72,8 +78,8 @@ grpc::ServerUnaryReactor* CovService::SetDefaultRelease(
     cov::v1::Release* response) {
   auto s = Guard(ctx, "SetDefaultRelease");
   if (!s.ok()) return Finish(ctx, s.status());
-  return Reply(ctx, (*s)->store->SetDefaultRelease(request->release()),
-               response);
+  return s->Reply(ctx, (*s)->store->SetDefaultRelease(request->release()),
+                  response);
 }
 
 grpc::ServerUnaryReactor* CovService::DeleteRelease(
@@ -92,31 +98,43 @@ grpc::ServerUnaryReactor* CovService::DeleteRelease(
                            r->new_default().version())
             : std::string());
   }
-  return Reply(ctx, std::move(r), response);
+  return s->Reply(ctx, std::move(r), response);
 }
 
 grpc::ServerUnaryReactor* CovService::GetTechnique(
-    grpc::CallbackServerContext* ctx,
-    const cov::v1::GetTechniqueRequest* request, cov::v1::Technique* response) {
+    grpc::CallbackServerContext* ctx, const grpc::ByteBuffer* request,
+    grpc::ByteBuffer* response) {
   auto s = Guard(ctx, "GetTechnique");
   if (!s.ok()) return Finish(ctx, s.status());
-  return Reply(ctx, kb::GetTechnique(*(*s)->store, *request), response);
+  return CachedReply<cov::v1::GetTechniqueRequest>(
+      ctx, *s, "GetTechnique", "", *request, response,
+      [&](const cov::v1::GetTechniqueRequest& r) {
+        return kb::GetTechnique(*(*s)->store, r);
+      });
 }
 
-grpc::ServerUnaryReactor* CovService::GetActor(
-    grpc::CallbackServerContext* ctx, const cov::v1::GetActorRequest* request,
-    cov::v1::Actor* response) {
+grpc::ServerUnaryReactor* CovService::GetActor(grpc::CallbackServerContext* ctx,
+                                               const grpc::ByteBuffer* request,
+                                               grpc::ByteBuffer* response) {
   auto s = Guard(ctx, "GetActor");
   if (!s.ok()) return Finish(ctx, s.status());
-  return Reply(ctx, kb::GetActor((*s)->backend->models, *request), response);
+  return CachedReply<cov::v1::GetActorRequest>(
+      ctx, *s, "GetActor", "", *request, response,
+      [&](const cov::v1::GetActorRequest& r) {
+        return kb::GetActor((*s)->backend->models, r);
+      });
 }
 
-grpc::ServerUnaryReactor* CovService::Search(
-    grpc::CallbackServerContext* ctx, const cov::v1::SearchRequest* request,
-    cov::v1::SearchResponse* response) {
+grpc::ServerUnaryReactor* CovService::Search(grpc::CallbackServerContext* ctx,
+                                             const grpc::ByteBuffer* request,
+                                             grpc::ByteBuffer* response) {
   auto s = Guard(ctx, "Search");
   if (!s.ok()) return Finish(ctx, s.status());
-  return Reply(ctx, kb::Search((*s)->backend->models, *request), response);
+  return CachedReply<cov::v1::SearchRequest>(
+      ctx, *s, "Search", "", *request, response,
+      [&](const cov::v1::SearchRequest& r) {
+        return kb::Search((*s)->backend->models, r);
+      });
 }
 
 grpc::ServerUnaryReactor* CovService::GetStats(grpc::CallbackServerContext* ctx,
@@ -131,7 +149,7 @@ grpc::ServerUnaryReactor* CovService::GetStats(grpc::CallbackServerContext* ctx,
                                   std::chrono::steady_clock::now() - started_)
                                   .count());
   }
-  return Reply(ctx, std::move(stats), response);
+  return s->Reply(ctx, std::move(stats), response);
 }
 
 }  // namespace cov::server::service

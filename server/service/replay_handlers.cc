@@ -28,7 +28,7 @@ grpc::ServerUnaryReactor* CovService::Replay(
         r->events(), r->files(), r->rules_evaluated(), r->matches_size(),
         r->elapsed_ms());
   }
-  return Reply(ctx, std::move(r), response);
+  return s->Reply(ctx, std::move(r), response);
 }
 
 grpc::ServerUnaryReactor* CovService::ReplayExperiment(
@@ -37,8 +37,9 @@ grpc::ServerUnaryReactor* CovService::ReplayExperiment(
     cov::v1::ReplayExperimentResponse* response) {
   auto s = Guard(ctx, "ReplayExperiment");
   if (!s.ok()) return Finish(ctx, s.status());
-  return Reply(ctx, (*s)->backend->replay.ReplayExperiment(*request, NowUnix()),
-               response);
+  return s->Reply(ctx,
+                  (*s)->backend->replay.ReplayExperiment(*request, NowUnix()),
+                  response);
 }
 
 grpc::ServerUnaryReactor* CovService::ReplayDatasets(
@@ -47,8 +48,8 @@ grpc::ServerUnaryReactor* CovService::ReplayDatasets(
     cov::v1::ReplayDatasetsResponse* response) {
   auto s = Guard(ctx, "ReplayDatasets");
   if (!s.ok()) return Finish(ctx, s.status());
-  return Reply(ctx, (*s)->backend->replay.ReplayDatasets(*request, NowUnix()),
-               response);
+  return s->Reply(
+      ctx, (*s)->backend->replay.ReplayDatasets(*request, NowUnix()), response);
 }
 
 grpc::ServerUnaryReactor* CovService::Scan(grpc::CallbackServerContext* ctx,
@@ -56,7 +57,7 @@ grpc::ServerUnaryReactor* CovService::Scan(grpc::CallbackServerContext* ctx,
                                            cov::v1::ScanResponse* response) {
   auto s = Guard(ctx, "Scan");
   if (!s.ok()) return Finish(ctx, s.status());
-  return Reply(ctx, (*s)->backend->scan.Scan(*request), response);
+  return s->Reply(ctx, (*s)->backend->scan.Scan(*request), response);
 }
 
 grpc::ServerUnaryReactor* CovService::ScanExperiment(
@@ -65,8 +66,8 @@ grpc::ServerUnaryReactor* CovService::ScanExperiment(
     cov::v1::ScanExperimentResponse* response) {
   auto s = Guard(ctx, "ScanExperiment");
   if (!s.ok()) return Finish(ctx, s.status());
-  return Reply(ctx, (*s)->backend->scan.ScanExperiment(*request, NowUnix()),
-               response);
+  return s->Reply(ctx, (*s)->backend->scan.ScanExperiment(*request, NowUnix()),
+                  response);
 }
 
 }  // namespace cov::server::service

@@ -5,6 +5,7 @@
 #include "ingest/registry/parsers.h"
 #include "server/observability/log.h"
 #include "server/rules/rule_requests.h"
+#include "server/service/cached_reply.h"
 #include "server/service/cov_service.h"
 #include "server/service/reply.h"
 
@@ -39,15 +40,19 @@ grpc::ServerUnaryReactor* CovService::IngestRules(
   auto r =
       rules::Ingest((*s)->backend->models, *request, (*s)->backend->check_path);
   LogIngest(*request, r);
-  return Reply(ctx, std::move(r), response);
+  return s->Reply(ctx, std::move(r), response);
 }
 
 grpc::ServerUnaryReactor* CovService::ListSources(
-    grpc::CallbackServerContext* ctx, const cov::v1::ListSourcesRequest*,
-    cov::v1::ListSourcesResponse* response) {
+    grpc::CallbackServerContext* ctx, const grpc::ByteBuffer* request,
+    grpc::ByteBuffer* response) {
   auto s = Guard(ctx, "ListSources");
   if (!s.ok()) return Finish(ctx, s.status());
-  return Reply(ctx, rules::ListAllSources(*(*s)->store), response);
+  return CachedReply<cov::v1::ListSourcesRequest>(
+      ctx, *s, "ListSources", "", *request, response,
+      [&](const cov::v1::ListSourcesRequest&) {
+        return rules::ListAllSources(*(*s)->store);
+      });
 }
 
 grpc::ServerUnaryReactor* CovService::DeleteSource(
@@ -56,28 +61,33 @@ grpc::ServerUnaryReactor* CovService::DeleteSource(
     cov::v1::DeleteSourceResponse* response) {
   auto s = Guard(ctx, "DeleteSource");
   if (!s.ok()) return Finish(ctx, s.status());
-  return Reply(ctx, rules::DeleteSource((*s)->backend->models, *request),
-               response);
+  return s->Reply(ctx, rules::DeleteSource((*s)->backend->models, *request),
+                  response);
 }
 
 grpc::ServerUnaryReactor* CovService::ListRuleErrors(
-    grpc::CallbackServerContext* ctx,
-    const cov::v1::ListRuleErrorsRequest* request,
-    cov::v1::ListRuleErrorsResponse* response) {
+    grpc::CallbackServerContext* ctx, const grpc::ByteBuffer* request,
+    grpc::ByteBuffer* response) {
   auto s = Guard(ctx, "ListRuleErrors");
   if (!s.ok()) return Finish(ctx, s.status());
-  return Reply(ctx, rules::ListRuleErrors(*(*s)->store, *request), response);
+  return CachedReply<cov::v1::ListRuleErrorsRequest>(
+      ctx, *s, "ListRuleErrors", "", *request, response,
+      [&](const cov::v1::ListRuleErrorsRequest& r) {
+        return rules::ListRuleErrors(*(*s)->store, r);
+      });
 }
 
 grpc::ServerUnaryReactor* CovService::ListRules(
-    grpc::CallbackServerContext* ctx, const cov::v1::ListRulesRequest* request,
-    cov::v1::ListRulesResponse* response) {
+    grpc::CallbackServerContext* ctx, const grpc::ByteBuffer* request,
+    grpc::ByteBuffer* response) {
   auto s = Guard(ctx, "ListRules");
   if (!s.ok()) return Finish(ctx, s.status());
-  return Reply(ctx,
-               rules::ListRules((*s)->backend->models,
-                                &(*s)->backend->list_rules_cache, *request),
-               response);
+  return CachedReply<cov::v1::ListRulesRequest>(
+      ctx, *s, "ListRules", "", *request, response,
+      [&](const cov::v1::ListRulesRequest& r) {
+        return rules::ListRules((*s)->backend->models,
+                                &(*s)->backend->list_rules_cache, r);
+      });
 }
 
 }  // namespace cov::server::service
