@@ -4,9 +4,7 @@
 
 namespace cov::server::service {
 
-ReadCache::WriteFence::WriteFence(ReadCache* cache) : cache_(cache) {
-  cache_->epoch_.fetch_add(1);
-}
+ReadCache::WriteFence::WriteFence(ReadCache* cache) : cache_(cache) {}
 
 ReadCache::WriteFence::WriteFence(WriteFence&& other) noexcept
     : cache_(std::exchange(other.cache_, nullptr)) {}
@@ -44,9 +42,8 @@ void ReadCache::Insert(const Ticket& ticket, absl::string_view key,
                        const grpc::ByteBuffer& answer) {
   const size_t size = answer.Length() + key.size();
   absl::MutexLock lock(&mu_);
-  // Checked under the lock: a fence that begins after this check still sees
-  // an answer computed entirely before it, which is right for the readers of
-  // this epoch (they all began before that fence).
+  // Checked under the lock: a fence that ends after this check leaves an
+  // answer that only readers which began before that end can look up.
   if (epoch_.load() != ticket.epoch || size > kMaxBytes) {
     refused_.fetch_add(1, std::memory_order_relaxed);
     return;

@@ -1,25 +1,25 @@
-// Serialized answers of read RPCs, valid until the next write begins or
-// ends: a dashboard or CI asking the same question again gets the bytes it
+// Serialized answers of read RPCs, valid until the next write ends: a
+// dashboard or CI asking the same question again gets the bytes it
 // got last time without the answer being computed, copied or serialized.
 //
 //   ReadCache::Ticket t = cache.Begin();          // before computing
 //   if (auto hit = cache.Lookup(t, key)) { *response = *hit; ... }
 //   ... compute, serialize into `bytes` ...
 //   cache.Insert(t, key, bytes);                  // kept only if no write
-//                                                 // fenced since Begin
+//                                                 // ended since Begin
 //
 //   // A write RPC, from its Guard until just before its status is sent:
 //   ReadCache::WriteFence fence = cache.BeginWrite();
 //   ... write, warm the models ...
 //   fence.End();                                  // then send the answer
 //
-// Freshness: every fence moves the epoch forward when it begins AND when it
-// ends, and an entry answers only lookups of the epoch it was computed in.
-// So answers cached while a write runs (which may show the state before it)
-// die when the write ends, which is before its client hears of it: a read
-// that starts after a write was acknowledged never gets an answer from
-// before that write. A read racing a write may see either state, as without
-// the cache.
+// Freshness: a fence moves the epoch forward when it ends, which is before
+// its client hears of the write, and an entry answers only lookups of the
+// epoch it was computed in. So a read that starts after a write was
+// acknowledged never gets an answer from before that write. Reads that
+// overlap a write keep being answered from the cache (they may see either
+// state, as without the cache), so a long ingest does not make every read
+// compute; answers computed while it ran die with its epoch.
 //
 // Bounded: at most kMaxEntries answers and kMaxBytes of them; when either
 // would be exceeded the cache starts over (the questions a client repeats
@@ -80,8 +80,8 @@ class ReadCache {
   std::optional<grpc::ByteBuffer> Lookup(const Ticket& ticket,
                                          absl::string_view key) const;
 
-  // Keeps `answer` for `key` unless a write fence began or ended since the
-  // ticket was taken. `answer`'s slices are shared, not copied.
+  // Keeps `answer` for `key` unless a write fence ended since the ticket was
+  // taken. `answer`'s slices are shared, not copied.
   void Insert(const Ticket& ticket, absl::string_view key,
               const grpc::ByteBuffer& answer);
 
@@ -91,7 +91,7 @@ class ReadCache {
     uint64_t hits = 0;
     uint64_t misses = 0;
     uint64_t inserts = 0;
-    uint64_t refused = 0;  // inserts refused: a write fenced meanwhile
+    uint64_t refused = 0;  // inserts refused: a write ended meanwhile
     uint64_t epoch = 0;
     size_t entries = 0;
     size_t bytes = 0;

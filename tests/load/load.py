@@ -20,13 +20,17 @@ What it does
   baseline  one sequential client runs the same mix for a few seconds, no ingest:
             the naive single-client rate; then the load's clients for as long
             without the writer (what concurrency alone gives).
-  load      --procs processes x --threads threads (one gRPC channel per process;
-            processes because the GIL caps one Python process at ~1 core) draw
-            queries from the weighted mix (printed) until the deadline, while a
-            writer thread re-ingests A, B, A, B ... into "load-sigma" and every
-            --attack_every rule ingests re-loads the ATT&CK bundle. Clients keep
-            the raw bytes (no parsing) so the server, not protobuf in Python, is
-            what is loaded; answers are hashed and compared.
+  load      clients draw queries from the weighted mix (printed) until the
+            deadline, while a writer thread re-ingests A, B, A, B ... into
+            "load-sigma" and every --attack_every rule ingests re-loads the ATT&CK
+            bundle. The clients (--driver): by default tests/load:load_driver, a
+            C++ generator keeping --procs channels x --threads calls in flight
+            (closed loop) that records each call's times and answer bytes, so the
+            checks below run here on its records and the generator costs a few
+            percent of a core; --driver python: --procs processes x --threads
+            threads of Python clients (one channel per process), which need ~1.5
+            of the 2 cores for 1,800 req/s. Either way answers are raw bytes (no
+            parsing), hashed and compared.
   checks    * every RPC must answer OK (any other status is a failure; the first
               few are printed with their codes);
             * consistency: every checked answer must be exactly A's or exactly B's
@@ -60,7 +64,9 @@ import multiprocessing
 import os
 import random
 import shutil
+import subprocess
 import sys
+import tempfile
 import threading
 import time
 
@@ -72,10 +78,10 @@ except ImportError:  # run outside Bazel: PYTHONPATH=<bazel-bin>/proto:clients/p
     raise
 
 try:
-    from tests.python.covd_fixture import Covd, corpus_dir
+    from tests.python.covd_fixture import Covd, corpus_dir, runfile
 except ImportError:  # run as a plain script from the source tree
     sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", ".."))
-    from tests.python.covd_fixture import Covd, corpus_dir
+    from tests.python.covd_fixture import Covd, corpus_dir, runfile
 
 SERVICE = "/cov.v1.CovService/"
 SOURCE = "load-sigma"
@@ -769,18 +775,87 @@ def _dur_summary(ds):
             "max_ms": round(s[-1] * 1000, 1), "mean_ms": round(sum(s) / len(s) * 1000, 1)}
 
 
+def driver_tally(probes, expected, t0, records_path, answers_path):
+    """One tally dict from load_driver's records and answers: every distinct
+    answer is checked once with the Checker, then every call is counted."""
+    checker = Checker(expected)
+    verdict = {}  # (probe, answer) -> (bad, state)
+    with open(answers_path) as f:
+        for line in f:
+            probe, answer, data = line.rstrip("\n").split("\t")
+            rpc, key, _ = probes[int(probe)]
+            verdict[(int(probe), int(answer))] = checker.check(
+                rpc, key, bytes.fromhex(data))
+    tally = Tally(t0)
+    with open(records_path) as f:
+        for line in f:
+            fields = line.rstrip("\n").split("\t", 5)
+            start, end = int(fields[0]) / 1e9, int(fields[1]) / 1e9
+            probe = int(fields[2])
+            rpc, key, _ = probes[probe]
+            if fields[3] == "E":
+                tally.errors[rpc] = tally.errors.get(rpc, 0) + 1
+                if len(tally.error_samples) < 5:
+                    names = {c.value[0]: c.name for c in grpc.StatusCode}
+                    code = names.get(int(fields[4]), fields[4])
+                    tally.error_samples.append(
+                        [round(end - t0, 3), rpc, key, code, fields[5][:300]])
+                continue
+            tally.ok(rpc, end - start, end)
+            bad, state = verdict[(probe, int(fields[3]))]
+            if bad:
+                tally.violations[rpc] = tally.violations.get(rpc, 0) + 1
+                if len(tally.violation_samples) < 5:
+                    tally.violation_samples.append(
+                        [round(end - t0, 3), rpc, key, bad[:600]])
+            elif state:
+                tally.states[state] = tally.states.get(state, 0) + 1
+                if state != "*":
+                    tally.reads.append((start, end, state))
+    return tally.to_dict()
+
+
+def start_driver(address, probes, weights, t0, duration, channels, depth,
+                 threads, seed, workdir):
+    """Starts load_driver (C++) for the phase [t0, t0 + duration]; returns
+    (process, records path, answers path)."""
+    probes_path = os.path.join(workdir, "probes.tsv")
+    with open(probes_path, "w") as f:
+        for (rpc, _, req), w in zip(probes, weights):
+            f.write(f"{SERVICE}{rpc}\t{w!r}\t{req.hex()}\n")
+    records = os.path.join(workdir, f"records-{seed}.tsv")
+    answers = os.path.join(workdir, f"answers-{seed}.tsv")
+    proc = subprocess.Popen(
+        [runfile("tests/load/load_driver"), "--address", address,
+         "--probes", probes_path, "--duration", str(duration),
+         "--start_at", str(int(t0 * 1e9)), "--channels", str(channels),
+         "--depth", str(depth), "--threads", str(threads), "--seed", str(seed),
+         "--records", records, "--answers", answers],
+        stdout=subprocess.PIPE, text=True)
+    return proc, records, answers
+
+
 def run_pool(address, probes, weights, expected, duration, procs, threads, seed,
-             pid=None, writer=None):
+             pid=None, writer=None, driver="cxx", driver_threads=1):
     """procs x threads clients for `duration` s, with the writer when given;
-    returns (per-client tallies, RSS sampler)."""
+    returns (per-client tallies, RSS sampler). driver "cxx": load_driver
+    with procs channels x threads calls in flight each; "python": procs
+    processes x threads threads of the Python client."""
     ctx = multiprocessing.get_context("spawn")
     queue = ctx.Queue()
     t0 = time.monotonic() + 1.0  # workers start together after spawning
     deadline = t0 + duration
-    ps = [ctx.Process(target=worker_process,
-                      args=(address, probes, weights, expected, t0, deadline,
-                            threads, seed + 1 + i, queue), daemon=True)
-          for i in range(procs)]
+    ps, drv = [], None
+    if driver == "cxx":
+        workdir = tempfile.mkdtemp(prefix="load-driver-",
+                                   dir=os.environ.get("TEST_TMPDIR"))
+        drv = start_driver(address, probes, weights, t0, duration, procs,
+                           threads, driver_threads, seed, workdir)
+    else:
+        ps = [ctx.Process(target=worker_process,
+                          args=(address, probes, weights, expected, t0, deadline,
+                                threads, seed + 1 + i, queue), daemon=True)
+              for i in range(procs)]
     for p in ps:
         p.start()
     cpu = {"covd": proc_cpu_s(pid) if pid else None, "machine": machine_busy_s(),
@@ -801,8 +876,19 @@ def run_pool(address, probes, weights, expected, duration, procs, threads, seed,
             tallies, cpu_s = queue.get(timeout=duration + 600)
             results += tallies
             clients_cpu += cpu_s
+        if drv is not None:
+            proc, records, answers = drv
+            out, _ = proc.communicate(timeout=duration + 600)
+            if proc.returncode != 0:
+                raise RuntimeError(f"load_driver failed (exit {proc.returncode})")
+            summary = json.loads(out.strip().splitlines()[-1])
+            clients_cpu += summary["cpu_s"]
+            results.append(driver_tally(probes, expected, t0, records, answers))
+            shutil.rmtree(os.path.dirname(records), ignore_errors=True)
     finally:
         stop.set()
+        if drv is not None and drv[0].poll() is None:
+            drv[0].kill()
         for p in ps:
             p.join(timeout=60)
             if p.is_alive():
@@ -823,6 +909,14 @@ def run_pool(address, probes, weights, expected, duration, procs, threads, seed,
         v for k, v in cores.items() if k != "machine")), 2)
     sampler.cpu_cores = cores
     return results, sampler
+
+
+def clients_text(a):
+    """How the load's clients are made, for the report."""
+    if a["driver"] == "cxx":
+        return (f"load_driver: {a['procs']} channels x {a['threads']} calls in "
+                f"flight, {a['driver_threads']} thread(s)")
+    return f"{a['procs']} Python processes x {a['threads']} threads"
 
 
 def run(args):
@@ -879,26 +973,30 @@ def run(args):
         # The same clients without the writer: what concurrency alone gives.
         if args.baseline > 0:
             results, csampler = run_pool(address, probes, weights, expected, args.baseline,
-                                         args.procs, args.threads, args.seed + 100, pid)
+                                         args.procs, args.threads, args.seed + 100, pid,
+                                         driver=args.driver,
+                                         driver_threads=args.driver_threads)
             ch, cerr, _, cviol, _, _, _ = merge_tallies(results)
             conc = latency_table(ch, args.baseline)
             res["concurrent_no_ingest"] = {"seconds": args.baseline,
                                            "errors": sum(cerr.values()),
                                            "violations": sum(cviol.values()), **conc["all"],
                                            "cpu_cores": csampler.cpu_cores}
-            _log(f"concurrent, no ingest ({args.procs}x{args.threads} clients, "
+            _log(f"concurrent, no ingest ({clients_text(vars(args))}, "
                  f"{args.baseline:.1f} s): {conc['all']['rate']} req/s, p50 "
                  f"{conc['all']['p50_ms']} ms, p99 {conc['all']['p99_ms']} ms")
 
         # The load.
-        _log(f"load: {args.procs} processes x {args.threads} threads for "
+        _log(f"load: {clients_text(vars(args))} for "
              f"{args.duration} s, writer pause {args.ingest_pause} s, ATT&CK "
              f"re-ingest every {args.attack_every} rule ingests")
         writer = Writer(client, corpus, args.attack_every, args.ingest_pause)
         writer.state = "A"  # what setup left; the first write is B
         writer.timeline = [(float("-inf"), float("-inf"), "A")]
         results, sampler = run_pool(address, probes, weights, expected, args.duration,
-                                    args.procs, args.threads, args.seed, pid, writer)
+                                    args.procs, args.threads, args.seed, pid, writer,
+                                    driver=args.driver,
+                                    driver_threads=args.driver_threads)
         elapsed = args.duration
 
         hist, errors, esamples, viol, vsamples, states, per_second = merge_tallies(results)
@@ -1008,8 +1106,7 @@ def report(res):
     if lat:
         a = lat["all"]
         p(f"sustained: {a['rate']} req/s over {res['args']['duration']} s "
-          f"({a['requests']} requests, {res['args']['procs']} processes x "
-          f"{res['args']['threads']} threads); 10 s windows "
+          f"({a['requests']} requests, {clients_text(res['args'])}); 10 s windows "
           f"{res['rate_10s_windows']['min']}-{res['rate_10s_windows']['max']} req/s")
         if "baseline" in res:
             b = res["baseline"]
@@ -1076,6 +1173,13 @@ def parse_args(argv=None):
     ap.add_argument("--procs", type=int, default=4, help="client processes (default 4)")
     ap.add_argument("--threads", type=int, default=4,
                     help="threads per process, one channel each process (default 4: 16 clients)")
+    ap.add_argument("--driver", choices=("cxx", "python"), default="cxx",
+                    help="who sends the load: cxx (default), tests/load:load_driver, "
+                         "--procs channels x --threads calls in flight, a few percent of "
+                         "a core; python: --procs processes x --threads threads of the "
+                         "Python client (~1.5 cores for 1,800 req/s on 2 cores)")
+    ap.add_argument("--driver_threads", type=int, default=1,
+                    help="load_driver's completion-queue threads (default 1)")
     ap.add_argument("--address", help="a running covd (loopback only; its store gets the "
                     "sources above and ATT&CK 18.1 re-ingested as default); default: start one")
     ap.add_argument("--pid", type=int, help="covd's pid with --address (default: found "
