@@ -138,18 +138,24 @@ grpc::ServerUnaryReactor* CovService::Search(grpc::CallbackServerContext* ctx,
 }
 
 grpc::ServerUnaryReactor* CovService::GetStats(grpc::CallbackServerContext* ctx,
-                                               const cov::v1::GetStatsRequest*,
-                                               cov::v1::Stats* response) {
+                                               const grpc::ByteBuffer* request,
+                                               grpc::ByteBuffer* response) {
   auto s = Guard(ctx, "GetStats");
   if (!s.ok()) return Finish(ctx, s.status());
-  absl::StatusOr<cov::v1::Stats> stats = kb::StoreStats(*(*s)->store);
-  if (stats.ok()) {
-    stats->set_server_version(kServerVersion);
-    stats->set_uptime_seconds(std::chrono::duration_cast<std::chrono::seconds>(
-                                  std::chrono::steady_clock::now() - started_)
-                                  .count());
-  }
-  return s->Reply(ctx, std::move(stats), response);
+  // The answer carries the uptime in seconds: one cached answer per second.
+  const int64_t uptime = std::chrono::duration_cast<std::chrono::seconds>(
+                             std::chrono::steady_clock::now() - started_)
+                             .count();
+  return CachedReply<cov::v1::GetStatsRequest>(
+      ctx, *s, "GetStats", absl::StrCat(uptime), *request, response,
+      [&](const cov::v1::GetStatsRequest&) {
+        absl::StatusOr<cov::v1::Stats> stats = kb::StoreStats(*(*s)->store);
+        if (stats.ok()) {
+          stats->set_server_version(kServerVersion);
+          stats->set_uptime_seconds(uptime);
+        }
+        return stats;
+      });
 }
 
 }  // namespace cov::server::service

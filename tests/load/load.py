@@ -816,7 +816,7 @@ def driver_tally(probes, expected, t0, records_path, answers_path):
 
 
 def start_driver(address, probes, weights, t0, duration, channels, depth,
-                 threads, seed, workdir):
+                 threads, seed, workdir, rate=0.0):
     """Starts load_driver (C++) for the phase [t0, t0 + duration]; returns
     (process, records path, answers path)."""
     probes_path = os.path.join(workdir, "probes.tsv")
@@ -830,13 +830,13 @@ def start_driver(address, probes, weights, t0, duration, channels, depth,
          "--probes", probes_path, "--duration", str(duration),
          "--start_at", str(int(t0 * 1e9)), "--channels", str(channels),
          "--depth", str(depth), "--threads", str(threads), "--seed", str(seed),
-         "--records", records, "--answers", answers],
+         "--records", records, "--answers", answers, "--rate", str(rate)],
         stdout=subprocess.PIPE, text=True)
     return proc, records, answers
 
 
 def run_pool(address, probes, weights, expected, duration, procs, threads, seed,
-             pid=None, writer=None, driver="cxx", driver_threads=1):
+             pid=None, writer=None, driver="cxx", driver_threads=1, rate=0.0):
     """procs x threads clients for `duration` s, with the writer when given;
     returns (per-client tallies, RSS sampler). driver "cxx": load_driver
     with procs channels x threads calls in flight each; "python": procs
@@ -850,7 +850,7 @@ def run_pool(address, probes, weights, expected, duration, procs, threads, seed,
         workdir = tempfile.mkdtemp(prefix="load-driver-",
                                    dir=os.environ.get("TEST_TMPDIR"))
         drv = start_driver(address, probes, weights, t0, duration, procs,
-                           threads, driver_threads, seed, workdir)
+                           threads, driver_threads, seed, workdir, rate)
     else:
         ps = [ctx.Process(target=worker_process,
                           args=(address, probes, weights, expected, t0, deadline,
@@ -883,6 +883,9 @@ def run_pool(address, probes, weights, expected, duration, procs, threads, seed,
                 raise RuntimeError(f"load_driver failed (exit {proc.returncode})")
             summary = json.loads(out.strip().splitlines()[-1])
             clients_cpu += summary["cpu_s"]
+            if rate > 0:
+                _log(f"load_driver: {summary['late']} of {summary['calls']} calls "
+                     f"started over 1 ms late (every slot busy)")
             results.append(driver_tally(probes, expected, t0, records, answers))
             shutil.rmtree(os.path.dirname(records), ignore_errors=True)
     finally:
@@ -914,8 +917,10 @@ def run_pool(address, probes, weights, expected, duration, procs, threads, seed,
 def clients_text(a):
     """How the load's clients are made, for the report."""
     if a["driver"] == "cxx":
+        paced = (f", paced at {a['rate']:g} req/s" if a.get("rate")
+                 else ", closed loop")
         return (f"load_driver: {a['procs']} channels x {a['threads']} calls in "
-                f"flight, {a['driver_threads']} thread(s)")
+                f"flight, {a['driver_threads']} thread(s){paced}")
     return f"{a['procs']} Python processes x {a['threads']} threads"
 
 
@@ -975,7 +980,8 @@ def run(args):
             results, csampler = run_pool(address, probes, weights, expected, args.baseline,
                                          args.procs, args.threads, args.seed + 100, pid,
                                          driver=args.driver,
-                                         driver_threads=args.driver_threads)
+                                         driver_threads=args.driver_threads,
+                                         rate=args.rate)
             ch, cerr, _, cviol, _, _, _ = merge_tallies(results)
             conc = latency_table(ch, args.baseline)
             res["concurrent_no_ingest"] = {"seconds": args.baseline,
@@ -996,7 +1002,8 @@ def run(args):
         results, sampler = run_pool(address, probes, weights, expected, args.duration,
                                     args.procs, args.threads, args.seed, pid, writer,
                                     driver=args.driver,
-                                    driver_threads=args.driver_threads)
+                                    driver_threads=args.driver_threads,
+                                    rate=args.rate)
         elapsed = args.duration
 
         hist, errors, esamples, viol, vsamples, states, per_second = merge_tallies(results)
@@ -1178,6 +1185,10 @@ def parse_args(argv=None):
                          "--procs channels x --threads calls in flight, a few percent of "
                          "a core; python: --procs processes x --threads threads of the "
                          "Python client (~1.5 cores for 1,800 req/s on 2 cores)")
+    ap.add_argument("--rate", type=float, default=0.0,
+                    help="--driver cxx: start this many calls per second (open loop, "
+                         "latency counted from when each call was due); default 0: "
+                         "closed loop, as fast as the clients get answers")
     ap.add_argument("--driver_threads", type=int, default=1,
                     help="load_driver's completion-queue threads (default 1)")
     ap.add_argument("--address", help="a running covd (loopback only; its store gets the "

@@ -19,9 +19,12 @@
 //   --answers  every distinct answer once: "PROBE\tANSWER\tHEX(bytes)".
 //   stdout     one JSON line: calls, errors, seconds, cpu_s (this process's
 //              user+system CPU), distinct answers.
-// Calls go out as soon as a slot frees (closed loop): --threads threads,
-// each with its own CompletionQueue and --depth calls in flight per channel
-// it owns; channels are split between threads. Loopback only.
+// Calls go out as soon as a slot frees (closed loop), or at --rate calls per
+// second (open loop, latency from when each call was due; "late" counts
+// calls started over 1 ms after they were due because every slot was busy):
+// --threads threads, each with its own CompletionQueue and --depth calls in
+// flight per channel it owns; channels are split between threads. Loopback
+// only.
 #include <sys/resource.h>
 
 #include <algorithm>
@@ -29,6 +32,7 @@
 #include <cstdio>
 #include <fstream>
 #include <memory>
+#include <numeric>
 #include <random>
 #include <string>
 #include <thread>
@@ -59,6 +63,10 @@ ABSL_FLAG(int, channels, 4, "gRPC channels (connections).");
 ABSL_FLAG(int, depth, 4, "Calls in flight per channel.");
 ABSL_FLAG(int, threads, 1, "Completion-queue threads.");
 ABSL_FLAG(uint64_t, seed, 1, "Random seed of the probe draw.");
+ABSL_FLAG(double, rate, 0,
+          "Calls per second to start (open loop, at most channels x depth "
+          "in flight; latency counts from when a call was due). 0: closed "
+          "loop, each slot re-issues as soon as its call finishes.");
 ABSL_FLAG(std::string, records, "", "Where to write one line per call.");
 ABSL_FLAG(std::string, answers, "", "Where to write each distinct answer.");
 
@@ -214,6 +222,7 @@ int main(int argc, char** argv) {
 
   Answers answers(probes.size());
   std::vector<std::vector<Record>> records(threads);
+  std::vector<int64_t> late(threads, 0);
   std::vector<std::thread> workers;
   for (int t = 0; t < threads; ++t) {
     workers.emplace_back([&, t] {
@@ -237,7 +246,9 @@ int main(int argc, char** argv) {
           slots.push_back(std::move(s));
         }
       }
-      auto issue = [&](Slot& s) {
+      // `due`: when the call was meant to start (paced mode), from which its
+      // latency counts, so a generator falling behind does not hide it.
+      auto issue = [&](Slot& s, Clock::time_point due) {
         const double x = draw(rng);
         s.probe = static_cast<int>(
             std::upper_bound(cumulative.begin(), cumulative.end(), x) -
@@ -249,19 +260,60 @@ int main(int argc, char** argv) {
         s.ctx->set_deadline(std::chrono::system_clock::now() +
                             std::chrono::seconds(60));
         s.response.Clear();
-        s.started = Clock::now();
+        s.started = due;
         s.call = s.stub->PrepareUnaryCall(s.ctx.get(), probes[s.probe].method,
                                           probes[s.probe].request, &cq);
         s.call->StartCall();
         s.call->Finish(&s.response, &s.status, &s);
       };
-      for (auto& s : slots) issue(*s);
-      size_t outstanding = slots.size();
+      const double rate = absl::GetFlag(FLAGS_rate) / threads;
+      const auto interval = std::chrono::duration_cast<Clock::duration>(
+          std::chrono::duration<double>(rate > 0 ? 1.0 / rate : 0));
+      std::vector<Slot*> idle;
+      size_t outstanding = 0;
+      if (rate > 0) {
+        for (auto& s : slots) idle.push_back(s.get());
+      } else {
+        for (auto& s : slots) issue(*s, Clock::now());
+        outstanding = slots.size();
+      }
+      Clock::time_point due = start;
+      int64_t issued = 0;
       void* tag;
       bool ok;
       std::vector<Record>& out = records[t];
       out.reserve(1 << 18);
-      while (outstanding > 0 && cq.Next(&tag, &ok)) {
+      while (true) {
+        if (rate > 0) {
+          const Clock::time_point now = Clock::now();
+          if (outstanding == 0 && now >= deadline) break;
+          while (due <= now && due < deadline && now < deadline &&
+                 !idle.empty()) {
+            if (now - due > std::chrono::milliseconds(1)) late[t]++;
+            issue(*idle.back(), due);
+            idle.pop_back();
+            ++outstanding;
+            due = start + ++issued * interval;
+          }
+          if (outstanding == 0) {
+            if (due >= deadline) break;  // (now < deadline: checked above)
+            std::this_thread::sleep_until(due);
+            continue;
+          }
+          // Wake for the next due call (or a completion).
+          const Clock::time_point wake = std::min(due, deadline);
+          const auto when = std::chrono::system_clock::now() +
+                            std::max(Clock::duration::zero(), wake - now);
+          grpc::CompletionQueue::NextStatus st =
+              due < deadline && now < deadline && !idle.empty()
+                  ? cq.AsyncNext(&tag, &ok, when)
+                  : (cq.Next(&tag, &ok) ? grpc::CompletionQueue::GOT_EVENT
+                                        : grpc::CompletionQueue::SHUTDOWN);
+          if (st == grpc::CompletionQueue::TIMEOUT) continue;
+          if (st == grpc::CompletionQueue::SHUTDOWN) break;
+        } else {
+          if (outstanding == 0 || !cq.Next(&tag, &ok)) break;
+        }
         Slot& s = *static_cast<Slot*>(tag);
         const Clock::time_point now = Clock::now();
         --outstanding;
@@ -274,8 +326,12 @@ int main(int argc, char** argv) {
             r.message = s.status.error_message().substr(0, 300);
           }
           out.push_back(std::move(r));
-          issue(s);
-          ++outstanding;
+          if (rate > 0) {
+            idle.push_back(&s);
+          } else {
+            issue(s, Clock::now());
+            ++outstanding;
+          }
         }
       }
       cq.Shutdown();
@@ -330,8 +386,10 @@ int main(int argc, char** argv) {
   std::printf(
       "{\"calls\": %lld, \"errors\": %lld, \"seconds\": %.3f, \"cpu_s\": "
       "%.3f, \"answers\": %zu, \"threads\": %d, \"channels\": %d, \"depth\": "
-      "%d}\n",
+      "%d, \"late\": %lld}\n",
       static_cast<long long>(calls), static_cast<long long>(errors), seconds,
-      cpu, distinct, threads, channels, depth);
+      cpu, distinct, threads, channels, depth,
+      static_cast<long long>(
+          std::accumulate(late.begin(), late.end(), int64_t{0})));
   return 0;
 }
