@@ -253,12 +253,15 @@ absl::StatusOr<cov::v1::IngestRulesResponse> IngestRules(
   std::vector<const FoundFile*> to_parse;
   std::vector<std::string> to_parse_bytes;
   int skipped = 0;
-  // Layers are re-read whole: their count depends on the request's
-  // min_score, not only on their bytes (a few files per source).
+  // A layer's rules depend on the request's min_score as well as on its
+  // bytes: a threshold other than the last ingest's re-reads every file.
   const bool is_layer = request.format() == cov::v1::RULE_FORMAT_LAYER;
+  const bool rescore =
+      is_layer && !(existing.ok() && existing->has_min_score() &&
+                    existing->min_score() == request.min_score());
   for (const FoundFile& f : *found) {
     auto prev = previous.find(f.rel);
-    if (!is_layer && prev != previous.end() && prev->second.size() == f.size &&
+    if (!rescore && prev != previous.end() && prev->second.size() == f.size &&
         prev->second.mtime_ns() == f.mtime_ns) {
       ++skipped;
       continue;
@@ -288,7 +291,7 @@ absl::StatusOr<cov::v1::IngestRulesResponse> IngestRules(
       }
       rec.set_content_hash(ingest::Fnv1a64Hex(*bytes));
       auto prev = previous.find(f.rel);
-      if (!is_layer && prev != previous.end() &&
+      if (!rescore && prev != previous.end() &&
           prev->second.content_hash() == rec.content_hash()) {
         r.touched_only = true;
         cov::v1::IngestedFile kept = prev->second;
@@ -436,6 +439,7 @@ absl::StatusOr<cov::v1::IngestRulesResponse> IngestRules(
   source.set_file_count(static_cast<int>(final_files.size()));
   source.set_error_count(error_count);
   source.set_ingested_at_unix(absl::ToUnixSeconds(absl::Now()));
+  if (is_layer) source.set_min_score(request.min_score());
 
   cov::v1::IngestRulesResponse response;
   if (!ref_summary.code().empty()) *response.add_diagnostics() = ref_summary;

@@ -165,6 +165,60 @@ TEST_F(RuleIngestTest, IncrementalReingest) {
   EXPECT_TRUE(saw_new_tag);
 }
 
+// A layer's rules depend on min_score: the same threshold skips unchanged
+// files like any format, another one re-reads them all.
+TEST_F(RuleIngestTest, LayerReingestRereadsOnlyForAnotherThreshold) {
+  std::string dir = TempDir("src-layer");
+  Write(dir + "/controls.json",
+        R"({"name": "c", "domain": "enterprise-attack", "techniques": [
+            {"techniqueID": "T1078", "score": 50},
+            {"techniqueID": "T1110", "score": 3}]})");
+  auto ingest = [&](double min_score) {
+    cov::v1::IngestRulesRequest req;
+    req.set_path(dir);
+    req.set_source("controls");
+    req.set_format(cov::v1::RULE_FORMAT_LAYER);
+    req.set_min_score(min_score);
+    return IngestRules(ctx_, req);
+  };
+  auto enabled = [&] {
+    std::set<std::string> out;
+    EXPECT_TRUE(store_
+                    ->ForEachRule("controls",
+                                  [&](const cov::v1::Rule& r) {
+                                    if (r.enabled()) out.insert(r.title());
+                                    return true;
+                                  })
+                    .ok());
+    return out.size();
+  };
+  auto r = ingest(0);
+  ASSERT_TRUE(r.ok()) << r.status();
+  EXPECT_EQ(r->files_parsed(), 1);
+  EXPECT_EQ(r->source().min_score(), 0);
+  EXPECT_TRUE(r->source().has_min_score());
+  EXPECT_EQ(enabled(), 2u);
+  r = ingest(0);
+  ASSERT_TRUE(r.ok());
+  EXPECT_EQ(r->files_parsed(), 0);
+  EXPECT_EQ(r->files_skipped(), 1);
+  r = ingest(10);
+  ASSERT_TRUE(r.ok());
+  EXPECT_EQ(r->files_parsed(), 1);
+  EXPECT_EQ(r->source().min_score(), 10);
+  EXPECT_EQ(enabled(), 1u);  // T1110 (score 3) is below 10
+  r = ingest(10);
+  ASSERT_TRUE(r.ok());
+  EXPECT_EQ(r->files_parsed(), 0);
+  EXPECT_EQ(enabled(), 1u);
+  // Other formats record no threshold.
+  std::string sigma = TempDir("src-layer-sigma");
+  Write(sigma + "/a.yml", SigmaRule(kIdA, "attack.t1197"));
+  r = Ingest(sigma, "sigma");
+  ASSERT_TRUE(r.ok());
+  EXPECT_FALSE(r->source().has_min_score());
+}
+
 TEST_F(RuleIngestTest, BadFilesAndDuplicatesAreDiagnosticsNotFailures) {
   std::string dir = TempDir("src-bad");
   Write(dir + "/a.yml", SigmaRule(kIdA, "attack.t1197"));
