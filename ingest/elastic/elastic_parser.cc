@@ -11,6 +11,7 @@
 #include "ingest/base/diagnostics.h"
 #include "ingest/base/hash.h"
 #include "ingest/base/input_check.h"
+#include "ingest/base/rule_files.h"
 #include "ingest/base/text_checks.h"
 #include "ingest/base/utf8.h"
 #include "toml++/toml.h"
@@ -301,7 +302,7 @@ ParsedFile ElasticParser::Parse(const SourceFile& file) const {
 }
 
 bool ElasticParser::Accepts(absl::string_view path) const {
-  return absl::EndsWithIgnoreCase(path, ".toml");
+  return FormatReads(format(), path);
 }
 
 }  // namespace cov::ingest::elastic

@@ -16,6 +16,7 @@
 #include "ingest/base/diagnostics.h"
 #include "ingest/base/hash.h"
 #include "ingest/base/input_check.h"
+#include "ingest/base/rule_files.h"
 #include "ingest/base/text_position.h"
 #include "ingest/base/utf8.h"
 #include "ingest/layer/csv_mapping.h"
@@ -238,8 +239,7 @@ ParsedFile LayerParser::Parse(const SourceFile& file) const {
 }
 
 bool LayerParser::Accepts(absl::string_view path) const {
-  return absl::EndsWithIgnoreCase(path, ".json") ||
-         absl::EndsWithIgnoreCase(path, ".csv");
+  return FormatReads(format(), path);
 }
 
 }  // namespace cov::ingest::layer

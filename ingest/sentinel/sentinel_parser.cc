@@ -14,6 +14,7 @@
 #include "ingest/base/diagnostics.h"
 #include "ingest/base/hash.h"
 #include "ingest/base/input_check.h"
+#include "ingest/base/rule_files.h"
 #include "ingest/base/text_checks.h"
 #include "ingest/base/utf8.h"
 #include "ingest/splunk/yaml_list.h"
@@ -262,8 +263,7 @@ ParsedFile SentinelParser::Parse(const SourceFile& file) const {
 }
 
 bool SentinelParser::Accepts(absl::string_view path) const {
-  return absl::EndsWithIgnoreCase(path, ".yml") ||
-         absl::EndsWithIgnoreCase(path, ".yaml");
+  return FormatReads(format(), path);
 }
 
 }  // namespace cov::ingest::sentinel

@@ -18,6 +18,7 @@
 #include "google/protobuf/reflection.h"
 #include "ingest/base/diagnostics.h"
 #include "ingest/base/hash.h"
+#include "ingest/base/rule_files.h"
 #include "ingest/base/text_checks.h"
 #include "ingest/base/utf8.h"
 #include "ingest/sigma/attack_tags.h"
@@ -761,8 +762,7 @@ class FileParser {
 }  // namespace
 
 bool SigmaParser::Accepts(absl::string_view path) const {
-  return absl::EndsWithIgnoreCase(path, ".yml") ||
-         absl::EndsWithIgnoreCase(path, ".yaml");
+  return FormatReads(format(), path);
 }
 
 ParsedFile SigmaParser::Parse(const SourceFile& file) const {

@@ -10,6 +10,7 @@
 #include "ingest/base/diagnostics.h"
 #include "ingest/base/hash.h"
 #include "ingest/base/input_check.h"
+#include "ingest/base/rule_files.h"
 #include "ingest/base/text_checks.h"
 #include "ingest/base/utf8.h"
 #include "ingest/splunk/yaml_list.h"
@@ -137,8 +138,7 @@ ParsedFile SplunkParser::Parse(const SourceFile& file) const {
 }
 
 bool SplunkParser::Accepts(absl::string_view path) const {
-  return absl::EndsWithIgnoreCase(path, ".yml") ||
-         absl::EndsWithIgnoreCase(path, ".yaml");
+  return FormatReads(format(), path);
 }
 
 }  // namespace cov::ingest::splunk

@@ -14,6 +14,7 @@
 #include "absl/strings/str_cat.h"
 #include "ingest/base/diagnostics.h"
 #include "ingest/base/hash.h"
+#include "ingest/base/rule_files.h"
 #include "ingest/base/text_position.h"
 #include "ingest/base/utf8.h"
 #include "ingest/suricata/keywords.h"
@@ -811,7 +812,7 @@ cov::v1::RuleFormat SuricataParser::format() const {
 }
 
 bool SuricataParser::Accepts(absl::string_view path) const {
-  return absl::EndsWithIgnoreCase(path, ".rules");
+  return FormatReads(format(), path);
 }
 
 std::vector<Diagnostic> FindDuplicateSids(

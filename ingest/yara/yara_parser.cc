@@ -16,6 +16,7 @@
 #include "absl/strings/str_format.h"
 #include "ingest/base/diagnostics.h"
 #include "ingest/base/hash.h"
+#include "ingest/base/rule_files.h"
 #include "ingest/base/text_position.h"
 #include "ingest/base/utf8.h"
 #include "ingest/yara/attack_meta.h"
@@ -791,16 +792,7 @@ YaraFile YaraParser::ParseDetailed(const SourceFile& file) const {
 }
 
 bool YaraParser::Accepts(absl::string_view path) const {
-  size_t slash = path.find_last_of('/');
-  absl::string_view base =
-      slash == absl::string_view::npos ? path : path.substr(slash + 1);
-  size_t dot = base.find_last_of('.');
-  if (dot == absl::string_view::npos || dot == 0) return false;
-  absl::string_view ext = base.substr(dot + 1);
-  return absl::EqualsIgnoreCase(ext, "yar") ||
-         absl::EqualsIgnoreCase(ext, "yara") ||
-         absl::EqualsIgnoreCase(ext, "rule") ||
-         absl::EqualsIgnoreCase(ext, "rules");
+  return FormatReads(format(), path);
 }
 
 }  // namespace cov::ingest::yara

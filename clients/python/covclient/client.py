@@ -27,12 +27,12 @@ from covclient.proof import ProofMixin
 # shares (proto/rule_formats.txt).
 FORMATS = {
     name: rules_pb2.RuleFormat.Value(enum)
-    for enum, primary, aliases, _ in rule_formats.RULE_FORMATS
+    for enum, primary, aliases, _, _ in rule_formats.RULE_FORMATS
     for name in (primary, *aliases)
 }
 # File extensions of rule files (what check/fix read from a folder).
 RULE_EXTENSIONS = tuple(
-    ext for _, _, _, exts in rule_formats.RULE_FORMATS for ext in exts)
+    ext for _, _, _, exts, _ in rule_formats.RULE_FORMATS for ext in exts)
 
 DEFAULT_SERVER = "127.0.0.1:8470"
 
