@@ -54,6 +54,7 @@
 #include "server/observability/observability.h"
 #include "server/service/cov_service.h"
 #include "server/service/live_store.h"
+#include "server/service/read_cache.h"
 #include "server/store/rocksdb_store_factory.h"
 
 ABSL_FLAG(std::string, db, "",
@@ -254,6 +255,29 @@ int main(int argc, char** argv) {
         live->WithStore([&](cov::server::store::Store* s) { fn(s); });
       };
 
+  // The read cache of the store being served (counters restart when a
+  // restore or replica reload swaps the store).
+  obs_options.extra_gauges = [live](
+                                 cov::server::observability::GaugeWriter* w) {
+    std::shared_ptr<cov::server::service::LiveStore::Serving> s =
+        live->Current();
+    if (s == nullptr) return;
+    const cov::server::service::ReadCache::Stats c =
+        s->backend->read_cache.stats();
+    w->AddCounter("cov_read_cache_hits_total",
+                  "Read RPCs answered with stored answer bytes.", {},
+                  static_cast<double>(c.hits));
+    w->AddCounter("cov_read_cache_misses_total",
+                  "Cacheable read RPCs that computed their answer.", {},
+                  static_cast<double>(c.misses));
+    w->AddCounter("cov_read_cache_writes_total",
+                  "Write RPCs that ended (each drops the cached answers).", {},
+                  static_cast<double>(c.epoch - 1));
+    w->Add("cov_read_cache_entries", "Answers in the read cache.", {},
+           static_cast<double>(c.entries));
+    w->Add("cov_read_cache_bytes", "Bytes of the answers in the read cache.",
+           {}, static_cast<double>(c.bytes));
+  };
   auto obs = cov::server::observability::Observability::Create(obs_options);
   if (!obs.ok()) {
     cov::server::observability::Log(

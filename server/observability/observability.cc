@@ -58,6 +58,7 @@ Observability::Observability(ObservabilityOptions options)
     WithStore(
         [w](const cov::server::store::Store* s) { AddStoreGauges(s, w); });
   });
+  if (options_.extra_gauges) metrics_.AddGauges(options_.extra_gauges);
   http_.Handle("/metrics", [this] {
     HttpResponse r;
     r.content_type = "text/plain; version=0.0.4; charset=utf-8";

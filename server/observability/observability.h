@@ -73,6 +73,9 @@ struct ObservabilityOptions {
       with_store;
   std::function<const cov::server::store::Store*()> store;
   absl::Duration readiness_interval = absl::Seconds(1);
+  // More metrics written at every scrape, after the store gauges (covd: the
+  // read cache's counters); null: none. Must be thread-safe.
+  std::function<void(GaugeWriter*)> extra_gauges;
 };
 
 // OK when `listen` is a loopback address or `allow_public` is set;

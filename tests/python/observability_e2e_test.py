@@ -228,6 +228,30 @@ class ObservabilityEndToEndTest(unittest.TestCase):
         self.assertGreater(ingest[0]["ms"], 1.0)  # a 45 MB bundle takes a while
 
 
+    def test_4_read_cache_is_counted(self):
+        def cache():
+            m = self.scrape()
+            return {k: m[(f"cov_read_cache_{k}", frozenset())]
+                    for k in ("hits_total", "misses_total", "writes_total", "entries")}
+        before = cache()
+        self.assertEqual(self.client.technique("T1078").name, "Valid Accounts")
+        self.assertEqual(self.client.technique("T1078").name, "Valid Accounts")
+        after = cache()
+        self.assertEqual(after["misses_total"] - before["misses_total"], 1)
+        self.assertEqual(after["hits_total"] - before["hits_total"], 1)
+        self.assertEqual(after["writes_total"], before["writes_total"])
+        self.assertGreaterEqual(after["entries"], 1)
+        # A write drops every cached answer: the next ask computes again.
+        yara = os.path.join(corpus_dir(), "yara", "attack-tagged")
+        self.client.ingest_rules("yara", yara, source="yara-tagged")
+        self.assertEqual(self.client.technique("T1078").name, "Valid Accounts")
+        last = cache()
+        self.assertEqual(last["writes_total"] - after["writes_total"], 1)
+        self.assertEqual(last["misses_total"] - after["misses_total"], 1)
+        self.assertEqual(last["hits_total"], after["hits_total"])
+        self.assertEqual(last["entries"], 1)
+
+
 class ObservabilityWithTokensTest(unittest.TestCase):
     """Roles and caller names in the log; tokens never."""
 
