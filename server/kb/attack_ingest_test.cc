@@ -12,6 +12,7 @@
 #include "server/kb/kb_cache.h"
 #include "server/store/rocksdb_store.h"
 #include "tests/corpus.h"
+#include "tests/temp_dir.h"
 
 namespace cov::server::kb {
 namespace {
@@ -20,10 +21,7 @@ using ::testing::ElementsAre;
 using ::testing::HasSubstr;
 
 std::string TempDir(const std::string& name) {
-  const char* base = std::getenv("TEST_TMPDIR");
-  std::string dir = std::string(base ? base : "/tmp") + "/" + name;
-  EXPECT_EQ(std::system(("rm -rf '" + dir + "'").c_str()), 0);
-  return dir;
+  return cov::testing::FreshTempPath(name);
 }
 
 std::string Corpus(const std::string& rel) {

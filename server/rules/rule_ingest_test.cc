@@ -16,6 +16,7 @@
 #include "server/kb/kb_cache.h"
 #include "server/store/rocksdb_store.h"
 #include "tests/corpus.h"
+#include "tests/temp_dir.h"
 
 namespace cov::server::rules {
 namespace {
@@ -24,12 +25,7 @@ using ::testing::ElementsAre;
 using ::testing::HasSubstr;
 
 std::string TempDir(const std::string& name) {
-  const char* base = std::getenv("TEST_TMPDIR");
-  std::string dir = std::string(base ? base : "/tmp") + "/" + name;
-  EXPECT_EQ(
-      std::system(("rm -rf '" + dir + "' && mkdir -p '" + dir + "'").c_str()),
-      0);
-  return dir;
+  return cov::testing::FreshTempDir(name);
 }
 
 void Write(const std::string& path, const std::string& text) {

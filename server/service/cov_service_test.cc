@@ -17,6 +17,7 @@
 #include "server/auth/method_roles.h"
 #include "server/kb/test_store.h"
 #include "server/store/memory_store.h"
+#include "tests/temp_dir.h"
 
 namespace cov::server::service {
 namespace {
@@ -26,10 +27,7 @@ using auth::MethodRoles;
 using auth::Role;
 
 std::string TempDir(const std::string& name) {
-  const char* base = std::getenv("TEST_TMPDIR");
-  std::string dir = std::string(base ? base : "/tmp") + "/svc-" + name;
-  std::filesystem::remove_all(dir);
-  return dir;
+  return cov::testing::FreshTempPath("svc-" + name);
 }
 
 auth::TokenStore Tokens() {

@@ -14,6 +14,7 @@
 #include "server/store/rocksdb_store.h"
 #include "server/store/rocksdb_store_factory.h"
 #include "server/store/test_release.h"
+#include "tests/temp_dir.h"
 
 namespace cov::server::service {
 namespace {
@@ -25,10 +26,7 @@ using ::testing::HasSubstr;
 const store::RocksDbStoreFactory kFactory;
 
 std::string TempDir(const std::string& name) {
-  const char* base = std::getenv("TEST_TMPDIR");
-  std::string dir = std::string(base ? base : "/tmp") + "/live-" + name;
-  fs::remove_all(dir);
-  return dir;
+  return cov::testing::FreshTempPath("live-" + name);
 }
 
 void PutRelease(store::Store* s, const std::string& version) {

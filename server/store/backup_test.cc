@@ -12,6 +12,7 @@
 #include "gtest/gtest.h"
 #include "server/store/rocksdb_store.h"
 #include "server/store/test_release.h"
+#include "tests/temp_dir.h"
 
 namespace cov::server::store {
 namespace {
@@ -20,10 +21,7 @@ using ::testing::ElementsAre;
 using ::testing::HasSubstr;
 
 std::string TempDir(const std::string& name) {
-  const char* base = std::getenv("TEST_TMPDIR");
-  std::string dir = std::string(base ? base : "/tmp") + "/backup-" + name;
-  std::filesystem::remove_all(dir);
-  return dir;
+  return cov::testing::FreshTempPath("backup-" + name);
 }
 
 TestRelease MakeRelease(const std::string& version) {

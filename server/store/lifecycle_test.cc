@@ -11,6 +11,7 @@
 #include "server/store/memory_store.h"
 #include "server/store/rocksdb_store.h"
 #include "server/store/test_release.h"
+#include "tests/temp_dir.h"
 
 namespace cov::server::store {
 namespace {
@@ -19,11 +20,7 @@ using ::testing::ElementsAre;
 using ::testing::HasSubstr;
 
 std::string TempDir(const std::string& name) {
-  const char* base = std::getenv("TEST_TMPDIR");
-  std::string dir = std::string(base ? base : "/tmp") + "/" + name;
-  std::string cmd = "rm -rf '" + dir + "'";
-  EXPECT_EQ(std::system(cmd.c_str()), 0);
-  return dir;
+  return cov::testing::FreshTempPath(name);
 }
 
 TestRelease MakeRelease(const std::string& domain, const std::string& version) {

@@ -6,6 +6,7 @@
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
 #include "server/store/test_release.h"
+#include "tests/temp_dir.h"
 
 namespace cov::server::store {
 namespace {
@@ -15,11 +16,7 @@ using ::testing::HasSubstr;
 using ::testing::Pair;
 
 std::string TempDir(const std::string& name) {
-  const char* base = std::getenv("TEST_TMPDIR");
-  std::string dir = std::string(base ? base : "/tmp") + "/" + name;
-  std::string cmd = "rm -rf '" + dir + "'";
-  EXPECT_EQ(std::system(cmd.c_str()), 0);
-  return dir;
+  return cov::testing::FreshTempPath(name);
 }
 
 TestRelease MakeRelease(const std::string& version,
