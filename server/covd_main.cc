@@ -90,6 +90,11 @@ ABSL_FLAG(std::vector<std::string>, ingest_root, {},
           "IngestRules and IngestLibrary must resolve (symlinks and .. "
           "followed) inside one of them and name a regular file or folder, "
           "else PERMISSION_DENIED. Unset: any path the server can read.");
+ABSL_FLAG(int, ingest_nice, 10,
+          "CPU priority of rule-ingest parsing, as a nice increment (0-19): "
+          "the parse runs on threads of its own at this priority so reads "
+          "served meanwhile get the cores first (an ingest then takes longer "
+          "under read load). 0: the parse runs at the requests' priority.");
 
 ABSL_FLAG(std::string, snapshot_from, "",
           "Replica mode: a backup directory written by `cov admin backup`. "
@@ -230,6 +235,13 @@ int main(int argc, char** argv) {
   live_options.backup_policy = &*backup_policy;
   // path_policy lives until main returns, after the server stopped.
   live_options.ingest_path_check = path_policy->Checker();
+  const int ingest_nice = absl::GetFlag(FLAGS_ingest_nice);
+  if (ingest_nice < 0 || ingest_nice > 19) {
+    cov::server::observability::Log("--ingest_nice %d: want 0 to 19",
+                                    ingest_nice);
+    return 2;
+  }
+  live_options.ingest_nice = ingest_nice;
   // The only place that knows the store is RocksDB.
   static const cov::server::store::RocksDbStoreFactory kStoreFactory;
   auto store =

@@ -1,6 +1,7 @@
 #include "server/rules/rule_ingest.h"
 
 #include <fcntl.h>
+#include <sys/resource.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -322,8 +323,18 @@ absl::StatusOr<cov::v1::IngestRulesResponse> IngestRules(
                     : std::max(1u, std::thread::hardware_concurrency());
   threads = std::min<int>(threads, static_cast<int>(to_parse.size()));
   std::vector<std::thread> pool;
-  for (int i = 1; i < threads; ++i) pool.emplace_back(work);
-  work();
+  if (context.nice > 0) {
+    for (int i = 0; i < threads; ++i) {
+      pool.emplace_back([&] {
+        // Per thread on Linux; failure only leaves the default priority.
+        setpriority(PRIO_PROCESS, static_cast<id_t>(gettid()), context.nice);
+        work();
+      });
+    }
+  } else {
+    for (int i = 1; i < threads; ++i) pool.emplace_back(work);
+    work();
+  }
   for (auto& t : pool) t.join();
 
   int parsed_count = 0;

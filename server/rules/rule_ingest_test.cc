@@ -1,6 +1,8 @@
 #include "server/rules/rule_ingest.h"
 
+#include <sys/resource.h>
 #include <sys/stat.h>
+#include <unistd.h>
 #include <utime.h>
 
 #include <cstdlib>
@@ -159,6 +161,22 @@ TEST_F(RuleIngestTest, IncrementalReingest) {
                     })
       .IgnoreError();
   EXPECT_TRUE(saw_new_tag);
+}
+
+// covd parses at a lower priority (nice 10) on threads of its own: same
+// answer, and the calling (gRPC) thread keeps its priority.
+TEST_F(RuleIngestTest, NicedParseGivesTheSameAnswerAndLeavesTheCaller) {
+  std::string dir = TempDir("src-nice");
+  Write(dir + "/a.yml", SigmaRule(kIdA, "attack.t1197"));
+  Write(dir + "/b.yml", SigmaRule(kIdB, "attack.t1105"));
+  const int before = getpriority(PRIO_PROCESS, static_cast<id_t>(gettid()));
+  ctx_.nice = 10;
+  auto r = Ingest(dir, "niced");
+  ASSERT_TRUE(r.ok()) << r.status();
+  EXPECT_EQ(r->files_parsed(), 2);
+  EXPECT_EQ(r->source().rule_count(), 2);
+  EXPECT_EQ(Uids("niced"), (std::set<std::string>{kIdA, kIdB}));
+  EXPECT_EQ(getpriority(PRIO_PROCESS, static_cast<id_t>(gettid())), before);
 }
 
 // A layer's rules depend on min_score: the same threshold skips unchanged

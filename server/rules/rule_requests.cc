@@ -24,7 +24,7 @@ namespace cov::server::rules {
 
 absl::StatusOr<cov::v1::IngestRulesResponse> Ingest(
     kb::Models& models, const cov::v1::IngestRulesRequest& request,
-    const auth::PathCheck& check_path) {
+    const auth::PathCheck& check_path, int nice) {
   absl::StatusOr<kb::ResolvedModels> resolved =
       models.Resolve(request.release());
   if (!resolved.ok()) return resolved.status();
@@ -33,6 +33,7 @@ absl::StatusOr<cov::v1::IngestRulesResponse> Ingest(
   context.kb = resolved->kb;
   context.others = resolved->others;
   context.check_path = check_path;
+  context.nice = nice;
   absl::StatusOr<cov::v1::IngestRulesResponse> response =
       IngestRules(context, request);
   if (!response.ok()) return response;

@@ -29,9 +29,10 @@ namespace cov::server::rules {
 // (or the default; unresolved when no release is stored). The folder is
 // read only when `check_path` allows it (covd --ingest_root). Refreshes the
 // rule indexes of `models` before it answers (kb::Models::RefreshRules).
+// `nice`: IngestContext::nice of the parse (covd --ingest_nice).
 absl::StatusOr<cov::v1::IngestRulesResponse> Ingest(
     kb::Models& models, const cov::v1::IngestRulesRequest& request,
-    const auth::PathCheck& check_path);
+    const auth::PathCheck& check_path, int nice = 0);
 
 // Rules of a source (or all), filtered by technique (ID or the ID a revoked
 // one resolves to), ordered by (source, file, uid, line) and paged:

@@ -37,6 +37,9 @@ struct Backend {
 
   store::Store* store;
   auth::PathCheck check_path;
+  // covd --ingest_nice: the CPU priority of rule-ingest parsing (a nice
+  // increment; rules::IngestContext::nice).
+  int ingest_nice = 0;
   kb::Models models;
   experiments::Experiments experiments;
   rules::ParseCache parse_cache;

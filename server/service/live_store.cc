@@ -60,6 +60,7 @@ absl::StatusOr<std::shared_ptr<LiveStore::Serving>> LiveStore::OpenServing(
   serving->store = *std::move(opened);
   serving->backend = std::make_unique<Backend>(serving->store.get(),
                                                options_.ingest_path_check);
+  serving->backend->ingest_nice = options_.ingest_nice;
   serving->dir = dir;
   return serving;
 }

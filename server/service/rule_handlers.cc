@@ -37,8 +37,8 @@ grpc::ServerUnaryReactor* CovService::IngestRules(
     cov::v1::IngestRulesResponse* response) {
   auto s = Guard(ctx, "IngestRules");
   if (!s.ok()) return Finish(ctx, s.status());
-  auto r =
-      rules::Ingest((*s)->backend->models, *request, (*s)->backend->check_path);
+  auto r = rules::Ingest((*s)->backend->models, *request,
+                         (*s)->backend->check_path, (*s)->backend->ingest_nice);
   LogIngest(*request, r);
   return s->Reply(ctx, std::move(r), response);
 }
