@@ -91,8 +91,9 @@ ABSL_FLAG(std::vector<std::string>, ingest_root, {},
           "followed) inside one of them and name a regular file or folder, "
           "else PERMISSION_DENIED. Unset: any path the server can read.");
 ABSL_FLAG(int, ingest_nice, 10,
-          "CPU priority of rule-ingest parsing, as a nice increment (0-19): "
-          "the parse runs on threads of its own at this priority so reads "
+          "CPU priority of ingest parsing (rules, ATT&CK bundles), as a nice "
+          "value (0-19): the parse runs on threads of its own at this nice "
+          "value so reads "
           "served meanwhile get the cores first (an ingest then takes longer "
           "under read load). 0: the parse runs at the requests' priority.");
 

@@ -15,6 +15,7 @@
 #include "ingest/attack/stix_bundle.h"
 #include "server/auth/path_policy.h"
 #include "server/kb/parsed_records.h"
+#include "server/util/niced.h"
 
 namespace cov::server::kb {
 namespace {
@@ -122,7 +123,7 @@ std::string Sha256Hex(absl::string_view bytes) {
 
 absl::StatusOr<cov::v1::IngestAttackResponse> IngestAttack(
     store::Store& store, const cov::v1::IngestAttackRequest& request,
-    const auth::PathCheck& check_path) {
+    const auth::PathCheck& check_path, int nice) {
   auto t0 = std::chrono::steady_clock::now();
   std::string owned;
   absl::string_view bytes;
@@ -150,14 +151,20 @@ absl::StatusOr<cov::v1::IngestAttackResponse> IngestAttack(
   opts.file_name = file_name;
   opts.version_flag = request.version();
   opts.input_has_padding = !owned.empty();
-  absl::StatusOr<ingest::attack::ParsedRelease> parsed =
-      ingest::attack::ParseBundle(bytes, opts);
+  // Parse and hash hold no lock a reader waits for: they may run lowered.
+  std::string sha256;
+  absl::StatusOr<ingest::attack::ParsedRelease> parsed = util::RunNiced(
+      nice, [&]() -> absl::StatusOr<ingest::attack::ParsedRelease> {
+        auto p = ingest::attack::ParseBundle(bytes, opts);
+        if (p.ok()) sha256 = Sha256Hex(bytes);
+        return p;
+      });
   if (!parsed.ok()) return parsed.status();
   double parse_ms = MsSince(t0);
 
   cov::v1::Release release = parsed->release;
   release.set_source_file(file_name);
-  release.set_sha256(Sha256Hex(bytes));
+  release.set_sha256(sha256);
   release.set_ingested_at_unix(absl::ToUnixSeconds(absl::Now()));
   // A release of the same domain and version is replaced: say so.
   cov::v1::ReleaseRef same;

@@ -28,9 +28,11 @@ namespace cov::server::kb {
 // --ingest_root: kPermissionDenied from the check as is) and, when the
 // request carries expected_size/expected_mtime_unix_ns, only when the file
 // has them (kFailedPrecondition otherwise: the client then uploads).
+// `nice` > 0: the parse and the bundle's SHA-256 run on a thread of their
+// own at that nice value (covd --ingest_nice; util::RunNiced).
 absl::StatusOr<cov::v1::IngestAttackResponse> IngestAttack(
     store::Store& store, const cov::v1::IngestAttackRequest& request,
-    const auth::PathCheck& check_path);
+    const auth::PathCheck& check_path, int nice = 0);
 
 // `n` with thousands separators: 1501 -> "1,501".
 std::string WithThousands(int64_t n);

@@ -1,7 +1,6 @@
 #include "server/rules/rule_ingest.h"
 
 #include <fcntl.h>
-#include <sys/resource.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -33,6 +32,7 @@
 #include "ingest/registry/parsers.h"
 #include "server/auth/path_policy.h"
 #include "server/rules/ref_summary.h"
+#include "server/util/niced.h"
 
 namespace cov::server::rules {
 namespace {
@@ -326,8 +326,8 @@ absl::StatusOr<cov::v1::IngestRulesResponse> IngestRules(
   if (context.nice > 0) {
     for (int i = 0; i < threads; ++i) {
       pool.emplace_back([&] {
-        // Per thread on Linux; failure only leaves the default priority.
-        setpriority(PRIO_PROCESS, static_cast<id_t>(gettid()), context.nice);
+        // Refused: the thread keeps the caller's priority.
+        util::LowerThisThread(context.nice);
         work();
       });
     }

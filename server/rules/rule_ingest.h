@@ -30,9 +30,9 @@ struct IngestContext {
   engine::OtherDomains others;
   // Parser threads. Default: the number of cores (at least 1).
   int threads = 0;
-  // CPU priority of the parse, as a nice increment (0-19). 0: the calling
+  // CPU priority of the parse, as a nice value (0-19). 0: the calling
   // thread parses too, at its own priority. Above 0: only new threads parse,
-  // each lowered by `nice` (Linux sets nice per thread), so requests served
+  // each at this nice value (util::LowerThisThread), so requests served
   // alongside (covd: 10) get the cores first and an ingest takes what they
   // leave; the caller waits.
   int nice = 0;

@@ -37,8 +37,8 @@ struct Backend {
 
   store::Store* store;
   auth::PathCheck check_path;
-  // covd --ingest_nice: the CPU priority of rule-ingest parsing (a nice
-  // increment; rules::IngestContext::nice).
+  // covd --ingest_nice: the CPU priority (nice value) of ingest parsing
+  // (rules::IngestContext::nice, kb::IngestAttack's `nice`).
   int ingest_nice = 0;
   kb::Models models;
   experiments::Experiments experiments;

@@ -47,7 +47,8 @@ grpc::ServerUnaryReactor* CovService::IngestAttack(
     cov::v1::IngestAttackResponse* response) {
   auto s = Guard(ctx, "IngestAttack");
   if (!s.ok()) return Finish(ctx, s.status());
-  auto r = kb::IngestAttack(*(*s)->store, *request, (*s)->backend->check_path);
+  auto r = kb::IngestAttack(*(*s)->store, *request, (*s)->backend->check_path,
+                            (*s)->backend->ingest_nice);
   // Warm the new model and its rule index before acknowledging, as rule
   // ingests do: the first read after the answer does not pay for them.
   if (r.ok()) (*s)->backend->models.RefreshRules().IgnoreError();

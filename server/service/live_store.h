@@ -62,8 +62,8 @@ class LiveStore {
     // covd --ingest_root: which server-side paths ingest, replay and scan
     // RPCs may read (auth::PathPolicy::Checker()); empty: any.
     auth::PathCheck ingest_path_check;
-    // covd --ingest_nice: rule-ingest parse threads run at this nice
-    // increment (0-19) so reads served meanwhile get the cores first.
+    // covd --ingest_nice: ingest parse threads run at this nice value
+    // (0-19) so reads served meanwhile get the cores first.
     int ingest_nice = 0;
   };
 
