@@ -24,6 +24,7 @@
 #define COV_SERVER_SERVICE_CACHED_REPLY_H_
 
 #include <string>
+#include <type_traits>
 #include <vector>
 
 #include "absl/status/status.h"
