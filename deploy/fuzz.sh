@@ -192,9 +192,11 @@ for f in "${formats[@]}"; do
   # ASan's leak check stays on; -timeout makes a hang a finding. ASan records
   # a stack per allocation: 2 frames instead of 30 is most of the speed of an
   # allocation-heavy parser (override with ASAN_OPTIONS). COV_FUZZ_FLAGS adds
-  # libFuzzer flags (e.g. -entropic=0, -jobs=2).
+  # libFuzzer flags (e.g. -entropic=0, -jobs=2). Leaks inside system
+  # libraries we cannot fix are suppressed by name (third_party/lsan.supp).
   # shellcheck disable=SC2086
   ASAN_OPTIONS=${ASAN_OPTIONS:-malloc_context_size=2} \
+    LSAN_OPTIONS=${LSAN_OPTIONS:-suppressions=$PWD/third_party/lsan.supp} \
     "$exe" -max_total_time="$secs" -timeout=10 -rss_limit_mb=2048 ${COV_FUZZ_FLAGS:-} \
     -max_len="${maxlen[$f]}" -dict="${dict[$f]}" "${mode[@]}" \
     -artifact_prefix="$out/crashes/" "${dirs[@]}" >"$log" 2>&1 || rc=$?

@@ -205,6 +205,73 @@ TEST(EvtxHostileTest, NotAnEvtxBehindTheMagic) {
                            "file: .* \\[events-evtx-open\\]"));
 }
 
+constexpr char kRedSun[] =
+    "sigma/sigmahq-r2026-04-01-regression/regression_data/"
+    "rules-emerging-threats/2026/Exploits/RedSun/"
+    "win_defender_exploit_redsun_tiering_engine_detected_as_eicar/"
+    "a7c3e5f2-8b1d-4e9a-b6c2-3d7f5e8a9b4c.evtx";
+
+// The RedSun record with its binary XML cut inside an element: the
+// close-start-element token (0x02) at 0x13E6 and the byte before it swap,
+// so an end-of-stream token (0x00) follows. Found by the events fuzzer:
+// libevtx 20181227 fails on it and leaks the element it was building
+// (tests/fuzz/lsan.supp).
+std::string DamagedRedSun() {
+  std::string evtx = ReadCorpus(kRedSun);
+  EXPECT_EQ(evtx.size(), 69632u);
+  if (evtx.size() != 69632u) return evtx;
+  EXPECT_EQ(evtx.substr(0x13E5, 3), std::string("\x00\x02\x0e", 3));
+  evtx[0x13E5] = '\x02';
+  evtx[0x13E6] = '\x00';
+  FixChecksums(evtx, 1);
+  return evtx;
+}
+
+TEST(EvtxHostileTest, DamagedRecordIsReportedAndTheFileGoesOn) {
+  TempDir dir;
+  const std::string path = dir.Write("damaged.evtx", DamagedRedSun());
+  CollectingSink sink;
+  ReadStats stats;
+  ASSERT_TRUE(ReadEvents(path, ReaderOptions(), sink, &stats).ok());
+  EXPECT_TRUE(sink.events.empty());
+  EXPECT_EQ(stats.files, 1);
+  EXPECT_EQ(stats.bad_records, 1);
+  ASSERT_EQ(sink.diagnostics.size(), 1u);
+  EXPECT_THAT(sink.diagnostics[0],
+              MatchesRegex(".*damaged\\.evtx:1: error: record 1 cannot be "
+                           "read: .+ \\[events-evtx-record\\]"));
+}
+
+TEST(EvtxHostileTest, DamagedRecordsAreBoundedPerFile) {
+  // Two damaged chunks behind one header: with a bound of 1 the second
+  // record is not read.
+  const std::string one = DamagedRedSun();
+  ASSERT_EQ(one.size(), 69632u);
+  std::string two = one + one.substr(4096);
+  two[16] = 1;  // last chunk number
+  two[42] = 2;  // number of chunks
+  FixChecksums(two, 2);
+  TempDir dir;
+  const std::string path = dir.Write("two.evtx", two);
+  CollectingSink all;
+  ReadStats all_stats;
+  ASSERT_TRUE(ReadEvents(path, ReaderOptions(), all, &all_stats).ok());
+  EXPECT_EQ(all_stats.bad_records, 2);
+  ReaderOptions options;
+  options.max_damaged_evtx_records = 1;
+  CollectingSink sink;
+  ReadStats stats;
+  ASSERT_TRUE(ReadEvents(path, options, sink, &stats).ok());
+  EXPECT_TRUE(sink.events.empty());
+  EXPECT_EQ(stats.bad_records, 2);  // the damaged one, and the abandoned rest
+  ASSERT_EQ(sink.diagnostics.size(), 2u);
+  EXPECT_EQ(sink.diagnostics[1],
+            absl::StrCat(path,
+                         ":2: error: 1 damaged records; the remaining 1 "
+                         "records of the file are not read "
+                         "[events-evtx-damaged]"));
+}
+
 struct Member {
   std::string name;
   std::string data;
@@ -299,6 +366,25 @@ TEST(ZipHostileTest, ArchiveTotalBound) {
                          "uncompressed; rest not read [events-zip-bomb]"));
   EXPECT_GE(stats.events, 40000);
   EXPECT_LT(stats.events, 80000);
+}
+
+TEST(ZipHostileTest, EmptyArchiveIsReported) {
+  // The fuzzer's 4 bytes (an end-of-central-directory signature alone) and a
+  // well-formed archive without members.
+  TempDir dir;
+  const std::string sig = dir.Write("sig.zip", std::string("PK\x05\x06", 4));
+  const std::string empty = WriteZip(dir, "empty.zip", {});
+  for (const std::string& zip : {sig, empty}) {
+    CollectingSink sink;
+    ReadStats stats;
+    ASSERT_TRUE(ReadEvents(zip, ReaderOptions(), sink, &stats).ok());
+    EXPECT_EQ(stats.skipped_files, 1) << zip;
+    EXPECT_EQ(stats.files, 0) << zip;
+    EXPECT_THAT(sink.diagnostics,
+                ElementsAre(absl::StrCat(zip,
+                                         ": warning: the archive holds no "
+                                         "files; skipped [events-zip-empty]")));
+  }
 }
 
 TEST(ReaderHostileTest, FolderOfEverything) {

@@ -141,10 +141,19 @@ void ReadEvtxFile(const std::string& path, absl::string_view file,
   internal::EventBuilder builder;
   std::string xml;
   std::vector<std::string> replaced;
+  int64_t damaged = 0;
   for (int i = 0; i < count; ++i) {
+    if (damaged >= options.max_damaged_evtx_records) {
+      report.BadRecord(
+          i + 1, "events-evtx-damaged",
+          absl::StrCat(damaged, " damaged records; the remaining ", count - i,
+                       " records of the file are not read"));
+      return;
+    }
     Record record;
     if (libevtx_file_get_record_by_index(evtx.get(), i, record.out(), &err) !=
         1) {
+      ++damaged;
       report.BadRecord(
           i + 1, "events-evtx-record",
           absl::StrCat("record ", i + 1, " cannot be read: ", TakeError(&err)));
@@ -161,6 +170,7 @@ void ReadEvtxFile(const std::string& path, absl::string_view file,
     if (libevtx_record_get_utf8_xml_string_size(record.get(), &size, &err) !=
             1 ||
         size == 0) {
+      ++damaged;
       report.BadRecord(number, "events-evtx-record",
                        absl::StrCat("record ", number,
                                     " cannot be rendered: ", TakeError(&err)));
@@ -170,6 +180,7 @@ void ReadEvtxFile(const std::string& path, absl::string_view file,
     if (libevtx_record_get_utf8_xml_string(
             record.get(), reinterpret_cast<uint8_t*>(xml.data()), size, &err) !=
         1) {
+      ++damaged;
       report.BadRecord(number, "events-evtx-record",
                        absl::StrCat("record ", number,
                                     " cannot be rendered: ", TakeError(&err)));

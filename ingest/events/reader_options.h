@@ -44,6 +44,12 @@ struct ReaderOptions {
   // (which reads only from paths); larger ones are reported and skipped.
   // Default: 1 GiB.
   uint64_t max_evtx_member_bytes = uint64_t{1} << 30;
+  // Records of one .evtx file that libevtx cannot read or render; after this
+  // many the rest of the file is abandoned (events-evtx-damaged). Debian's
+  // libevtx 20181227 leaks up to ~1 KiB on some damaged records (the binary
+  // XML of a record that ends inside an element), so this also bounds what a
+  // hostile file can leak. Real damaged logs have a handful. Default: 1,000.
+  int64_t max_damaged_evtx_records = 1000;
   // Diagnostics reported per file; further ones are counted and summed up
   // in one last diagnostic (events-more-problems). Default: 100.
   size_t max_diagnostics_per_file = 100;

@@ -77,6 +77,7 @@ class ZipReader {
         buffer_(new char[kBuffer]) {}
 
   void Run() {
+    const int64_t diagnostics_before = stats_.diagnostics;
     std::unique_ptr<archive, ArchiveFree> a(archive_read_new());
     archive_read_support_format_zip_streamable(a.get());
     if (archive_read_open_filename(a.get(), path_.c_str(), kBlock) !=
@@ -102,6 +103,11 @@ class ZipReader {
       const std::string member =
           absl::StrCat(file_, "!", name != nullptr ? name : "");
       if (!Member(a.get(), entry, member)) break;
+    }
+    if (members_ == 0 && stats_.diagnostics == diagnostics_before) {
+      ++stats_.skipped_files;
+      report_.Report(cov::v1::SEVERITY_WARNING, 0, "events-zip-empty",
+                     "the archive holds no files; skipped");
     }
   }
 
