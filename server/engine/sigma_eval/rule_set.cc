@@ -76,6 +76,7 @@ struct Scratch {
   std::vector<int8_t> memo;
   std::vector<int> candidates;
   std::string channel;
+  std::string all_values;  // keyword prefilter: the event's values joined
   // Prefilter stamps: equal to `epoch` when seen in the current event.
   uint32_t epoch = 0;
   std::vector<uint32_t> pattern_seen;
@@ -108,7 +109,7 @@ void BuildBucketPrefilter(const std::vector<CompiledRule::Literals>& lits,
   }
   int base = 0;
   for (FieldScan& fs : b->scans) {
-    fs.literals.Build();
+    fs.literals.Build(/*ascii_case_insensitive=*/true);
     fs.base = base;
     base += fs.literals.size();
   }
@@ -297,15 +298,18 @@ void RuleSet::Match(const ingest::events::Event& event, MatchScratch* scratch,
         seen[g] = epoch;
         for (int r : b->pattern_rules[g]) fired[r] = epoch;
       };
-      if (fs.field < 0) {  // keyword searches: every field
-        for (size_t i = 0; i < fields.size(); ++i) {
-          fs.literals.Scan(s.view.Lower(static_cast<int>(i)), hit);
+      if (fs.field < 0) {  // keyword searches: every field, as one text
+        // (an occurrence across two values is a harmless extra candidate)
+        s.all_values.clear();
+        for (const ingest::events::EventField& f : fields) {
+          s.all_values.append(f.value);
         }
+        fs.literals.ScanTwoLanes(s.all_values, hit);
         continue;
       }
       const int pos = s.view.Position(fs.field);
       if (pos < 0 || fields[pos].is_null) continue;
-      fs.literals.Scan(s.view.Lower(pos), hit);
+      fs.literals.Scan(s.view.Raw(pos), hit);
     }
   }
   for (int index : b->candidates) {

@@ -1,6 +1,7 @@
 #include "server/engine/sigma_eval/internal/field_matcher.h"
 
 #include <algorithm>
+#include <atomic>
 #include <cstdint>
 #include <utility>
 
@@ -9,6 +10,11 @@
 #include "absl/strings/str_cat.h"
 
 namespace cov::server::engine::sigma_eval::internal {
+
+FieldTable::FieldTable() {
+  static std::atomic<uint64_t> next{1};
+  serial_ = next.fetch_add(1, std::memory_order_relaxed);
+}
 
 int FieldTable::Intern(absl::string_view name) {
   std::string lower = absl::AsciiStrToLower(name);
@@ -32,16 +38,27 @@ void EventView::Reset(const ingest::events::Event& event,
   const size_t n = event.fields.size();
   if (lower_.size() < n) lower_.resize(n);
   lowered_.assign(n, 0);
+  if (cache_serial_ != table.serial() || cache_size_ != table.size()) {
+    name_ids_.clear();
+    cache_serial_ = table.serial();
+    cache_size_ = table.size();
+  }
   for (size_t i = 0; i < n; ++i) {
     const std::string& name = event.fields[i].name;
-    name_buf_.assign(name);
-    absl::AsciiStrToLower(&name_buf_);
-    int id = table.Find(name_buf_);
-    if (id < 0 && name_buf_.find(' ') != std::string::npos) {
-      // Defender writes "Threat Name"; Sigma rules say ThreatName.
-      name_buf_.erase(std::remove(name_buf_.begin(), name_buf_.end(), ' '),
-                      name_buf_.end());
+    int id;
+    if (auto it = name_ids_.find(name); it != name_ids_.end()) {
+      id = it->second;
+    } else {
+      name_buf_.assign(name);
+      absl::AsciiStrToLower(&name_buf_);
       id = table.Find(name_buf_);
+      if (id < 0 && name_buf_.find(' ') != std::string::npos) {
+        // Defender writes "Threat Name"; Sigma rules say ThreatName.
+        name_buf_.erase(std::remove(name_buf_.begin(), name_buf_.end(), ' '),
+                        name_buf_.end());
+        id = table.Find(name_buf_);
+      }
+      if (name_ids_.size() < kMaxCachedNames) name_ids_.emplace(name, id);
     }
     if (id >= 0 && slot_[id] == -1) {
       slot_[id] = static_cast<int32_t>(i);

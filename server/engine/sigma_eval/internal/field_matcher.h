@@ -41,13 +41,17 @@ namespace cov::server::engine::sigma_eval::internal {
 // Field names (ASCII-lowercased) -> dense ids, shared by all rules of a set.
 class FieldTable {
  public:
+  FieldTable();
   int Intern(absl::string_view name);
   // -1 when unknown. `lower_name` must be lowercase.
   int Find(absl::string_view lower_name) const;
   int size() const { return static_cast<int>(ids_.size()); }
+  // Unique to this table in the process (EventView's name cache key).
+  uint64_t serial() const { return serial_; }
 
  private:
   absl::flat_hash_map<std::string, int> ids_;
+  uint64_t serial_;
 };
 
 // One event prepared for matching: field id -> position, lowercased values
@@ -75,6 +79,14 @@ class EventView {
   std::vector<std::string> lower_;
   std::vector<uint8_t> lowered_;
   std::string name_buf_;
+  // Event field name as written -> id (or -1) in the table of serial
+  // cache_serial_ at size cache_size_: event logs repeat a few hundred
+  // names, so most fields skip the lowercase copy and the table lookup.
+  // At most kMaxCachedNames entries (hostile logs of ever new names).
+  static constexpr size_t kMaxCachedNames = 4096;
+  absl::flat_hash_map<std::string, int> name_ids_;
+  uint64_t cache_serial_ = 0;
+  int cache_size_ = -1;
 };
 
 struct CompileLimits {

@@ -1,24 +1,38 @@
 #include "server/engine/sigma_eval/internal/multi_literal.h"
 
+#include <algorithm>
 #include <utility>
 
 namespace cov::server::engine::sigma_eval::internal {
 
 int MultiLiteral::Add(absl::string_view literal) {
   auto [it, inserted] = ids_.try_emplace(literal, size());
-  if (inserted) literals_.emplace_back(literal);
+  if (inserted) {
+    literals_.emplace_back(literal);
+    max_length_ = std::max(max_length_, literal.size());
+  }
   return it->second;
 }
 
-void MultiLiteral::Build() {
-  // Byte classes: each byte used by a literal gets its own, the rest share 0.
+void MultiLiteral::Build(bool ascii_case_insensitive) {
+  // Byte classes: each byte used by a literal gets its own, the rest share 0
+  // (case-insensitive: an upper-case letter takes its lower case's class).
   bool used[256] = {};
   for (const std::string& l : literals_) {
     for (unsigned char c : l) used[c] = true;
   }
+  auto upper = [&](int b) {
+    return ascii_case_insensitive && b >= 'A' && b <= 'Z';
+  };
+  for (int b = 'A'; b <= 'Z'; ++b) {
+    if (upper(b) && used[b]) used[b - 'A' + 'a'] = true;
+  }
   classes_ = 1;
   for (int b = 0; b < 256; ++b) {
-    class_[b] = used[b] ? static_cast<uint8_t>(classes_++) : 0;
+    if (!upper(b)) class_[b] = used[b] ? static_cast<uint8_t>(classes_++) : 0;
+  }
+  for (int b = 'A'; b <= 'Z'; ++b) {
+    if (upper(b)) class_[b] = class_[b - 'A' + 'a'];
   }
   // Trie (-1: no edge).
   next_.assign(classes_, -1);
@@ -68,6 +82,10 @@ void MultiLiteral::Build() {
         queue.push_back(t);
       }
     }
+  }
+  // Scan's encoding: premultiplied targets, negated into states with output.
+  for (int32_t& t : next_) {
+    t = head_[t] >= 0 ? ~(t * classes_) : t * classes_;
   }
 }
 
