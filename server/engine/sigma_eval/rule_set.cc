@@ -290,26 +290,42 @@ void RuleSet::Match(const ingest::events::Event& event, MatchScratch* scratch,
     uint32_t* seen = s.pattern_seen.data();
     uint32_t* fired = s.rule_fired.data();
     const auto& fields = event.fields;
-    for (const internal::FieldScan& fs : b->scans) {
-      const int base = fs.base;
-      auto hit = [&](int id) {
+    // Field scans go in pairs (two interleaved state chains); the keyword
+    // scan, over every value of the event, goes in two lanes of its own.
+    auto hit_of = [&](const internal::FieldScan& fs) {
+      return [&, base = fs.base](int id) {
         const int g = base + id;
         if (seen[g] == epoch) return;
         seen[g] = epoch;
         for (int r : b->pattern_rules[g]) fired[r] = epoch;
       };
+    };
+    const internal::FieldScan* pending = nullptr;
+    absl::string_view pending_text;
+    for (const internal::FieldScan& fs : b->scans) {
       if (fs.field < 0) {  // keyword searches: every field, as one text
         // (an occurrence across two values is a harmless extra candidate)
         s.all_values.clear();
         for (const ingest::events::EventField& f : fields) {
           s.all_values.append(f.value);
         }
-        fs.literals.ScanTwoLanes(s.all_values, hit);
+        fs.literals.ScanTwoLanes(s.all_values, hit_of(fs));
         continue;
       }
       const int pos = s.view.Position(fs.field);
       if (pos < 0 || fields[pos].is_null) continue;
-      fs.literals.Scan(s.view.Raw(pos), hit);
+      if (pending == nullptr) {
+        pending = &fs;
+        pending_text = s.view.Raw(pos);
+        continue;
+      }
+      internal::MultiLiteral::ScanPair(pending->literals, pending_text,
+                                       hit_of(*pending), fs.literals,
+                                       s.view.Raw(pos), hit_of(fs));
+      pending = nullptr;
+    }
+    if (pending != nullptr) {
+      pending->literals.Scan(pending_text, hit_of(*pending));
     }
   }
   for (int index : b->candidates) {

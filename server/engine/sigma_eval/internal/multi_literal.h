@@ -77,6 +77,36 @@ class MultiLiteral {
     ScanFrom(sa, text.substr(common, a_end - common), on_hit);
   }
 
+  // a.Scan(text_a, hit_a) and b.Scan(text_b, hit_b) as two interleaved
+  // state chains (see ScanTwoLanes): the same hits, in less time.
+  template <typename FA, typename FB>
+  static void ScanPair(const MultiLiteral& a, absl::string_view text_a,
+                       FA&& hit_a, const MultiLiteral& b,
+                       absl::string_view text_b, FB&& hit_b) {
+    const size_t common = std::min(text_a.size(), text_b.size());
+    const unsigned char* pa =
+        reinterpret_cast<const unsigned char*>(text_a.data());
+    const unsigned char* pb =
+        reinterpret_cast<const unsigned char*>(text_b.data());
+    const int32_t* na = a.next_.data();
+    const int32_t* nb = b.next_.data();
+    const uint8_t* ca = a.class_;
+    const uint8_t* cb = b.class_;
+    int32_t sa = 0, sb = 0;
+    for (size_t i = 0; i < common; ++i) {
+      const int32_t ta = na[sa + ca[pa[i]]];
+      const int32_t tb = nb[sb + cb[pb[i]]];
+      sa = ta ^ (ta >> 31);
+      sb = tb ^ (tb >> 31);
+      if ((ta | tb) < 0) {
+        if (ta < 0) a.Report(sa, hit_a);
+        if (tb < 0) b.Report(sb, hit_b);
+      }
+    }
+    a.ScanFrom(sa, text_a.substr(common), hit_a);
+    b.ScanFrom(sb, text_b.substr(common), hit_b);
+  }
+
  private:
   // Scan from premultiplied state `s`.
   template <typename F>

@@ -126,6 +126,14 @@ TEST(MultiLiteralTest, RandomTextsAgreeWithPlainSearch) {
       for (int id : want) {
         ASSERT_GE(two.count(id), want.count(id)) << "round " << round;
       }
+      // Paired with another automaton's scan: exactly the hits of each.
+      const std::string other = random_string(100);
+      Hits mine, theirs;
+      MultiLiteral::ScanPair(
+          m, text, [&](int id) { mine.insert(id); }, m, other,
+          [&](int id) { theirs.insert(id); });
+      ASSERT_EQ(mine, want) << "round " << round;
+      ASSERT_EQ(theirs, Naive(literals, other, fold)) << "round " << round;
     }
   }
 }
