@@ -3,12 +3,13 @@
 // ID). Alert files are imported to record which rules fired during an
 // emulation experiment.
 //
-// Both readers take one JSON document per line ('\n'; a '\r' before it and
-// a UTF-8 byte order mark at the start are dropped). Blank lines are
-// counted and ignored. Lines that are not a JSON object, or alerts lacking
-// their rule ID, are malformed: counted exactly, reported as Diagnostics
-// with their 1-based line number up to a cap, and skipped; every other line
-// is still read. Partial success is not an error.
+// Both readers (AlertFileReader<EveAlert> and AlertFileReader<RuleAlert>,
+// named EveReader and JsonlReader) take one JSON document per line ('\n'; a
+// '\r' before it and a UTF-8 byte order mark at the start are dropped). Blank
+// lines are counted and ignored. Lines that are not a JSON object, or alerts
+// lacking their rule ID, are malformed: counted exactly, reported as
+// Diagnostics with their 1-based line number up to a cap, and skipped; every
+// other line is still read. Partial success is not an error.
 #ifndef COV_INGEST_ALERTS_ALERT_FILE_H_
 #define COV_INGEST_ALERTS_ALERT_FILE_H_
 
@@ -16,9 +17,11 @@
 #include <cstdint>
 #include <functional>
 #include <map>
+#include <memory>
 #include <string>
 #include <vector>
 
+#include "absl/strings/string_view.h"
 #include "cov/v1/rules.pb.h"
 
 namespace cov::ingest::alerts {
@@ -60,6 +63,43 @@ struct AlertStats {
 
 // How one line was read.
 enum class LineKind { kAlert, kSkipped, kBlank, kMalformed };
+
+// Streaming reader of an alert file whose alerts are `Alert`s: EveReader
+// (eve.h) and JsonlReader (jsonl.h). Not thread-safe; use one per thread.
+// Its members are defined in internal/json_lines.h; each format's .cc
+// defines Impl (how a line is read) and instantiates the template.
+template <typename Alert>
+class AlertFileReader {
+ public:
+  // Receives each alert, in line order.
+  using Sink = std::function<void(Alert&&)>;
+
+  // `path` names the file in diagnostics.
+  AlertFileReader(absl::string_view path, Sink sink,
+                  const AlertReaderOptions& options = AlertReaderOptions());
+  ~AlertFileReader();
+  AlertFileReader(const AlertFileReader&) = delete;
+  AlertFileReader& operator=(const AlertFileReader&) = delete;
+
+  // Reads the lines `chunk` completes; a line cut by the end of the chunk
+  // is finished by the next Feed or by Finish.
+  void Feed(absl::string_view chunk);
+  // Reads a last line without '\n'. Call once, after the last Feed.
+  void Finish();
+
+  const AlertStats& stats() const;
+
+ private:
+  class Impl;
+  std::unique_ptr<Impl> impl_;
+};
+
+// A whole alert file read in memory: EveFile, JsonlFile.
+template <typename Alert>
+struct AlertFile {
+  std::vector<Alert> alerts;
+  AlertStats stats;
+};
 
 }  // namespace cov::ingest::alerts
 

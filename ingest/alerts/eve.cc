@@ -3,7 +3,6 @@
 #include <string_view>
 #include <utility>
 
-#include "absl/strings/str_cat.h"
 #include "ingest/alerts/internal/json_lines.h"
 #include "ingest/alerts/timestamp.h"
 #include "simdjson.h"
@@ -25,21 +24,8 @@ std::string Str(std::string_view s) { return std::string(s.data(), s.size()); }
 LineOutcome ReadLine(internal::JsonLineParser& parser, absl::string_view line,
                      EveAlert* alert) {
   LineOutcome out;
-  if (internal::IsBlank(line)) return out;
-  out.kind = LineKind::kMalformed;
-  simdjson::dom::element root;
-  if (simdjson::error_code e = parser.Parse(line, &root);
-      e != simdjson::SUCCESS) {
-    out.code = "alerts-invalid-json";
-    out.error = absl::StrCat("invalid JSON: ", simdjson::error_message(e));
-    return out;
-  }
   simdjson::dom::object obj;
-  if (root.get_object().get(obj) != simdjson::SUCCESS) {
-    out.code = "alerts-not-an-object";
-    out.error = "JSON value is not an object";
-    return out;
-  }
+  if (!internal::ReadObject(parser, line, &out, &obj)) return out;
   std::string_view event_type;
   if (!GetString(obj["event_type"], &event_type)) {
     out.code = "alerts-missing-event-type";
@@ -95,7 +81,9 @@ LineOutcome ReadLine(internal::JsonLineParser& parser, absl::string_view line,
 
 // EVE: a line of another event_type is counted by type, without a
 // diagnostic (flows, DNS, TLS... are expected in an EVE file).
-class EveReader::Impl : public internal::AlertLineReader<EveAlert> {
+template <>
+class AlertFileReader<EveAlert>::Impl
+    : public internal::AlertLineReader<EveAlert> {
  public:
   Impl(absl::string_view path, Sink sink, const AlertReaderOptions& options)
       : AlertLineReader(path, std::move(sink), options, &ReadLine,
@@ -116,24 +104,11 @@ class EveReader::Impl : public internal::AlertLineReader<EveAlert> {
   }
 };
 
-EveReader::EveReader(absl::string_view path, Sink sink,
-                     const AlertReaderOptions& options)
-    : impl_(std::make_unique<Impl>(path, std::move(sink), options)) {}
-EveReader::~EveReader() = default;
-void EveReader::Feed(absl::string_view chunk) { impl_->Feed(chunk); }
-void EveReader::Finish() { impl_->Finish(); }
-const AlertStats& EveReader::stats() const { return impl_->stats(); }
+template class AlertFileReader<EveAlert>;
 
 EveFile ParseEve(absl::string_view content, absl::string_view path,
                  const AlertReaderOptions& options) {
-  EveFile file;
-  EveReader reader(
-      path, [&file](EveAlert&& a) { file.alerts.push_back(std::move(a)); },
-      options);
-  reader.Feed(content);
-  reader.Finish();
-  file.stats = reader.stats();
-  return file;
+  return internal::ReadWholeFile<EveAlert>(content, path, options);
 }
 
 LineKind ParseEveLine(absl::string_view line, EveAlert* alert,

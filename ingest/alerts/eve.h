@@ -24,8 +24,6 @@
 #define COV_INGEST_ALERTS_EVE_H_
 
 #include <cstdint>
-#include <functional>
-#include <memory>
 #include <string>
 #include <vector>
 
@@ -52,35 +50,9 @@ struct EveAlert {
   std::string http_url;         // http.url
 };
 
-class EveReader {
- public:
-  // Receives each alert, in line order.
-  using Sink = std::function<void(EveAlert&&)>;
-
-  // `path` names the file in diagnostics.
-  EveReader(absl::string_view path, Sink sink,
-            const AlertReaderOptions& options = AlertReaderOptions());
-  ~EveReader();
-  EveReader(const EveReader&) = delete;
-  EveReader& operator=(const EveReader&) = delete;
-
-  // Reads the lines `chunk` completes; a line cut by the end of the chunk
-  // is finished by the next Feed or by Finish.
-  void Feed(absl::string_view chunk);
-  // Reads a last line without '\n'. Call once, after the last Feed.
-  void Finish();
-
-  const AlertStats& stats() const;
-
- private:
-  class Impl;
-  std::unique_ptr<Impl> impl_;
-};
-
-struct EveFile {
-  std::vector<EveAlert> alerts;
-  AlertStats stats;
-};
+// Feed(chunk), Finish() and stats(): see AlertFileReader (alert_file.h).
+using EveReader = AlertFileReader<EveAlert>;
+using EveFile = AlertFile<EveAlert>;
 
 // Reads a whole EVE file held in memory. Never fails as a whole.
 EveFile ParseEve(absl::string_view content, absl::string_view path,

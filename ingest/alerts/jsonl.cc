@@ -83,21 +83,8 @@ bool Timestamp(const element& e, int64_t* micros, std::string* error) {
 LineOutcome ReadLine(internal::JsonLineParser& parser, absl::string_view line,
                      RuleAlert* alert) {
   LineOutcome out;
-  if (internal::IsBlank(line)) return out;
-  out.kind = LineKind::kMalformed;
-  element root;
-  if (simdjson::error_code e = parser.Parse(line, &root);
-      e != simdjson::SUCCESS) {
-    out.code = "alerts-invalid-json";
-    out.error = absl::StrCat("invalid JSON: ", simdjson::error_message(e));
-    return out;
-  }
   simdjson::dom::object obj;
-  if (root.get_object().get(obj) != simdjson::SUCCESS) {
-    out.code = "alerts-not-an-object";
-    out.error = "JSON value is not an object";
-    return out;
-  }
+  if (!internal::ReadObject(parser, line, &out, &obj)) return out;
   if (!IdText(obj["rule_id"], &alert->rule_id) &&
       !IdText(obj["ruleId"], &alert->rule_id) &&
       !IdText(obj["sigma_id"], &alert->rule_id) &&
@@ -127,7 +114,9 @@ LineOutcome ReadLine(internal::JsonLineParser& parser, absl::string_view line,
 }  // namespace
 
 // JSON lines: a line that is not an alert gets a warning naming why.
-class JsonlReader::Impl : public internal::AlertLineReader<RuleAlert> {
+template <>
+class AlertFileReader<RuleAlert>::Impl
+    : public internal::AlertLineReader<RuleAlert> {
  public:
   Impl(absl::string_view path, Sink sink, const AlertReaderOptions& options)
       : AlertLineReader(
@@ -139,24 +128,11 @@ class JsonlReader::Impl : public internal::AlertLineReader<RuleAlert> {
             }) {}
 };
 
-JsonlReader::JsonlReader(absl::string_view path, Sink sink,
-                         const AlertReaderOptions& options)
-    : impl_(std::make_unique<Impl>(path, std::move(sink), options)) {}
-JsonlReader::~JsonlReader() = default;
-void JsonlReader::Feed(absl::string_view chunk) { impl_->Feed(chunk); }
-void JsonlReader::Finish() { impl_->Finish(); }
-const AlertStats& JsonlReader::stats() const { return impl_->stats(); }
+template class AlertFileReader<RuleAlert>;
 
 JsonlFile ParseAlertJsonl(absl::string_view content, absl::string_view path,
                           const AlertReaderOptions& options) {
-  JsonlFile file;
-  JsonlReader reader(
-      path, [&file](RuleAlert&& a) { file.alerts.push_back(std::move(a)); },
-      options);
-  reader.Feed(content);
-  reader.Finish();
-  file.stats = reader.stats();
-  return file;
+  return internal::ReadWholeFile<RuleAlert>(content, path, options);
 }
 
 LineKind ParseAlertJsonlLine(absl::string_view line, RuleAlert* alert,

@@ -23,8 +23,6 @@
 #define COV_INGEST_ALERTS_JSONL_H_
 
 #include <cstdint>
-#include <functional>
-#include <memory>
 #include <string>
 #include <vector>
 
@@ -40,29 +38,9 @@ struct RuleAlert {
   int64_t timestamp_micros = 0;  // Unix microseconds, UTC
 };
 
-class JsonlReader {
- public:
-  using Sink = std::function<void(RuleAlert&&)>;
-
-  JsonlReader(absl::string_view path, Sink sink,
-              const AlertReaderOptions& options = AlertReaderOptions());
-  ~JsonlReader();
-  JsonlReader(const JsonlReader&) = delete;
-  JsonlReader& operator=(const JsonlReader&) = delete;
-
-  void Feed(absl::string_view chunk);
-  void Finish();
-  const AlertStats& stats() const;
-
- private:
-  class Impl;
-  std::unique_ptr<Impl> impl_;
-};
-
-struct JsonlFile {
-  std::vector<RuleAlert> alerts;
-  AlertStats stats;
-};
+// Feed(chunk), Finish() and stats(): see AlertFileReader (alert_file.h).
+using JsonlReader = AlertFileReader<RuleAlert>;
+using JsonlFile = AlertFile<RuleAlert>;
 
 // Reads a whole file held in memory. Never fails as a whole.
 JsonlFile ParseAlertJsonl(

@@ -37,24 +37,6 @@ constexpr absl::string_view kTestKeys[] = {"name",
 constexpr absl::string_view kExecutorKeys[] = {
     "name", "command", "cleanup_command", "elevation_required", "steps"};
 
-absl::Status Invalid(absl::string_view path, const YAML::Node& at,
-                     absl::string_view message) {
-  const int line = LineOf(at);
-  if (line == 0)
-    return absl::InvalidArgumentError(absl::StrCat(path, ": ", message));
-  return absl::InvalidArgumentError(
-      absl::StrCat(path, ":", line, ":", ColumnOf(at), ": ", message));
-}
-
-// The file name without folders and extension ("T1197").
-absl::string_view Stem(absl::string_view path) {
-  const size_t slash = path.find_last_of("/\\");
-  if (slash != absl::string_view::npos) path.remove_prefix(slash + 1);
-  const size_t dot = path.rfind('.');
-  if (dot != absl::string_view::npos) path = path.substr(0, dot);
-  return path;
-}
-
 template <size_t N>
 void WarnUnknownKeys(const YAML::Node& map, const absl::string_view (&known)[N],
                      absl::string_view where, YamlDiagnostics& diags) {
@@ -283,27 +265,28 @@ absl::StatusOr<AtomicsFile> ParseAtomics(absl::string_view yaml,
   try {
     const YAML::Node root = YAML::Load(std::string(yaml));
     if (IsAbsent(root)) {
-      return Invalid(path, root, "empty file: expected an Atomic Red Team map");
+      return InvalidAt(path, root,
+                       "empty file: expected an Atomic Red Team map");
     }
     if (!root.IsMap()) {
-      return Invalid(path, root,
-                     absl::StrCat("expected a map with attack_technique and "
-                                  "atomic_tests, not a ",
-                                  TypeName(root)));
+      return InvalidAt(path, root,
+                       absl::StrCat("expected a map with attack_technique and "
+                                    "atomic_tests, not a ",
+                                    TypeName(root)));
     }
     const YAML::Node technique = Child(root, "attack_technique");
     if (IsAbsent(technique) || !technique.IsScalar()) {
-      return Invalid(path, IsAbsent(technique) ? root : technique,
-                     "missing 'attack_technique'");
+      return InvalidAt(path, IsAbsent(technique) ? root : technique,
+                       "missing 'attack_technique'");
     }
     file.technique_id = technique.Scalar();
     if (!IsTechniqueId(file.technique_id)) {
-      return Invalid(path, technique,
-                     absl::StrCat("'", file.technique_id,
-                                  "' is not an ATT&CK technique ID "
-                                  "(T#### or T####.###)"));
+      return InvalidAt(path, technique,
+                       absl::StrCat("'", file.technique_id,
+                                    "' is not an ATT&CK technique ID "
+                                    "(T#### or T####.###)"));
     }
-    const absl::string_view stem = Stem(path);
+    const absl::string_view stem = FileStem(path);
     if (IsTechniqueId(stem) && stem != file.technique_id) {
       diags.Warn(technique, "technique-mismatch",
                  absl::StrCat("file is named ", stem,
@@ -315,11 +298,12 @@ absl::StatusOr<AtomicsFile> ParseAtomics(absl::string_view yaml,
     }
     const YAML::Node tests = Child(root, "atomic_tests");
     if (IsAbsent(tests) || !tests.IsSequence()) {
-      return Invalid(path, IsAbsent(tests) ? root : tests,
-                     IsAbsent(tests)
-                         ? std::string("missing 'atomic_tests'")
-                         : absl::StrCat("'atomic_tests' must be a list, not a ",
-                                        TypeName(tests)));
+      return InvalidAt(
+          path, IsAbsent(tests) ? root : tests,
+          IsAbsent(tests)
+              ? std::string("missing 'atomic_tests'")
+              : absl::StrCat("'atomic_tests' must be a list, not a ",
+                             TypeName(tests)));
     }
     std::set<std::string> guids;
     TestReader reader(diags, guids);
@@ -331,13 +315,7 @@ absl::StatusOr<AtomicsFile> ParseAtomics(absl::string_view yaml,
       if (reader.Read(n, &t.procedure)) file.tests.push_back(std::move(t));
     }
   } catch (const YAML::Exception& e) {
-    if (e.mark.is_null()) {
-      return absl::InvalidArgumentError(
-          absl::StrCat(path, ": invalid YAML: ", e.msg));
-    }
-    return absl::InvalidArgumentError(absl::StrCat(path, ":", e.mark.line + 1,
-                                                   ":", e.mark.column + 1,
-                                                   ": invalid YAML: ", e.msg));
+    return InvalidYaml(path, e);
   }
   // yaml-cpp decodes escapes such as "\N" into raw single bytes; protobuf
   // strings must be UTF-8.

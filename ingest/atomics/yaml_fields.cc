@@ -26,6 +26,26 @@ void YamlDiagnostics::Warn(const YAML::Node& at, absl::string_view code,
   Add(cov::v1::SEVERITY_WARNING, LineOf(at), ColumnOf(at), code, message);
 }
 
+absl::Status InvalidAt(absl::string_view path, const YAML::Node& at,
+                       absl::string_view message) {
+  const int line = LineOf(at);
+  if (line == 0) {
+    return absl::InvalidArgumentError(absl::StrCat(path, ": ", message));
+  }
+  return absl::InvalidArgumentError(
+      absl::StrCat(path, ":", line, ":", ColumnOf(at), ": ", message));
+}
+
+absl::Status InvalidYaml(absl::string_view path, const YAML::Exception& e) {
+  if (e.mark.is_null()) {
+    return absl::InvalidArgumentError(
+        absl::StrCat(path, ": invalid YAML: ", e.msg));
+  }
+  return absl::InvalidArgumentError(absl::StrCat(path, ":", e.mark.line + 1,
+                                                 ":", e.mark.column + 1,
+                                                 ": invalid YAML: ", e.msg));
+}
+
 int LineOf(const YAML::Node& n) {
   if (!n.IsDefined()) return 0;
   const YAML::Mark m = n.Mark();

@@ -14,6 +14,7 @@
 #include <string>
 #include <vector>
 
+#include "absl/status/status.h"
 #include "absl/strings/string_view.h"
 #include "cov/v1/emulation.pb.h"
 #include "cov/v1/rules.pb.h"
@@ -70,6 +71,15 @@ YAML::Node Child(const YAML::Node& map, absl::string_view key);
 bool ReadScalar(const YAML::Node& map, absl::string_view key,
                 YamlDiagnostics& diags, std::string* out,
                 cov::v1::Severity severity = cov::v1::SEVERITY_WARNING);
+
+// kInvalidArgument "path:line:col: message" positioned at `at`, or
+// "path: message" when it has no mark: a file the parser rejects whole.
+absl::Status InvalidAt(absl::string_view path, const YAML::Node& at,
+                       absl::string_view message);
+
+// kInvalidArgument "path:line:col: invalid YAML: <e.msg>" (or "path: invalid
+// YAML: ..." without a mark) for a yaml-cpp syntax or conversion exception.
+absl::Status InvalidYaml(absl::string_view path, const YAML::Exception& e);
 
 // Reads an `input_arguments` map (name -> {description, type, default}).
 // Problems are warnings: "<prefix>-invalid-field" for wrong YAML types and

@@ -3,6 +3,7 @@
 #include <string>
 #include <vector>
 
+#include "absl/strings/str_cat.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
 
@@ -31,6 +32,33 @@ TEST(YamlFieldsTest, ChildAndPositions) {
   EXPECT_FALSE(Child(Child(n, "a"), "x").IsDefined());
   EXPECT_STREQ(TypeName(Child(n, "b")), "list");
   EXPECT_STREQ(TypeName(Child(n, "zz")), "nothing");
+}
+
+TEST(YamlFieldsTest, InvalidAtNamesThePosition) {
+  const YAML::Node n = YAML::Load("a: 1\nb: 2\n");
+  EXPECT_EQ(InvalidAt("f.yaml", Child(n, "b"), "bad").message(),
+            "f.yaml:2:4: bad");
+  EXPECT_EQ(InvalidAt("f.yaml", Child(n, "zz"), "bad").message(),
+            "f.yaml: bad");
+  EXPECT_EQ(InvalidAt("f.yaml", n, "bad").code(),
+            absl::StatusCode::kInvalidArgument);
+}
+
+TEST(YamlFieldsTest, InvalidYamlNamesTheMark) {
+  try {
+    YAML::Load("a: [1\n");
+    FAIL() << "no exception";
+  } catch (const YAML::Exception& e) {
+    const absl::Status s = InvalidYaml("f.yaml", e);
+    EXPECT_EQ(s.code(), absl::StatusCode::kInvalidArgument);
+    EXPECT_EQ(s.message(),
+              absl::StrCat("f.yaml:", e.mark.line + 1, ":", e.mark.column + 1,
+                           ": invalid YAML: ", e.msg));
+  }
+  EXPECT_EQ(
+      InvalidYaml("f.yaml", YAML::Exception(YAML::Mark::null_mark(), "boom"))
+          .message(),
+      "f.yaml: invalid YAML: boom");
 }
 
 TEST(YamlFieldsTest, ReadScalarReportsWrongType) {

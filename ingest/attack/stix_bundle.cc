@@ -190,19 +190,25 @@ class BundleReader {
     return false;
   }
 
+  // Field `key` of `o` as an array into *a; false when absent, or (with a
+  // warning) when not an array.
+  bool Array(const object& o, absl::string_view key, absl::string_view stix_id,
+             array* a) {
+    element e;
+    if (AtKey(o, key).get(e) != simdjson::SUCCESS) return false;
+    if (e.get_array().get(*a) == simdjson::SUCCESS) return true;
+    warnings_.Add("stix-field-type",
+                  absl::StrCat("field '", key, "' is ", TypeName(e.type()),
+                               ", expected array; ignored"),
+                  stix_id);
+    return false;
+  }
+
   std::vector<absl::string_view> StrList(const object& o, absl::string_view key,
                                          absl::string_view stix_id) {
     std::vector<absl::string_view> out;
-    element e;
-    if (AtKey(o, key).get(e) != simdjson::SUCCESS) return out;
     array a;
-    if (e.get_array().get(a) != simdjson::SUCCESS) {
-      warnings_.Add("stix-field-type",
-                    absl::StrCat("field '", key, "' is ", TypeName(e.type()),
-                                 ", expected array; ignored"),
-                    stix_id);
-      return out;
-    }
+    if (!Array(o, key, stix_id, &a)) return out;
     for (element item : a) {
       absl::string_view s;
       if (GetString(item, &s)) {
@@ -220,16 +226,8 @@ class BundleReader {
   std::vector<object> ObjList(const object& o, absl::string_view key,
                               absl::string_view stix_id) {
     std::vector<object> out;
-    element e;
-    if (AtKey(o, key).get(e) != simdjson::SUCCESS) return out;
     array a;
-    if (e.get_array().get(a) != simdjson::SUCCESS) {
-      warnings_.Add("stix-field-type",
-                    absl::StrCat("field '", key, "' is ", TypeName(e.type()),
-                                 ", expected array; ignored"),
-                    stix_id);
-      return out;
-    }
+    if (!Array(o, key, stix_id, &a)) return out;
     for (element item : a) {
       object obj;
       if (item.get_object().get(obj) == simdjson::SUCCESS) out.push_back(obj);

@@ -34,4 +34,12 @@ bool IsUuid(absl::string_view s) {
   return true;
 }
 
+absl::string_view FileStem(absl::string_view path) {
+  const size_t slash = path.find_last_of("/\\");
+  if (slash != absl::string_view::npos) path.remove_prefix(slash + 1);
+  const size_t dot = path.rfind('.');
+  if (dot != absl::string_view::npos) path = path.substr(0, dot);
+  return path;
+}
+
 }  // namespace cov::ingest

@@ -1,5 +1,5 @@
-// Small checks the YAML parsers share: whole-file input limits, UUIDs and
-// membership in a fixed vocabulary.
+// Small checks the YAML parsers share: whole-file input limits, UUIDs,
+// membership in a fixed vocabulary, and a file name's stem.
 #ifndef COV_INGEST_BASE_TEXT_CHECKS_H_
 #define COV_INGEST_BASE_TEXT_CHECKS_H_
 
@@ -19,6 +19,10 @@ absl::Status CheckTextInput(absl::string_view text, absl::string_view path,
 
 // 8-4-4-4-12 hexadecimal digits (either case).
 bool IsUuid(absl::string_view s);
+
+// The file name of `path` without folders ('/' or '\\') and without its
+// last extension: "atomics/T1197/T1197.yaml" -> "T1197".
+absl::string_view FileStem(absl::string_view path);
 
 // True when `v` is one of `set`.
 template <size_t N>

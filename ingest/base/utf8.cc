@@ -133,4 +133,9 @@ absl::string_view Utf16Encoding(absl::string_view text) {
   return "";
 }
 
+void SanitizeUtf8(ParsedFile* file) {
+  for (cov::v1::Rule& r : file->rules) SanitizeUtf8(&r);
+  for (cov::v1::Diagnostic& d : file->diagnostics) SanitizeUtf8(&d);
+}
+
 }  // namespace cov::ingest

@@ -10,6 +10,7 @@
 
 #include "absl/strings/string_view.h"
 #include "google/protobuf/message.h"
+#include "ingest/base/rule_parser.h"
 
 namespace cov::ingest {
 
@@ -39,6 +40,9 @@ absl::string_view Utf16Encoding(absl::string_view text);
 // Rewrites every invalid string field of `msg`, recursively. Cheap when
 // everything is valid (no copies). Returns true when something changed.
 bool SanitizeUtf8(google::protobuf::Message* msg);
+
+// SanitizeUtf8 on every rule and diagnostic of a parser's output.
+void SanitizeUtf8(ParsedFile* file);
 
 }  // namespace cov::ingest
 

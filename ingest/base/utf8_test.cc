@@ -53,5 +53,14 @@ TEST(Utf8Test, ReplacesInvalidBytesAndSanitizesMessages) {
   EXPECT_FALSE(SanitizeUtf8(&r));  // already clean
 }
 
+TEST(Utf8Test, SanitizesAParsedFile) {
+  ParsedFile f;
+  f.rules.emplace_back().set_title("a\xFF");
+  f.diagnostics.emplace_back().set_message("\x85");
+  SanitizeUtf8(&f);
+  EXPECT_EQ(f.rules[0].title(), "a\xEF\xBF\xBD");
+  EXPECT_EQ(f.diagnostics[0].message(), "\xEF\xBF\xBD");
+}
+
 }  // namespace
 }  // namespace cov::ingest

@@ -19,7 +19,8 @@ namespace cov::ingest::ctid {
 namespace {
 
 using atomics::Child;
-using atomics::ColumnOf;
+using atomics::InvalidAt;
+using atomics::InvalidYaml;
 using atomics::IsAbsent;
 using atomics::LineOf;
 using atomics::ReadScalar;
@@ -70,24 +71,6 @@ bool LooksLikeStepId(absl::string_view s) {
     }
   }
   return absl::ascii_isdigit(static_cast<unsigned char>(parts[0][0]));
-}
-
-absl::string_view Stem(absl::string_view path) {
-  const size_t slash = path.find_last_of("/\\");
-  if (slash != absl::string_view::npos) path.remove_prefix(slash + 1);
-  const size_t dot = path.rfind('.');
-  if (dot != absl::string_view::npos) path = path.substr(0, dot);
-  return path;
-}
-
-absl::Status Invalid(absl::string_view path, const YAML::Node& at,
-                     absl::string_view message) {
-  const int line = LineOf(at);
-  if (line == 0) {
-    return absl::InvalidArgumentError(absl::StrCat(path, ": ", message));
-  }
-  return absl::InvalidArgumentError(
-      absl::StrCat(path, ":", line, ":", ColumnOf(at), ": ", message));
 }
 
 std::string Trimmed(const std::string& s) {
@@ -416,20 +399,22 @@ absl::StatusOr<CtidPlan> ParseCtidPlan(absl::string_view yaml,
   if (absl::Status ok = CheckTextInput(yaml, path, kMaxPlanBytes); !ok.ok())
     return ok;
   CtidPlan plan;
-  plan.name = std::string(Stem(path));
+  plan.name = std::string(FileStem(path));
   YamlDiagnostics diags(path, "ctid", &plan.diagnostics);
   // yaml-cpp reports syntax errors by exception; they stop here.
   try {
     const YAML::Node root = YAML::Load(std::string(yaml));
     if (IsAbsent(root)) {
-      return Invalid(path, root, "empty file: expected an emulation plan list");
+      return InvalidAt(path, root,
+                       "empty file: expected an emulation plan list");
     }
     if (!root.IsSequence()) {
-      return Invalid(path, root,
-                     absl::StrCat("not a CTID emulation plan: expected a list "
-                                  "starting with emulation_plan_details, not "
-                                  "a ",
-                                  TypeName(root)));
+      return InvalidAt(
+          path, root,
+          absl::StrCat("not a CTID emulation plan: expected a list "
+                       "starting with emulation_plan_details, not "
+                       "a ",
+                       TypeName(root)));
     }
     bool have_details = false;
     StepReader reader(diags);
@@ -459,18 +444,12 @@ absl::StatusOr<CtidPlan> ParseCtidPlan(absl::string_view yaml,
                                TypeName(item), " (skipped)"));
     }
     if (!have_details) {
-      return Invalid(path, root,
-                     "not a CTID emulation plan: no emulation_plan_details "
-                     "item");
+      return InvalidAt(path, root,
+                       "not a CTID emulation plan: no emulation_plan_details "
+                       "item");
     }
   } catch (const YAML::Exception& e) {
-    if (e.mark.is_null()) {
-      return absl::InvalidArgumentError(
-          absl::StrCat(path, ": invalid YAML: ", e.msg));
-    }
-    return absl::InvalidArgumentError(absl::StrCat(path, ":", e.mark.line + 1,
-                                                   ":", e.mark.column + 1,
-                                                   ": invalid YAML: ", e.msg));
+    return InvalidYaml(path, e);
   }
   return plan;
 }

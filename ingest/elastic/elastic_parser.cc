@@ -292,12 +292,11 @@ ParsedFile ElasticParser::Parse(const SourceFile& file) const {
         Error(file.path, static_cast<int>(e.source().begin.line),
               static_cast<int>(e.source().begin.column), "elastic-toml-syntax",
               std::string(e.description())));
-    for (cov::v1::Diagnostic& d : out.diagnostics) SanitizeUtf8(&d);
+    SanitizeUtf8(&out);
     return out;
   }
   Reader(file, &out).Read(doc);
-  for (cov::v1::Rule& r : out.rules) SanitizeUtf8(&r);
-  for (cov::v1::Diagnostic& d : out.diagnostics) SanitizeUtf8(&d);
+  SanitizeUtf8(&out);
   return out;
 }
 

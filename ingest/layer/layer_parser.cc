@@ -233,8 +233,7 @@ ParsedFile LayerParser::Parse(const SourceFile& file) const {
   out = absl::EndsWithIgnoreCase(file.path, ".csv")
             ? ParseCsvMapping(file)
             : ParseLayerJson(file, min_score_);
-  for (cov::v1::Rule& r : out.rules) SanitizeUtf8(&r);
-  for (cov::v1::Diagnostic& d : out.diagnostics) SanitizeUtf8(&d);
+  SanitizeUtf8(&out);
   return out;
 }
 

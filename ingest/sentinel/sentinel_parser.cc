@@ -16,7 +16,6 @@
 #include "ingest/base/input_check.h"
 #include "ingest/base/rule_files.h"
 #include "ingest/base/text_checks.h"
-#include "ingest/base/utf8.h"
 #include "ingest/splunk/yaml_list.h"
 #include "yaml-cpp/yaml.h"
 
@@ -28,6 +27,7 @@ using atomics::IsAbsent;
 using atomics::ReadScalar;
 using atomics::YamlDiagnostics;
 using splunk::ReadStringList;
+using splunk::ReadYamlRuleFile;
 using splunk::YamlString;
 
 constexpr absl::string_view kBom = "\xEF\xBB\xBF";
@@ -246,19 +246,7 @@ ParsedFile SentinelParser::Parse(const SourceFile& file) const {
                                              1, 1, "sentinel-utf8-bom",
                                              "UTF-8 byte-order mark skipped"));
   }
-  YamlDiagnostics diags(file.path, "sentinel", &out.diagnostics);
-  try {
-    const YAML::Node root = YAML::Load(std::string(text));
-    ReadRule(root, file, diags, &out);
-  } catch (const YAML::Exception& e) {
-    out.rules.clear();
-    out.diagnostics.push_back(
-        Error(file.path, e.mark.is_null() ? 0 : e.mark.line + 1,
-              e.mark.is_null() ? 0 : e.mark.column + 1, "sentinel-yaml-syntax",
-              absl::StrCat("invalid YAML: ", e.msg)));
-  }
-  for (cov::v1::Rule& r : out.rules) SanitizeUtf8(&r);
-  for (cov::v1::Diagnostic& d : out.diagnostics) SanitizeUtf8(&d);
+  ReadYamlRuleFile(text, file, "sentinel", &ReadRule, &out);
   return out;
 }
 

@@ -142,8 +142,7 @@ class FileParser {
     }
     // Also for valid input: yaml-cpp decodes escapes such as "\N" into
     // single raw bytes, which are not UTF-8.
-    for (cov::v1::Rule& r : out_->rules) ingest::SanitizeUtf8(&r);
-    for (cov::v1::Diagnostic& d : out_->diagnostics) ingest::SanitizeUtf8(&d);
+    ingest::SanitizeUtf8(out_);
   }
 
  private:

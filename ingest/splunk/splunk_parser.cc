@@ -12,7 +12,6 @@
 #include "ingest/base/input_check.h"
 #include "ingest/base/rule_files.h"
 #include "ingest/base/text_checks.h"
-#include "ingest/base/utf8.h"
 #include "ingest/splunk/yaml_list.h"
 #include "yaml-cpp/yaml.h"
 
@@ -121,19 +120,7 @@ ParsedFile SplunkParser::Parse(const SourceFile& file) const {
     out.diagnostics.push_back(*std::move(bad));
     return out;
   }
-  YamlDiagnostics diags(file.path, "splunk", &out.diagnostics);
-  try {
-    const YAML::Node root = YAML::Load(std::string(file.content));
-    ReadRule(root, file, diags, &out);
-  } catch (const YAML::Exception& e) {
-    out.rules.clear();
-    out.diagnostics.push_back(
-        Error(file.path, e.mark.is_null() ? 0 : e.mark.line + 1,
-              e.mark.is_null() ? 0 : e.mark.column + 1, "splunk-yaml-syntax",
-              absl::StrCat("invalid YAML: ", e.msg)));
-  }
-  for (cov::v1::Rule& r : out.rules) SanitizeUtf8(&r);
-  for (cov::v1::Diagnostic& d : out.diagnostics) SanitizeUtf8(&d);
+  ReadYamlRuleFile(file.content, file, "splunk", &ReadRule, &out);
   return out;
 }
 

@@ -1,6 +1,10 @@
 #include "ingest/splunk/yaml_list.h"
 
+#include <string>
+
 #include "absl/strings/str_cat.h"
+#include "ingest/base/diagnostics.h"
+#include "ingest/base/utf8.h"
 
 namespace cov::ingest::splunk {
 
@@ -35,6 +39,24 @@ std::vector<YamlString> ReadStringList(const YAML::Node& n,
     out.push_back({el.Scalar(), LineOf(el), ColumnOf(el)});
   }
   return out;
+}
+
+void ReadYamlRuleFile(absl::string_view text, const SourceFile& file,
+                      absl::string_view prefix, ReadYamlRuleFn read_rule,
+                      ParsedFile* out) {
+  atomics::YamlDiagnostics diags(file.path, prefix, &out->diagnostics);
+  try {
+    const YAML::Node root = YAML::Load(std::string(text));
+    read_rule(root, file, diags, out);
+  } catch (const YAML::Exception& e) {
+    out->rules.clear();
+    out->diagnostics.push_back(Error(file.path,
+                                     e.mark.is_null() ? 0 : e.mark.line + 1,
+                                     e.mark.is_null() ? 0 : e.mark.column + 1,
+                                     absl::StrCat(prefix, "-yaml-syntax"),
+                                     absl::StrCat("invalid YAML: ", e.msg)));
+  }
+  SanitizeUtf8(out);
 }
 
 }  // namespace cov::ingest::splunk

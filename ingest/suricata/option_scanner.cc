@@ -65,6 +65,14 @@ void CheckName(absl::string_view name, size_t offset,
   }
 }
 
+// The last option of a list that lacks its final `;`.
+ScanProblem MissingSemicolon(absl::string_view name, size_t offset) {
+  return {"suricata-missing-semicolon",
+          absl::StrCat("option '", name.substr(0, 40),
+                       "' is not terminated by ';'"),
+          offset, true};
+}
+
 }  // namespace
 
 void ScanOptions(absl::string_view body, std::vector<RuleOption>* options,
@@ -102,10 +110,7 @@ void ScanOptions(absl::string_view body, std::vector<RuleOption>* options,
       options->push_back(opt);
       if (!terminated) {
         if (expect_final_semicolon) {
-          problems->push_back({"suricata-missing-semicolon",
-                               absl::StrCat("option '", opt.name.substr(0, 40),
-                                            "' is not terminated by ';'"),
-                               name_start, true});
+          problems->push_back(MissingSemicolon(opt.name, name_start));
         }
         break;
       }
@@ -159,10 +164,7 @@ void ScanOptions(absl::string_view body, std::vector<RuleOption>* options,
     options->push_back(opt);
     if (pos >= n) {
       if (expect_final_semicolon) {
-        problems->push_back({"suricata-missing-semicolon",
-                             absl::StrCat("option '", opt.name.substr(0, 40),
-                                          "' is not terminated by ';'"),
-                             name_start, true});
+        problems->push_back(MissingSemicolon(opt.name, name_start));
       }
       break;
     }

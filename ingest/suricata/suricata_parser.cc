@@ -163,78 +163,75 @@ bool BracketsBalanced(absl::string_view t) {
 
 inline bool IsIdentChar(char c) { return absl::ascii_isalnum(c) || c == '_'; }
 
-// Address: any, $VAR, IPv4/IPv6 (CIDR or a-b range), with !, [..] and ,.
-bool ValidAddress(absl::string_view t) {
+// An address or port list: $VARs and values, with `separators` and blanks
+// between them, and balanced brackets. `value(t, i)` reads the value that
+// starts at t[i] (any other character than '$', a separator or a blank) and
+// returns where it ends, or npos when it is not valid. True when the list
+// holds at least one $VAR or value.
+template <typename ValueFn>
+bool ValidList(absl::string_view t, absl::string_view separators,
+               ValueFn value) {
   if (t.empty() || !BracketsBalanced(t)) return false;
   size_t i = 0;
   bool has_value = false;
   while (i < t.size()) {
     const char c = t[i];
+    if (separators.find(c) != absl::string_view::npos || IsBlank(c)) {
+      ++i;
+      continue;
+    }
+    size_t j = i + 1;
     if (c == '$') {
-      size_t j = i + 1;
       while (j < t.size() && IsIdentChar(t[j])) ++j;
       if (j == i + 1) return false;
-      i = j;
-      has_value = true;
-    } else if (absl::ascii_isalnum(c)) {
-      size_t j = i;
-      while (j < t.size() && absl::ascii_isalnum(t[j])) ++j;
-      absl::string_view word = t.substr(i, j - i);
-      if (!absl::EqualsIgnoreCase(word, "any")) {
-        for (char w : word) {
-          if (!absl::ascii_isxdigit(w)) return false;  // IPv4/IPv6 digits
-        }
-      }
-      i = j;
-      has_value = true;
-    } else if (c == '.' || c == ':' || c == '/' || c == '-' || c == '!' ||
-               c == '[' || c == ']' || c == ',' || IsBlank(c)) {
-      ++i;
     } else {
-      return false;
+      j = value(t, i);
+      if (j == absl::string_view::npos) return false;
     }
+    i = j;
+    has_value = true;
   }
   return has_value;
 }
 
+// Address: any, $VAR, IPv4/IPv6 (CIDR or a-b range), with !, [..] and ,.
+bool ValidAddress(absl::string_view t) {
+  return ValidList(t, ".:/-![],", [](absl::string_view s, size_t i) {
+    if (!absl::ascii_isalnum(s[i])) return absl::string_view::npos;
+    size_t j = i;
+    while (j < s.size() && absl::ascii_isalnum(s[j])) ++j;
+    absl::string_view word = s.substr(i, j - i);
+    if (!absl::EqualsIgnoreCase(word, "any")) {
+      for (char w : word) {
+        // IPv4/IPv6 digits
+        if (!absl::ascii_isxdigit(w)) return absl::string_view::npos;
+      }
+    }
+    return j;
+  });
+}
+
 // Port: any, $VAR, numbers <= 65535, ranges a:b, with !, [..] and ,.
 bool ValidPort(absl::string_view t) {
-  if (t.empty() || !BracketsBalanced(t)) return false;
-  size_t i = 0;
-  bool has_value = false;
-  while (i < t.size()) {
-    const char c = t[i];
-    if (c == '$') {
-      size_t j = i + 1;
-      while (j < t.size() && IsIdentChar(t[j])) ++j;
-      if (j == i + 1) return false;
-      i = j;
-      has_value = true;
-    } else if (absl::ascii_isdigit(c)) {
-      size_t j = i;
+  return ValidList(t, ":![],", [](absl::string_view s, size_t i) {
+    size_t j = i;
+    if (absl::ascii_isdigit(s[i])) {
       uint32_t v = 0;
-      while (j < t.size() && absl::ascii_isdigit(t[j])) {
-        v = v * 10 + (t[j] - '0');
-        if (v > 65535) return false;
+      while (j < s.size() && absl::ascii_isdigit(s[j])) {
+        v = v * 10 + (s[j] - '0');
+        if (v > 65535) return absl::string_view::npos;
         ++j;
       }
-      if (j < t.size() && IsIdentChar(t[j])) return false;
-      i = j;
-      has_value = true;
-    } else if (absl::ascii_isalpha(c)) {
-      size_t j = i;
-      while (j < t.size() && IsIdentChar(t[j])) ++j;
-      if (!absl::EqualsIgnoreCase(t.substr(i, j - i), "any")) return false;
-      i = j;
-      has_value = true;
-    } else if (c == ':' || c == '!' || c == '[' || c == ']' || c == ',' ||
-               IsBlank(c)) {
-      ++i;
-    } else {
-      return false;
+      if (j < s.size() && IsIdentChar(s[j])) return absl::string_view::npos;
+      return j;
     }
-  }
-  return has_value;
+    if (!absl::ascii_isalpha(s[i])) return absl::string_view::npos;
+    while (j < s.size() && IsIdentChar(s[j])) ++j;
+    if (!absl::EqualsIgnoreCase(s.substr(i, j - i), "any")) {
+      return absl::string_view::npos;
+    }
+    return j;
+  });
 }
 
 bool IsDirection(absl::string_view t) {

@@ -30,24 +30,6 @@ constexpr size_t kBinaryProbe = 8192;
 // Past this many errors a file is garbage, not YARA with typos: stop.
 constexpr int kMaxErrors = 100;
 
-// Reserved words of YARA 4.2 (lexer.l); none may name a rule, tag or meta.
-bool IsKeyword(absl::string_view w) {
-  static const auto* const kKeywords =
-      new absl::flat_hash_set<absl::string_view>{
-          "all",      "and",        "any",       "ascii",     "at",
-          "base64",   "base64wide", "condition", "contains",  "defined",
-          "endswith", "entrypoint", "false",     "filesize",  "for",
-          "fullword", "global",     "icontains", "iendswith", "iequals",
-          "import",   "in",         "include",   "int16",     "int16be",
-          "int32",    "int32be",    "int8",      "int8be",    "istartswith",
-          "matches",  "meta",       "nocase",    "none",      "not",
-          "of",       "or",         "private",   "rule",      "startswith",
-          "strings",  "them",       "true",      "uint16",    "uint16be",
-          "uint32",   "uint32be",   "uint8",     "uint8be",   "wide",
-          "xor"};
-  return kKeywords->contains(w);
-}
-
 // Words that can only start a top-level construct: where the parser
 // resynchronises, and what betrays a rule missing its closing brace.
 bool IsTopLevelWord(absl::string_view w) {
@@ -328,7 +310,7 @@ void FileParser::ParseRule(const Token& first) {
   }
   Token name_tok = lex_.Next();
   if (name_tok.kind != TokenKind::kIdentifier ||
-      IsKeyword(lex_.TextOf(name_tok))) {
+      IsYaraKeyword(lex_.TextOf(name_tok))) {
     Unexpected(name_tok, "a rule name after 'rule'");
     // A keyword that starts a line (e.g. the next `rule`) is where to go on.
     ResyncAfter(name_tok);
@@ -354,7 +336,7 @@ void FileParser::ParseRule(const Token& first) {
   if (IsPunct(lex_, t, ':')) {
     absl::flat_hash_set<absl::string_view> seen;
     for (t = lex_.Next();
-         t.kind == TokenKind::kIdentifier && !IsKeyword(lex_.TextOf(t));
+         t.kind == TokenKind::kIdentifier && !IsYaraKeyword(lex_.TextOf(t));
          t = lex_.Next()) {
       if (!seen.insert(lex_.TextOf(t)).second) {
         AddError(t.begin, "yara-duplicate-tag",
@@ -513,7 +495,8 @@ FileParser::Outcome FileParser::ParseMeta(std::vector<MetaEntry>* meta,
     return Unexpected(t, "':' after 'meta'");
   }
   for (t = lex_.Next();; t = lex_.Next()) {
-    if (t.kind != TokenKind::kIdentifier || IsKeyword(lex_.TextOf(t))) break;
+    if (t.kind != TokenKind::kIdentifier || IsYaraKeyword(lex_.TextOf(t)))
+      break;
     MetaEntry entry;
     entry.key = lex_.TextOf(t);
     entry.line = pos_.At(t.begin).line;
@@ -724,6 +707,23 @@ FileParser::Outcome FileParser::ParseCondition(const Token& open_brace,
 }
 
 }  // namespace
+
+bool IsYaraKeyword(absl::string_view w) {
+  static const auto* const kKeywords =
+      new absl::flat_hash_set<absl::string_view>{
+          "all",      "and",        "any",       "ascii",     "at",
+          "base64",   "base64wide", "condition", "contains",  "defined",
+          "endswith", "entrypoint", "false",     "filesize",  "for",
+          "fullword", "global",     "icontains", "iendswith", "iequals",
+          "import",   "in",         "include",   "int16",     "int16be",
+          "int32",    "int32be",    "int8",      "int8be",    "istartswith",
+          "matches",  "meta",       "nocase",    "none",      "not",
+          "of",       "or",         "private",   "rule",      "startswith",
+          "strings",  "them",       "true",      "uint16",    "uint16be",
+          "uint32",   "uint32be",   "uint8",     "uint8be",   "wide",
+          "xor"};
+  return kKeywords->contains(w);
+}
 
 ParsedFile YaraParser::Parse(const SourceFile& file) const {
   return ParseDetailed(file).parsed;

@@ -102,6 +102,10 @@ struct YaraParserOptions {
   bool compile_check = true;
 };
 
+// True for the reserved words of YARA 4.2 (lexer.l): none may name a rule,
+// tag or meta.
+bool IsYaraKeyword(absl::string_view word);
+
 class YaraParser : public RuleParser {
  public:
   YaraParser() = default;

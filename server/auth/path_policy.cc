@@ -22,6 +22,18 @@ bool Inside(const std::string& path, const std::string& root) {
 
 }  // namespace
 
+absl::StatusOr<fs::path> ResolveIngestPath(const PathCheck& check,
+                                           absl::string_view path) {
+  if (absl::Status s = CheckPath(check, path); !s.ok()) return s;
+  std::error_code ec;
+  fs::path resolved = fs::canonical(std::string(path), ec);
+  if (ec) {
+    return absl::NotFoundError(
+        absl::StrCat("cannot ingest ", path, ": ", ec.message()));
+  }
+  return resolved;
+}
+
 absl::StatusOr<PathPolicy> PathPolicy::Create(
     const std::vector<std::string>& roots, absl::string_view what) {
   PathPolicy policy;

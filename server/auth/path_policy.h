@@ -22,6 +22,7 @@
 #ifndef COV_SERVER_AUTH_PATH_POLICY_H_
 #define COV_SERVER_AUTH_PATH_POLICY_H_
 
+#include <filesystem>
 #include <functional>
 #include <string>
 #include <vector>
@@ -38,6 +39,12 @@ using PathCheck = std::function<absl::Status(absl::string_view path)>;
 
 // Runs `check` on `path`: OK when `check` is empty.
 absl::Status CheckPath(const PathCheck& check, absl::string_view path);
+
+// The folder or file an ingest RPC reads: `path` passed by `check`, then
+// resolved like realpath. The error of `check`, or kNotFound "cannot ingest
+// <path>: <reason>" when it does not resolve.
+absl::StatusOr<std::filesystem::path> ResolveIngestPath(const PathCheck& check,
+                                                        absl::string_view path);
 
 class PathPolicy {
  public:

@@ -7,6 +7,7 @@
 #include <fstream>
 #include <string>
 
+#include "absl/strings/str_cat.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
 
@@ -151,6 +152,22 @@ TEST_F(PathPolicyTest, CheckerIsThePolicysCheck) {
             absl::StatusCode::kPermissionDenied);
   // No check: every path is allowed, as with a rootless policy.
   EXPECT_TRUE(CheckPath(PathCheck(), "/etc/passwd").ok());
+}
+
+TEST_F(PathPolicyTest, ResolveIngestPathChecksThenResolves) {
+  const PathCheck check = policy_.Checker();
+  absl::StatusOr<fs::path> in =
+      ResolveIngestPath(check, root_ + "/rules/../rules/a.yml");
+  ASSERT_TRUE(in.ok()) << in.status();
+  EXPECT_EQ(in->string(), root_ + "/rules/a.yml");
+  EXPECT_EQ(
+      ResolveIngestPath(check, base_ + "/outside/secret.yml").status().code(),
+      absl::StatusCode::kPermissionDenied);
+  const absl::Status missing =
+      ResolveIngestPath(PathCheck(), root_ + "/none").status();
+  EXPECT_EQ(missing.code(), absl::StatusCode::kNotFound);
+  EXPECT_THAT(missing.message(),
+              HasSubstr(absl::StrCat("cannot ingest ", root_, "/none: ")));
 }
 
 }  // namespace

@@ -11,7 +11,6 @@
 #include <algorithm>
 #include <chrono>
 #include <cstdio>
-#include <fstream>
 #include <functional>
 #include <string>
 #include <vector>
@@ -20,6 +19,7 @@
 #include "absl/flags/parse.h"
 #include "google/protobuf/util/json_util.h"
 #include "server/export/csv_export.h"
+#include "server/export/demo_files.h"
 #include "server/export/html_report.h"
 #include "server/export/navigator_layer.h"
 #include "server/export/sample_coverage.h"
@@ -32,17 +32,7 @@ ABSL_FLAG(int, bench, 0, "Print sizes and median times over this many runs.");
 namespace {
 
 namespace exporter = cov::server::exporter;
-
-bool WriteFile(const std::string& path, const std::string& content) {
-  std::ofstream f(path, std::ios::binary);
-  f << content;
-  f.close();
-  if (!f) {
-    std::fprintf(stderr, "cannot write %s\n", path.c_str());
-    return false;
-  }
-  return true;
-}
+using exporter::WriteDemoFile;
 
 // Median wall time of `runs` calls, in milliseconds.
 double MedianMs(int runs, const std::function<std::string()>& export_fn) {
@@ -109,7 +99,7 @@ int main(int argc, char** argv) {
       std::printf("%-20s %9zu bytes  %8.3f ms (median of %d)\n", name.c_str(),
                   content.size(), MedianMs(bench, fn), bench);
     }
-    if (!dir.empty() && !WriteFile(dir + "/" + name, content)) return 1;
+    if (!dir.empty() && !WriteDemoFile(dir + "/" + name, content)) return 1;
   }
   if (!dir.empty()) {
     std::string json;
@@ -118,7 +108,7 @@ int main(int argc, char** argv) {
     options.always_print_primitive_fields = true;
     if (!google::protobuf::util::MessageToJsonString(coverage, &json, options)
              .ok() ||
-        !WriteFile(dir + "/response.json", json)) {
+        !WriteDemoFile(dir + "/response.json", json)) {
       return 1;
     }
   }

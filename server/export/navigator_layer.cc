@@ -10,6 +10,7 @@
 #include "absl/strings/ascii.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
+#include "absl/types/span.h"
 #include "server/export/json_writer.h"
 
 namespace cov::server::exporter {
@@ -67,6 +68,22 @@ struct Entry {
   bool show_subtechniques = false;
 };
 
+// `key`: [{first: a, second: b}, ...] for the pairs (a, b), as metadata
+// (name, value) and legend items (label, color) are written.
+void WritePairs(absl::string_view key, const Metadata& pairs,
+                absl::string_view first, absl::string_view second,
+                JsonWriter& w) {
+  w.Key(key);
+  w.BeginArray();
+  for (const auto& [a, b] : pairs) {
+    w.BeginObject();
+    w.KeyString(first, a);
+    w.KeyString(second, b);
+    w.EndObject();
+  }
+  w.EndArray();
+}
+
 void WriteEntry(const Entry& e, absl::string_view tactic, JsonWriter& w) {
   w.BeginObject();
   w.KeyString("techniqueID", e.technique_id);
@@ -76,15 +93,7 @@ void WriteEntry(const Entry& e, absl::string_view tactic, JsonWriter& w) {
   w.KeyString("comment", e.comment);
   w.KeyBool("enabled", e.enabled);
   if (e.metadata != nullptr && !e.metadata->empty()) {
-    w.Key("metadata");
-    w.BeginArray();
-    for (const auto& [name, value] : *e.metadata) {
-      w.BeginObject();
-      w.KeyString("name", name);
-      w.KeyString("value", value);
-      w.EndObject();
-    }
-    w.EndArray();
+    WritePairs("metadata", *e.metadata, "name", "value", w);
   }
   if (e.show_subtechniques) w.KeyBool("showSubtechniques", true);
   w.EndObject();
@@ -127,43 +136,61 @@ void WriteHead(const std::string& name, const std::string& description,
   w.KeyBool("hideDisabled", false);
 }
 
-template <size_t N>
-void WriteTail(const absl::string_view (&colors)[N], double max_score,
-               const Metadata& legend, const Metadata& metadata,
-               JsonWriter& w) {
+// What a layer holds besides its techniques.
+struct Frame {
+  std::string name;
+  std::string description;
+  Release release;
+  size_t reserve = 0;  // bytes reserved for the JSON text
+  absl::Span<const absl::string_view> colors;  // the score gradient
+  // Legend items; the one of unreachable techniques is added when
+  // with_unreachable.
+  Metadata legend;
+  bool with_unreachable = false;
+  // Layer metadata between "release" (first) and "generator" (last).
+  Metadata metadata;
+};
+
+// The whole layer: `frame` around the techniques that
+// write_techniques(JsonWriter&) writes; it returns their highest score,
+// which sets the gradient's maxValue.
+template <typename WriteTechniques>
+std::string LayerJson(Frame frame, WriteTechniques write_techniques) {
+  std::string out;
+  out.reserve(frame.reserve);
+  JsonWriter w(&out);
+  w.BeginObject();
+  WriteHead(frame.name, frame.description, frame.release, w);
+  w.Key("techniques");
+  w.BeginArray();
+  const double max_score = write_techniques(w);
+  w.EndArray();
   w.Key("gradient");
   w.BeginObject();
   w.Key("colors");
   w.BeginArray();
-  for (absl::string_view c : colors) w.String(c);
+  for (absl::string_view c : frame.colors) w.String(c);
   w.EndArray();
   w.KeyInt("minValue", 0);
   // The spec requires maxValue > minValue.
   w.KeyDouble("maxValue", std::max(max_score, 1.0));
   w.EndObject();
-  w.Key("legendItems");
-  w.BeginArray();
-  for (const auto& [label, color] : legend) {
-    w.BeginObject();
-    w.KeyString("label", label);
-    w.KeyString("color", color);
-    w.EndObject();
+  if (frame.with_unreachable) {
+    frame.legend.emplace_back("outside the profile's reach (disabled)",
+                              std::string(kUnreachableColor));
   }
-  w.EndArray();
+  WritePairs("legendItems", frame.legend, "label", "color", w);
   w.KeyBool("showTacticRowBackground", false);
   w.KeyString("tacticRowBackground", "#dddddd");
   w.KeyBool("selectTechniquesAcrossTactics", true);
   w.KeyBool("selectSubtechniquesWithParent", false);
   w.KeyBool("selectVisibleTechniques", false);
-  w.Key("metadata");
-  w.BeginArray();
-  for (const auto& [name, value] : metadata) {
-    w.BeginObject();
-    w.KeyString("name", name);
-    w.KeyString("value", value);
-    w.EndObject();
-  }
-  w.EndArray();
+  Metadata metadata = {{"release", frame.release.Label()}};
+  metadata.insert(metadata.end(), frame.metadata.begin(), frame.metadata.end());
+  metadata.emplace_back("generator", "cov");
+  WritePairs("metadata", metadata, "name", "value", w);
+  w.EndObject();
+  return out;
 }
 
 std::string UnreachableComment(const cov::v1::TechniqueCoverage& t) {
@@ -208,18 +235,32 @@ void RuleMetadata(const cov::v1::TechniqueCoverage& t, int max_rules,
 
 std::string CoverageLayerJson(const cov::v1::CoverageResponse& coverage,
                               const LayerOptions& options) {
-  const Release release = PickRelease(coverage.release(), coverage.release());
-  const std::string name = options.name.empty()
-                               ? absl::StrCat("cov coverage ", release.Label())
-                               : options.name;
-  const std::string description =
+  Frame frame;
+  frame.release = PickRelease(coverage.release(), coverage.release());
+  const std::string label = frame.release.Label();
+  frame.name = options.name.empty() ? absl::StrCat("cov coverage ", label)
+                                    : options.name;
+  frame.description =
       options.description.empty()
           ? absl::StrFormat(
                 "Detection coverage of %s: %d of %d techniques in reach "
                 "covered (%s).",
-                release.Label(), coverage.covered(), coverage.potential(),
+                label, coverage.covered(), coverage.potential(),
                 Percent(coverage.ratio()))
           : options.description;
+  frame.reserve = 512 + coverage.techniques_size() * 400;
+  frame.colors = kCoverageGradient;
+  frame.legend = {
+      {"no rule (in reach)", std::string(kCoverageGradient[0])},
+      {"covered (score = number of rules)", std::string(kCoverageGradient[2])},
+      {"covered through sub-techniques", std::string(kRollupColor)},
+  };
+  frame.with_unreachable = options.include_unreachable;
+  frame.metadata = {
+      {"techniques in reach", absl::StrCat(coverage.potential())},
+      {"covered", absl::StrCat(coverage.covered())},
+      {"ratio", Percent(coverage.ratio())},
+  };
 
   // Parents with an annotated (ruled) sub-technique open by default.
   absl::flat_hash_set<absl::string_view> open_parents;
@@ -228,128 +269,92 @@ std::string CoverageLayerJson(const cov::v1::CoverageResponse& coverage,
       open_parents.insert(t.parent());
   }
 
-  std::string out;
-  out.reserve(512 + coverage.techniques_size() * 400);
-  JsonWriter w(&out);
-  w.BeginObject();
-  WriteHead(name, description, release, w);
-  w.Key("techniques");
-  w.BeginArray();
-  double max_score = 0;
-  Metadata metadata;
-  for (const cov::v1::TechniqueCoverage& t : coverage.techniques()) {
-    if (!t.potential() && !options.include_unreachable) continue;
-    RuleMetadata(t, options.max_rules_in_metadata, &metadata);
-    Entry e;
-    e.technique_id = t.technique_id();
-    e.metadata = &metadata;
-    e.show_subtechniques = open_parents.contains(t.technique_id());
-    if (t.potential()) {
-      e.score = t.rule_count();
-      max_score = std::max(max_score, static_cast<double>(t.rule_count()));
-      if (t.rule_count() == 0 && t.covered_by_rollup()) e.color = kRollupColor;
-      e.comment = CoverageComment(t);
-    } else {
-      e.enabled = false;  // unscored: stays out of the gradient
-      e.comment = UnreachableComment(t);
+  return LayerJson(std::move(frame), [&](JsonWriter& w) {
+    double max_score = 0;
+    Metadata metadata;
+    for (const cov::v1::TechniqueCoverage& t : coverage.techniques()) {
+      if (!t.potential() && !options.include_unreachable) continue;
+      RuleMetadata(t, options.max_rules_in_metadata, &metadata);
+      Entry e;
+      e.technique_id = t.technique_id();
+      e.metadata = &metadata;
+      e.show_subtechniques = open_parents.contains(t.technique_id());
+      if (t.potential()) {
+        e.score = t.rule_count();
+        max_score = std::max(max_score, static_cast<double>(t.rule_count()));
+        if (t.rule_count() == 0 && t.covered_by_rollup()) {
+          e.color = kRollupColor;
+        }
+        e.comment = CoverageComment(t);
+      } else {
+        e.enabled = false;  // unscored: stays out of the gradient
+        e.comment = UnreachableComment(t);
+      }
+      WriteEntries(e, t.tactics(), w);
     }
-    WriteEntries(e, t.tactics(), w);
-  }
-  w.EndArray();
-
-  Metadata legend = {
-      {"no rule (in reach)", std::string(kCoverageGradient[0])},
-      {"covered (score = number of rules)", std::string(kCoverageGradient[2])},
-      {"covered through sub-techniques", std::string(kRollupColor)},
-  };
-  if (options.include_unreachable) {
-    legend.emplace_back("outside the profile's reach (disabled)",
-                        std::string(kUnreachableColor));
-  }
-  const Metadata layer_metadata = {
-      {"release", release.Label()},
-      {"techniques in reach", absl::StrCat(coverage.potential())},
-      {"covered", absl::StrCat(coverage.covered())},
-      {"ratio", Percent(coverage.ratio())},
-      {"generator", "cov"},
-  };
-  WriteTail(kCoverageGradient, max_score, legend, layer_metadata, w);
-  w.EndObject();
-  return out;
+    return max_score;
+  });
 }
 
 std::string GapsLayerJson(const cov::v1::CoverageResponse& coverage,
                           const cov::v1::GapsResponse& gaps,
                           const LayerOptions& options) {
-  const Release release = PickRelease(coverage.release(), gaps.release());
-  const std::string name = options.name.empty()
-                               ? absl::StrCat("cov gaps ", release.Label())
-                               : options.name;
-  const std::string description =
+  Frame frame;
+  frame.release = PickRelease(coverage.release(), gaps.release());
+  const std::string label = frame.release.Label();
+  frame.name =
+      options.name.empty() ? absl::StrCat("cov gaps ", label) : options.name;
+  frame.description =
       options.description.empty()
           ? absl::StrFormat(
                 "Detection gaps of %s: %d techniques in reach without a rule, "
                 "scored by the number of groups, software and campaigns "
                 "using them.",
-                release.Label(), gaps.gaps_size())
+                label, gaps.gaps_size())
           : options.description;
-
-  std::string out;
-  out.reserve(512 + gaps.gaps_size() * 300);
-  JsonWriter w(&out);
-  w.BeginObject();
-  WriteHead(name, description, release, w);
-  w.Key("techniques");
-  w.BeginArray();
-  double max_score = 0;
-  Metadata metadata;
-  absl::flat_hash_set<absl::string_view> listed;
-  for (int i = 0; i < gaps.gaps_size(); ++i) {
-    const cov::v1::Gap& g = gaps.gaps(i);
-    listed.insert(g.technique_id());
-    metadata.clear();
-    metadata.emplace_back("rank", absl::StrCat(i + 1));
-    for (const std::string& dc : g.data_components()) {
-      metadata.emplace_back("data component", dc);
-    }
-    Entry e;
-    e.technique_id = g.technique_id();
-    e.score = g.score();
-    e.metadata = &metadata;
-    std::string score;
-    AppendJsonNumber(g.score(), &score);
-    e.comment = absl::StrCat("gap #", i + 1, "; score ", score);
-    if (std::isfinite(g.score())) max_score = std::max(max_score, g.score());
-    WriteEntries(e, g.tactics(), w);
-  }
-  if (options.include_unreachable) {
-    for (const cov::v1::TechniqueCoverage& t : coverage.techniques()) {
-      if (t.potential() || listed.contains(t.technique_id())) continue;
-      Entry e;
-      e.technique_id = t.technique_id();
-      e.enabled = false;
-      e.comment = UnreachableComment(t);
-      WriteEntries(e, t.tactics(), w);
-    }
-  }
-  w.EndArray();
-
-  Metadata legend = {
+  frame.reserve = 512 + gaps.gaps_size() * 300;
+  frame.colors = kGapsGradient;
+  frame.legend = {
       {"gap (score = groups, software and campaigns using it)",
        std::string(kGapsGradient[2])},
   };
-  if (options.include_unreachable) {
-    legend.emplace_back("outside the profile's reach (disabled)",
-                        std::string(kUnreachableColor));
-  }
-  const Metadata layer_metadata = {
-      {"release", release.Label()},
-      {"gaps", absl::StrCat(gaps.gaps_size())},
-      {"generator", "cov"},
-  };
-  WriteTail(kGapsGradient, max_score, legend, layer_metadata, w);
-  w.EndObject();
-  return out;
+  frame.with_unreachable = options.include_unreachable;
+  frame.metadata = {{"gaps", absl::StrCat(gaps.gaps_size())}};
+
+  return LayerJson(std::move(frame), [&](JsonWriter& w) {
+    double max_score = 0;
+    Metadata metadata;
+    absl::flat_hash_set<absl::string_view> listed;
+    for (int i = 0; i < gaps.gaps_size(); ++i) {
+      const cov::v1::Gap& g = gaps.gaps(i);
+      listed.insert(g.technique_id());
+      metadata.clear();
+      metadata.emplace_back("rank", absl::StrCat(i + 1));
+      for (const std::string& dc : g.data_components()) {
+        metadata.emplace_back("data component", dc);
+      }
+      Entry e;
+      e.technique_id = g.technique_id();
+      e.score = g.score();
+      e.metadata = &metadata;
+      std::string score;
+      AppendJsonNumber(g.score(), &score);
+      e.comment = absl::StrCat("gap #", i + 1, "; score ", score);
+      if (std::isfinite(g.score())) max_score = std::max(max_score, g.score());
+      WriteEntries(e, g.tactics(), w);
+    }
+    if (options.include_unreachable) {
+      for (const cov::v1::TechniqueCoverage& t : coverage.techniques()) {
+        if (t.potential() || listed.contains(t.technique_id())) continue;
+        Entry e;
+        e.technique_id = t.technique_id();
+        e.enabled = false;
+        e.comment = UnreachableComment(t);
+        WriteEntries(e, t.tactics(), w);
+      }
+    }
+    return max_score;
+  });
 }
 
 }  // namespace cov::server::exporter

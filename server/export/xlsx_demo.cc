@@ -11,12 +11,12 @@
 // text exceeds Excel's cell limit and whose name starts with '='; the plan
 // has three steps, one with two tests.
 #include <cstdio>
-#include <fstream>
 #include <string>
 
 #include "absl/flags/flag.h"
 #include "absl/flags/parse.h"
 #include "google/protobuf/util/json_util.h"
+#include "server/export/demo_files.h"
 #include "server/export/sample_coverage.h"
 #include "server/export/xlsx_writer.h"
 
@@ -27,14 +27,7 @@ ABSL_FLAG(int, synthetic, 0,
 namespace {
 
 namespace exporter = cov::server::exporter;
-
-bool WriteFile(const std::string& path, const std::string& content) {
-  std::ofstream f(path, std::ios::binary);
-  f << content;
-  f.close();
-  if (!f) std::fprintf(stderr, "cannot write %s\n", path.c_str());
-  return static_cast<bool>(f);
-}
+using exporter::WriteDemoFile;
 
 bool WriteJson(const std::string& path,
                const google::protobuf::Message& message) {
@@ -42,7 +35,7 @@ bool WriteJson(const std::string& path,
   if (!google::protobuf::util::MessageToJsonString(message, &json).ok()) {
     return false;
   }
-  return WriteFile(path, json);
+  return WriteDemoFile(path, json);
 }
 
 bool WriteXlsx(const std::string& path,
@@ -52,7 +45,7 @@ bool WriteXlsx(const std::string& path,
                  bytes.status().ToString().c_str());
     return false;
   }
-  return WriteFile(path, *bytes);
+  return WriteDemoFile(path, *bytes);
 }
 
 void AddPhases(cov::v1::CoverageResponse* c) {

@@ -81,15 +81,10 @@ absl::StatusOr<cov::v1::IngestLibraryResponse> IngestLibrary(
         "library kind must be atomics or plans, not '", kind, "'"));
   }
   // covd --ingest_root confines server-side paths.
-  if (absl::Status s = auth::CheckPath(check_path, request.path()); !s.ok()) {
-    return s;
-  }
-  std::error_code ec;
-  fs::path root = fs::canonical(request.path(), ec);
-  if (ec) {
-    return absl::NotFoundError(
-        absl::StrCat("cannot ingest ", request.path(), ": ", ec.message()));
-  }
+  absl::StatusOr<fs::path> resolved =
+      auth::ResolveIngestPath(check_path, request.path());
+  if (!resolved.ok()) return resolved.status();
+  const fs::path root = *std::move(resolved);
   // Hidden folders and symlinks are skipped; a named file is always read.
   absl::StatusOr<std::vector<ingest::WalkedFile>> walked =
       ingest::WalkFiles(root.string(), [&kind](absl::string_view rel) {
@@ -112,6 +107,7 @@ absl::StatusOr<cov::v1::IngestLibraryResponse> IngestLibrary(
   cov::v1::IngestLibraryResponse response;
   std::set<std::string> techniques;
   std::map<std::string, int> tests_per_technique;
+  std::error_code ec;
   for (const std::string& path : files) {
     std::string rel =
         fs::relative(path, fs::is_directory(root) ? root : root.parent_path(),

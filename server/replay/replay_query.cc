@@ -147,6 +147,16 @@ absl::Status CheckPaths(
   return absl::OkStatus();
 }
 
+// Some logs to replay, and every server-side path allowed.
+absl::Status CheckInput(const PathCheck& check,
+                        const cov::v1::ReplayInput& input) {
+  if (input.paths_size() == 0 && input.files_size() == 0) {
+    return absl::InvalidArgumentError(
+        "no logs to replay: give paths (read by the server) or files");
+  }
+  return CheckPaths(check, input.paths());
+}
+
 cov::v1::ReplayResponse Run(const Prepared& p,
                             const std::vector<std::string>& paths,
                             const cov::v1::ReplayInput& input,
@@ -222,12 +232,7 @@ class PlannedTraces {
 absl::StatusOr<cov::v1::ReplayResponse> ReplayQueries::Replay(
     const cov::v1::ReplayRequest& request) {
   const cov::v1::ReplayInput& input = request.input();
-  if (input.paths_size() == 0 && input.files_size() == 0) {
-    return absl::InvalidArgumentError(
-        "no logs to replay: give paths (read by the server) or files");
-  }
-  absl::Status st = CheckPaths(check_path_, input.paths());
-  if (!st.ok()) return st;
+  if (absl::Status st = CheckInput(check_path_, input); !st.ok()) return st;
   absl::StatusOr<Prepared> p =
       Prepare(models_, &sets_, request.release(), input);
   if (!p.ok()) return p.status();
@@ -239,12 +244,7 @@ absl::StatusOr<cov::v1::ReplayExperimentResponse>
 ReplayQueries::ReplayExperiment(const cov::v1::ReplayExperimentRequest& request,
                                 int64_t now_unix) {
   const cov::v1::ReplayInput& input = request.input();
-  if (input.paths_size() == 0 && input.files_size() == 0) {
-    return absl::InvalidArgumentError(
-        "no logs to replay: give paths (read by the server) or files");
-  }
-  absl::Status st = CheckPaths(check_path_, input.paths());
-  if (!st.ok()) return st;
+  if (absl::Status st = CheckInput(check_path_, input); !st.ok()) return st;
   cov::v1::GetExperimentRequest get;
   get.set_id(request.experiment_id());
   absl::StatusOr<cov::v1::Experiment> exp = experiments_->Get(get);

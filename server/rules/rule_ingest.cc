@@ -209,16 +209,10 @@ absl::StatusOr<cov::v1::IngestRulesResponse> IngestRules(
     return absl::InvalidArgumentError("IngestRules needs a path");
   }
   // covd --ingest_root confines server-side paths.
-  if (absl::Status s = auth::CheckPath(context.check_path, request.path());
-      !s.ok()) {
-    return s;
-  }
-  std::error_code ec;
-  fs::path root = fs::canonical(request.path(), ec);
-  if (ec) {
-    return absl::NotFoundError(
-        absl::StrCat("cannot ingest ", request.path(), ": ", ec.message()));
-  }
+  absl::StatusOr<fs::path> resolved =
+      auth::ResolveIngestPath(context.check_path, request.path());
+  if (!resolved.ok()) return resolved.status();
+  const fs::path root = *std::move(resolved);
   std::string name = request.source();
   if (name.empty()) {
     name = (fs::is_directory(root) ? root : root.parent_path())

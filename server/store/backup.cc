@@ -55,6 +55,17 @@ std::vector<cov::v1::BackupInfo> AllInfos(
   return out;
 }
 
+absl::StatusOr<std::unique_ptr<rocksdb::BackupEngineReadOnly>> OpenReadOnly(
+    const std::string& backup_dir) {
+  rocksdb::BackupEngineReadOnly* raw = nullptr;
+  absl::Status st =
+      FromRocks(rocksdb::BackupEngineReadOnly::Open(
+                    EngineOptions(backup_dir), rocksdb::Env::Default(), &raw),
+                absl::StrCat("opening backup directory ", backup_dir));
+  if (!st.ok()) return st;
+  return std::unique_ptr<rocksdb::BackupEngineReadOnly>(raw);
+}
+
 bool IsDirectory(const std::string& path) {
   struct stat st;
   return stat(path.c_str(), &st) == 0 && S_ISDIR(st.st_mode);
@@ -131,14 +142,10 @@ absl::StatusOr<std::vector<cov::v1::BackupInfo>> ListBackups(
     return absl::NotFoundError(
         absl::StrCat("backup directory ", backup_dir, " does not exist"));
   }
-  rocksdb::BackupEngineReadOnly* raw = nullptr;
-  absl::Status st =
-      FromRocks(rocksdb::BackupEngineReadOnly::Open(
-                    EngineOptions(backup_dir), rocksdb::Env::Default(), &raw),
-                absl::StrCat("opening backup directory ", backup_dir));
-  if (!st.ok()) return st;
-  std::unique_ptr<rocksdb::BackupEngineReadOnly> engine(raw);
-  std::vector<cov::v1::BackupInfo> all = AllInfos(*engine);
+  absl::StatusOr<std::unique_ptr<rocksdb::BackupEngineReadOnly>> engine =
+      OpenReadOnly(backup_dir);
+  if (!engine.ok()) return engine.status();
+  std::vector<cov::v1::BackupInfo> all = AllInfos(**engine);
   if (all.empty()) {
     return absl::NotFoundError(
         absl::StrCat("backup directory ", backup_dir, " holds no backup"));
@@ -171,17 +178,16 @@ absl::StatusOr<cov::v1::BackupInfo> RestoreBackup(
   absl::StatusOr<cov::v1::BackupInfo> found = FindBackup(backup_dir, backup_id);
   if (!found.ok()) return found.status();
   const cov::v1::BackupInfo result = *std::move(found);
-  rocksdb::BackupEngineReadOnly* raw = nullptr;
+  absl::StatusOr<std::unique_ptr<rocksdb::BackupEngineReadOnly>> opened =
+      OpenReadOnly(backup_dir);
+  if (!opened.ok()) return opened.status();
+  const std::unique_ptr<rocksdb::BackupEngineReadOnly> engine =
+      *std::move(opened);
   absl::Status st =
-      FromRocks(rocksdb::BackupEngineReadOnly::Open(
-                    EngineOptions(backup_dir), rocksdb::Env::Default(), &raw),
-                absl::StrCat("opening backup directory ", backup_dir));
-  if (!st.ok()) return st;
-  std::unique_ptr<rocksdb::BackupEngineReadOnly> engine(raw);
-  st = FromRocks(engine->VerifyBackup(result.backup_id(),
-                                      /*verify_with_checksum=*/true),
-                 absl::StrCat("verifying backup ", result.backup_id(), " in ",
-                              backup_dir));
+      FromRocks(engine->VerifyBackup(result.backup_id(),
+                                     /*verify_with_checksum=*/true),
+                absl::StrCat("verifying backup ", result.backup_id(), " in ",
+                             backup_dir));
   if (!st.ok()) return st;
   st = FromRocks(
       engine->RestoreDBFromBackup(rocksdb::RestoreOptions(), result.backup_id(),

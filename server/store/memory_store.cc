@@ -13,16 +13,6 @@
 namespace cov::server::store {
 namespace {
 
-bool ValidSourceName(absl::string_view name) {
-  if (name.empty() || name.size() > 128) return false;
-  for (char c : name) {
-    if (!absl::ascii_isalnum(c) && c != '.' && c != '_' && c != '-') {
-      return false;
-    }
-  }
-  return true;
-}
-
 template <typename M>
 void AddAll(const std::vector<const M*>& list, std::map<std::string, M>* out,
             bool components = false) {
@@ -225,11 +215,7 @@ MemoryStore::ListMitigations(absl::string_view release_key) const {
 
 absl::Status MemoryStore::ApplySourceUpdate(const SourceUpdate& update) {
   const std::string& name = update.source.name();
-  if (!ValidSourceName(name)) {
-    return absl::InvalidArgumentError(
-        absl::StrCat("invalid source name '", name,
-                     "': use letters, digits, '.', '_' or '-' (at most 128)"));
-  }
+  if (absl::Status s = CheckSourceName(name); !s.ok()) return s;
   absl::MutexLock lock(&mu_);
   for (const std::string& path : update.removed_files) {
     files_.erase({name, path});
@@ -452,24 +438,30 @@ absl::StatusOr<cov::v1::BackupInfo> MemoryStore::CreateBackup(
   return absl::UnimplementedError("the in-memory store has no backups");
 }
 
-absl::StatusOr<std::unique_ptr<Store>> MemoryStoreFactory::Open(
-    const std::string&) const {
+namespace {
+
+absl::StatusOr<std::unique_ptr<Store>> OpenMemory(const std::string&) {
   return std::unique_ptr<Store>(std::make_unique<MemoryStore>());
 }
 
-absl::StatusOr<std::vector<cov::v1::BackupInfo>>
-MemoryStoreFactory::ListBackups(const std::string& backup_dir) const {
+absl::StatusOr<std::vector<cov::v1::BackupInfo>> NoBackups(
+    const std::string& backup_dir) {
   return absl::NotFoundError(absl::StrCat("no backup in ", backup_dir));
 }
 
-absl::StatusOr<cov::v1::BackupInfo> MemoryStoreFactory::FindBackup(
-    const std::string& backup_dir, uint32_t) const {
+absl::StatusOr<cov::v1::BackupInfo> NoBackup(const std::string& backup_dir,
+                                             uint32_t) {
   return absl::NotFoundError(absl::StrCat("no backup in ", backup_dir));
 }
 
-absl::StatusOr<cov::v1::BackupInfo> MemoryStoreFactory::RestoreBackup(
-    const std::string&, uint32_t, const std::string&) const {
+absl::StatusOr<cov::v1::BackupInfo> NoRestore(const std::string&, uint32_t,
+                                              const std::string&) {
   return absl::UnimplementedError("the in-memory store has no backups");
 }
+
+}  // namespace
+
+MemoryStoreFactory::MemoryStoreFactory()
+    : FunctionStoreFactory({&OpenMemory, &NoBackups, &NoBackup, &NoRestore}) {}
 
 }  // namespace cov::server::store

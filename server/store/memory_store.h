@@ -143,17 +143,9 @@ class MemoryStore final : public Store {
 // Opens a new, empty MemoryStore for every directory (nothing is kept
 // between opens). There are no backups: ListBackups and FindBackup answer
 // kNotFound, RestoreBackup kUnimplemented.
-class MemoryStoreFactory final : public StoreFactory {
+class MemoryStoreFactory final : public FunctionStoreFactory {
  public:
-  absl::StatusOr<std::unique_ptr<Store>> Open(
-      const std::string& dir) const override;
-  absl::StatusOr<std::vector<cov::v1::BackupInfo>> ListBackups(
-      const std::string& backup_dir) const override;
-  absl::StatusOr<cov::v1::BackupInfo> FindBackup(
-      const std::string& backup_dir, uint32_t backup_id) const override;
-  absl::StatusOr<cov::v1::BackupInfo> RestoreBackup(
-      const std::string& backup_dir, uint32_t backup_id,
-      const std::string& target_dir) const override;
+  MemoryStoreFactory();
 };
 
 }  // namespace cov::server::store

@@ -120,20 +120,24 @@ absl::Status ForEach(rocksdb::DB* db, rocksdb::ColumnFamilyHandle* cf,
   });
 }
 
+// Adds `m`, encoded into *buf, to `batch` at `key` of `family`; an
+// encoding failure is "cannot encode <what>".
+absl::Status PutEncoded(rocksdb::WriteBatch* batch,
+                        rocksdb::ColumnFamilyHandle* family,
+                        const std::string& key, absl::string_view what,
+                        const google::protobuf::MessageLite& m,
+                        std::string* buf) {
+  buf->clear();
+  if (!m.SerializeToString(buf)) {
+    return absl::InternalError(absl::StrCat("cannot encode ", what));
+  }
+  return ToAbsl(batch->Put(family, key, *buf), "preparing batch");
+}
+
 const char* const kAllColumnFamilies[] = {
     kCfReleases,   kCfMeta,        kCfTactics, kCfTechniques, kCfActors,
     kCfComponents, kCfMitigations, kCfSources, kCfFiles,      kCfRules,
     kCfLibrary,    kCfTests,       kCfPlans,   kCfExperiments};
-
-bool ValidSourceName(absl::string_view name) {
-  if (name.empty() || name.size() > 128) return false;
-  for (char c : name) {
-    if (!absl::ascii_isalnum(c) && c != '.' && c != '_' && c != '-') {
-      return false;
-    }
-  }
-  return true;
-}
 
 }  // namespace
 
@@ -230,12 +234,7 @@ absl::Status RocksDbStore::PutRelease(const ReleaseRecords& records,
   std::string buf;
   auto put = [&](const char* family, absl::string_view id,
                  const google::protobuf::MessageLite& m) -> absl::Status {
-    buf.clear();
-    if (!m.SerializeToString(&buf)) {
-      return absl::InternalError(absl::StrCat("cannot encode ", id));
-    }
-    return ToAbsl(batch.Put(cf(family), ObjectKey(key, id), buf),
-                  "preparing batch");
+    return PutEncoded(&batch, cf(family), ObjectKey(key, id), id, m, &buf);
   };
   absl::Status st;
   for (const cov::v1::Tactic* t : records.tactics) {
@@ -472,21 +471,13 @@ absl::Status RocksDbStore::BumpGeneration(rocksdb::WriteBatch* batch,
 
 absl::Status RocksDbStore::ApplySourceUpdate(const SourceUpdate& update) {
   const std::string& name = update.source.name();
-  if (!ValidSourceName(name)) {
-    return absl::InvalidArgumentError(
-        absl::StrCat("invalid source name '", name,
-                     "': use letters, digits, '.', '_' or '-' (at most 128)"));
-  }
+  if (absl::Status s = CheckSourceName(name); !s.ok()) return s;
   absl::MutexLock lock(&write_mu_);
   rocksdb::WriteBatch batch;
   std::string buf;
   auto put = [&](const char* family, const std::string& key,
                  const google::protobuf::MessageLite& m) -> absl::Status {
-    buf.clear();
-    if (!m.SerializeToString(&buf)) {
-      return absl::InternalError(absl::StrCat("cannot encode ", key));
-    }
-    return ToAbsl(batch.Put(cf(family), key, buf), "preparing batch");
+    return PutEncoded(&batch, cf(family), key, key, m, &buf);
   };
   absl::Status st;
   for (const std::string& path : update.removed_files) {
@@ -598,11 +589,7 @@ absl::StatusOr<std::map<std::string, int64_t>> RocksDbStore::SourceGenerations()
 
 absl::Status RocksDbStore::PutLibrary(const LibraryUpdate& update) {
   const std::string& name = update.source.name();
-  if (!ValidSourceName(name)) {
-    return absl::InvalidArgumentError(
-        absl::StrCat("invalid source name '", name,
-                     "': use letters, digits, '.', '_' or '-' (at most 128)"));
-  }
+  if (absl::Status s = CheckSourceName(name); !s.ok()) return s;
   absl::MutexLock lock(&write_mu_);
   rocksdb::WriteBatch batch;
   std::string begin = absl::StrCat(name, absl::string_view("\0", 1));
@@ -615,11 +602,7 @@ absl::Status RocksDbStore::PutLibrary(const LibraryUpdate& update) {
   std::string buf;
   auto put = [&](const char* family, const std::string& key,
                  const google::protobuf::MessageLite& m) -> absl::Status {
-    buf.clear();
-    if (!m.SerializeToString(&buf)) {
-      return absl::InternalError(absl::StrCat("cannot encode ", key));
-    }
-    return ToAbsl(batch.Put(cf(family), key, buf), "preparing batch");
+    return PutEncoded(&batch, cf(family), key, key, m, &buf);
   };
   for (const auto& [technique, test] : update.tests) {
     st = put(

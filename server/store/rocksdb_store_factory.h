@@ -10,17 +10,9 @@
 
 namespace cov::server::store {
 
-class RocksDbStoreFactory final : public StoreFactory {
+class RocksDbStoreFactory final : public FunctionStoreFactory {
  public:
-  absl::StatusOr<std::unique_ptr<Store>> Open(
-      const std::string& dir) const override;
-  absl::StatusOr<std::vector<cov::v1::BackupInfo>> ListBackups(
-      const std::string& backup_dir) const override;
-  absl::StatusOr<cov::v1::BackupInfo> FindBackup(
-      const std::string& backup_dir, uint32_t backup_id) const override;
-  absl::StatusOr<cov::v1::BackupInfo> RestoreBackup(
-      const std::string& backup_dir, uint32_t backup_id,
-      const std::string& target_dir) const override;
+  RocksDbStoreFactory();
 };
 
 }  // namespace cov::server::store

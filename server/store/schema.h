@@ -46,6 +46,7 @@
 
 #include <string>
 
+#include "absl/status/status.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/string_view.h"
 
@@ -128,6 +129,13 @@ inline std::string RuleKey(absl::string_view source, absl::string_view path,
                       std::string(idx.size() < 6 ? 6 - idx.size() : 0, '0'),
                       idx);
 }
+
+// True when `name` can be a <source>: 1 to 128 of [A-Za-z0-9._-].
+bool ValidSourceName(absl::string_view name);
+
+// OK when ValidSourceName(name); else kInvalidArgument "invalid source name
+// '<name>': use letters, digits, '.', '_' or '-' (at most 128)".
+absl::Status CheckSourceName(absl::string_view name);
 
 }  // namespace cov::server::store
 

@@ -43,6 +43,48 @@ class StoreFactory {
       const std::string& target_dir) const = 0;
 };
 
+// A StoreFactory whose methods call the functions it is made with: the
+// factories of the store implementations (RocksDbStoreFactory,
+// MemoryStoreFactory) are such, each naming its functions once.
+class FunctionStoreFactory : public StoreFactory {
+ public:
+  struct Functions {
+    absl::StatusOr<std::unique_ptr<Store>> (*open)(const std::string& dir);
+    absl::StatusOr<std::vector<cov::v1::BackupInfo>> (*list_backups)(
+        const std::string& backup_dir);
+    absl::StatusOr<cov::v1::BackupInfo> (*find_backup)(
+        const std::string& backup_dir, uint32_t backup_id);
+    absl::StatusOr<cov::v1::BackupInfo> (*restore_backup)(
+        const std::string& backup_dir, uint32_t backup_id,
+        const std::string& target_dir);
+  };
+
+  // Every function must be set.
+  explicit FunctionStoreFactory(const Functions& functions)
+      : functions_(functions) {}
+
+  absl::StatusOr<std::unique_ptr<Store>> Open(
+      const std::string& dir) const final {
+    return functions_.open(dir);
+  }
+  absl::StatusOr<std::vector<cov::v1::BackupInfo>> ListBackups(
+      const std::string& backup_dir) const final {
+    return functions_.list_backups(backup_dir);
+  }
+  absl::StatusOr<cov::v1::BackupInfo> FindBackup(
+      const std::string& backup_dir, uint32_t backup_id) const final {
+    return functions_.find_backup(backup_dir, backup_id);
+  }
+  absl::StatusOr<cov::v1::BackupInfo> RestoreBackup(
+      const std::string& backup_dir, uint32_t backup_id,
+      const std::string& target_dir) const final {
+    return functions_.restore_backup(backup_dir, backup_id, target_dir);
+  }
+
+ private:
+  Functions functions_;
+};
+
 }  // namespace cov::server::store
 
 #endif  // COV_SERVER_STORE_STORE_FACTORY_H_

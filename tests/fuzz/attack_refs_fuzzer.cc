@@ -53,26 +53,9 @@ std::string Clean(absl::string_view v) {
   return out;
 }
 
-// YARA words a tag cannot be.
-bool IsYaraKeyword(absl::string_view v) {
-  static const auto* const kWords = new absl::flat_hash_set<std::string>{
-      "all",      "and",        "any",       "ascii",     "at",
-      "base64",   "base64wide", "condition", "contains",  "defined",
-      "endswith", "entrypoint", "false",     "filesize",  "for",
-      "fullword", "global",     "icontains", "iendswith", "iequals",
-      "import",   "in",         "include",   "int16",     "int16be",
-      "int32",    "int32be",    "int8",      "int8be",    "istartswith",
-      "matches",  "meta",       "nocase",    "none",      "not",
-      "of",       "or",         "private",   "rule",      "startswith",
-      "strings",  "them",       "true",      "uint16",    "uint16be",
-      "uint32",   "uint32be",   "uint8",     "uint8be",   "wide",
-      "xor"};
-  return kWords->contains(std::string(v));
-}
-
 bool IsIdentifier(absl::string_view v) {
   if (v.empty() || v.size() > 60 || (v[0] >= '0' && v[0] <= '9')) return false;
-  if (IsYaraKeyword(v)) return false;
+  if (cov::ingest::yara::IsYaraKeyword(v)) return false;
   for (char c : v) {
     if (!((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
           (c >= '0' && c <= '9') || c == '_')) {

@@ -52,4 +52,23 @@ bool GetString(simdjson::simdjson_result<simdjson::dom::element> v,
   return v.get_string().get(*out) == simdjson::SUCCESS;
 }
 
+bool ReadObject(JsonLineParser& parser, absl::string_view line,
+                LineOutcome* out, simdjson::dom::object* obj) {
+  if (IsBlank(line)) return false;
+  out->kind = LineKind::kMalformed;
+  simdjson::dom::element root;
+  if (simdjson::error_code e = parser.Parse(line, &root);
+      e != simdjson::SUCCESS) {
+    out->code = "alerts-invalid-json";
+    out->error = absl::StrCat("invalid JSON: ", simdjson::error_message(e));
+    return false;
+  }
+  if (root.get_object().get(*obj) != simdjson::SUCCESS) {
+    out->code = "alerts-not-an-object";
+    out->error = "JSON value is not an object";
+    return false;
+  }
+  return true;
+}
+
 }  // namespace cov::ingest::alerts::internal

@@ -7,6 +7,7 @@
 #include <cstddef>
 #include <cstdint>
 #include <functional>
+#include <memory>
 #include <string>
 #include <string_view>  // simdjson hands out std::string_view
 #include <utility>
@@ -129,6 +130,13 @@ struct LineOutcome {
   std::string_view event_type;  // EVE kSkipped; valid until the next parse
 };
 
+// Starts reading `line` as a JSON object: false when the line is blank
+// (out->kind stays kBlank) or no JSON object (kMalformed, with code and
+// error set); else true with out->kind set to kMalformed for the format to
+// change, and *obj the object.
+bool ReadObject(JsonLineParser& parser, absl::string_view line,
+                LineOutcome* out, simdjson::dom::object* obj);
+
 // The streaming reader both formats share: splits chunks into lines, parses
 // each with `read_line`, counts, reports capped diagnostics, and passes each
 // alert (with its line number) to the sink. Formats differ only in how a
@@ -229,6 +237,48 @@ LineKind ReadOneLine(typename AlertLineReader<Alert>::ReadLineFn read_line,
   return o.kind;
 }
 
+// A whole file held in memory read by AlertFileReader<Alert> (ParseEve,
+// ParseAlertJsonl).
+template <typename Alert>
+AlertFile<Alert> ReadWholeFile(absl::string_view content,
+                               absl::string_view path,
+                               const AlertReaderOptions& options) {
+  AlertFile<Alert> file;
+  AlertFileReader<Alert> reader(
+      path, [&file](Alert&& a) { file.alerts.push_back(std::move(a)); },
+      options);
+  reader.Feed(content);
+  reader.Finish();
+  file.stats = reader.stats();
+  return file;
+}
+
 }  // namespace cov::ingest::alerts::internal
+
+namespace cov::ingest::alerts {
+
+// The members of AlertFileReader (alert_file.h). A format's .cc defines
+// AlertFileReader<ItsAlert>::Impl, constructible from (path, sink, options),
+// then instantiates: template class AlertFileReader<ItsAlert>;
+template <typename Alert>
+AlertFileReader<Alert>::AlertFileReader(absl::string_view path, Sink sink,
+                                        const AlertReaderOptions& options)
+    : impl_(std::make_unique<Impl>(path, std::move(sink), options)) {}
+template <typename Alert>
+AlertFileReader<Alert>::~AlertFileReader() = default;
+template <typename Alert>
+void AlertFileReader<Alert>::Feed(absl::string_view chunk) {
+  impl_->Feed(chunk);
+}
+template <typename Alert>
+void AlertFileReader<Alert>::Finish() {
+  impl_->Finish();
+}
+template <typename Alert>
+const AlertStats& AlertFileReader<Alert>::stats() const {
+  return impl_->stats();
+}
+
+}  // namespace cov::ingest::alerts
 
 #endif  // COV_INGEST_ALERTS_INTERNAL_JSON_LINES_H_
