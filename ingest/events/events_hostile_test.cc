@@ -327,10 +327,11 @@ TEST(ZipHostileTest, MemberDeclaredTooLargeIsSkipped) {
 
 TEST(ZipHostileTest, BombStopsAtTheRatioAndTheNextMemberIsRead) {
   TempDir dir;
-  // 64 MiB of one repeated line: deflate squeezes it about 1000 times.
-  const std::string zip = WriteZip(
-      dir, "bomb.zip",
-      {{"bomb.json", Lines(4 << 20), false}, {"after.json", Lines(2)}});
+  // 64 MiB of one repeated line: deflate squeezes it about 1000 times. Its
+  // sizes are in the header, so libarchive skips its rest without inflating.
+  const std::string zip =
+      WriteZip(dir, "bomb.zip",
+               {{"bomb.json", Lines(4 << 20)}, {"after.json", Lines(2)}});
   ASSERT_LT(fs::file_size(zip), 1u << 20);
   CollectingSink sink;
   ReadStats stats;
@@ -347,6 +348,81 @@ TEST(ZipHostileTest, BombStopsAtTheRatioAndTheNextMemberIsRead) {
   EXPECT_LT(stats.events, 4 << 20);
   EXPECT_EQ(sink.events.back().file, zip + "!after.json");
   EXPECT_EQ(sink.events.back().record, 2);
+}
+
+TEST(ZipHostileTest, StreamedBombStopsTheArchive) {
+  // The same bomb written as a stream (sizes only in the trailing data
+  // descriptor): skipping its rest would mean inflating all 64 MiB, so the
+  // archive stops there and says so.
+  TempDir dir;
+  const std::string zip = WriteZip(
+      dir, "bomb.zip",
+      {{"bomb.json", Lines(4 << 20), false}, {"after.json", Lines(2)}});
+  CollectingSink sink;
+  ReadStats stats;
+  ASSERT_TRUE(ReadEvents(zip, ReaderOptions(), sink, &stats).ok());
+  ASSERT_EQ(sink.diagnostics.size(), 1u);
+  EXPECT_THAT(sink.diagnostics[0],
+              MatchesRegex(".*bomb\\.zip!bomb\\.json: error: member expands "
+                           "more than 200 times \\([0-9]+ bytes from about "
+                           "[0-9]+ compressed\\); rest not read; the "
+                           "archive's later members are not read either \\(a "
+                           "streamed member can be skipped only by inflating "
+                           "it\\) \\[events-zip-bomb\\]"));
+  EXPECT_GT(stats.events, 2);
+  EXPECT_LT(stats.events, 4 << 20);
+  EXPECT_NE(sink.events.back().file, zip + "!after.json");
+}
+
+TEST(ZipHostileTest, StreamedMemberThatIsNotALogIsDrainedUnderTheBounds) {
+  // 64 MiB of NUL bytes, streamed: not a log, and a bomb. Before, libarchive
+  // inflated all of it to skip it; now the drain stops at the ratio bound.
+  TempDir dir;
+  const std::string zip =
+      WriteZip(dir, "zeros.zip",
+               {{"zeros.bin", std::string(64 << 20, '\0'), false},
+                {"after.json", Lines(2)}});
+  CollectingSink sink;
+  ReadStats stats;
+  ASSERT_TRUE(ReadEvents(zip, ReaderOptions(), sink, &stats).ok());
+  ASSERT_EQ(sink.diagnostics.size(), 2u);
+  EXPECT_EQ(sink.diagnostics[0],
+            absl::StrCat(zip,
+                         "!zeros.bin: warning: not an event log (.evtx, JSON "
+                         "or .zip) but binary data; skipped "
+                         "[events-not-a-log]"));
+  EXPECT_THAT(sink.diagnostics[1],
+              MatchesRegex(".*zeros\\.zip!zeros\\.bin: error: member expands "
+                           "more than 200 times .*\\[events-zip-bomb\\]"));
+  EXPECT_EQ(stats.events, 0);
+}
+
+TEST(ZipHostileTest, StreamedMemberThatIsNotALogIsSkippedAndTheNextRead) {
+  // An ordinary streamed non-log member (random bytes barely compress) is
+  // drained and the next member is read, as macOS Archive Utility's
+  // AppleDouble members in Security-Datasets' zips are.
+  TempDir dir;
+  std::string noise(1 << 20, '\0');
+  uint32_t x = 2463534242u;
+  for (char& c : noise) {
+    x ^= x << 13;
+    x ^= x >> 17;
+    x ^= x << 5;
+    c = static_cast<char>(x);
+  }
+  const std::string zip =
+      WriteZip(dir, "noise.zip",
+               {{"noise.bin", noise, false}, {"after.json", Lines(2)}});
+  CollectingSink sink;
+  ReadStats stats;
+  ASSERT_TRUE(ReadEvents(zip, ReaderOptions(), sink, &stats).ok());
+  EXPECT_THAT(sink.diagnostics,
+              ElementsAre(absl::StrCat(zip,
+                                       "!noise.bin: warning: not an event log "
+                                       "(.evtx, JSON or .zip) but binary "
+                                       "data; skipped [events-not-a-log]")));
+  EXPECT_EQ(stats.events, 2);
+  EXPECT_EQ(sink.events.back().file, zip + "!after.json");
 }
 
 TEST(ZipHostileTest, ArchiveTotalBound) {

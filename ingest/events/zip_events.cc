@@ -117,10 +117,12 @@ class ZipReader {
     if (archive_entry_size_is_set(entry) &&
         static_cast<uint64_t>(archive_entry_size(entry)) >
             options_.max_member_bytes) {
-      Bomb(member, absl::StrCat("member declares ", archive_entry_size(entry),
-                                " bytes uncompressed, more than the bound of ",
-                                options_.max_member_bytes, "; skipped"));
-      return true;
+      // Its size is in the header: libarchive skips it without inflating.
+      return Bomb(member,
+                  absl::StrCat("member declares ", archive_entry_size(entry),
+                               " bytes uncompressed, more than the bound of ",
+                               options_.max_member_bytes, "; skipped"),
+                  entry);
     }
     const int64_t start = archive_filter_bytes(a, -1);
     uint64_t produced = 0;
@@ -166,7 +168,9 @@ class ZipReader {
                        : absl::StrCat("not an event log (.evtx, JSON or "
                                       ".zip) but ",
                                       DescribeContent(head), "; skipped"));
-          return true;  // the rest of the member is skipped by libarchive
+          // Not returned here: libarchive skips a member whose length is
+          // only at its end (a streamed member) by inflating it, so the
+          // rest is drained under the same bounds as a log.
         }
       }
       if (json != nullptr) json->Feed(chunk);
@@ -178,17 +182,19 @@ class ZipReader {
       }
       if (produced > options_.max_member_bytes ||
           (temp != nullptr && produced > options_.max_evtx_member_bytes)) {
-        Bomb(member,
-             absl::StrCat("member exceeds ",
-                          temp != nullptr ? options_.max_evtx_member_bytes
-                                          : options_.max_member_bytes,
-                          " bytes uncompressed; rest not read"));
-        return true;
+        return Bomb(
+            member,
+            absl::StrCat("member exceeds ",
+                         temp != nullptr ? options_.max_evtx_member_bytes
+                                         : options_.max_member_bytes,
+                         " bytes uncompressed; rest not read"),
+            entry);
       }
       if (total_ > options_.max_archive_bytes) {
-        Bomb(member,
-             absl::StrCat("archive exceeds ", options_.max_archive_bytes,
-                          " bytes uncompressed; rest not read"));
+        internal::FileReport r(member, options_, sink_, stats_);
+        r.BadRecord(0, "events-zip-bomb",
+                    absl::StrCat("archive exceeds ", options_.max_archive_bytes,
+                                 " bytes uncompressed; rest not read"));
         return false;
       }
       if (produced > kRatioAfter) {
@@ -196,12 +202,13 @@ class ZipReader {
             archive_filter_bytes(a, -1) - start + static_cast<int64_t>(kBlock));
         const double ratio = static_cast<double>(produced) / compressed;
         if (ratio > options_.max_compression_ratio) {
-          Bomb(member, absl::StrCat("member expands more than ",
-                                    options_.max_compression_ratio, " times (",
-                                    produced, " bytes from about ",
-                                    static_cast<int64_t>(compressed) - kBlock,
-                                    " compressed); rest not read"));
-          return true;
+          return Bomb(member,
+                      absl::StrCat("member expands more than ",
+                                   options_.max_compression_ratio, " times (",
+                                   produced, " bytes from about ",
+                                   static_cast<int64_t>(compressed) - kBlock,
+                                   " compressed); rest not read"),
+                      entry);
         }
       }
     }
@@ -214,9 +221,23 @@ class ZipReader {
     return true;
   }
 
-  void Bomb(const std::string& member, absl::string_view message) {
+  // Reports a crossed bound. Returns whether the archive's later members
+  // can still be read: not after a member whose length is only known at
+  // its end (streamed, "data descriptor"), since libarchive could skip it
+  // only by inflating all of it — the very work the bound refused.
+  bool Bomb(const std::string& member, absl::string_view message,
+            archive_entry* entry) {
     internal::FileReport r(member, options_, sink_, stats_);
-    r.BadRecord(0, "events-zip-bomb", message);
+    if (archive_entry_size_is_set(entry)) {
+      r.BadRecord(0, "events-zip-bomb", message);
+      return true;
+    }
+    r.BadRecord(0, "events-zip-bomb",
+                absl::StrCat(message,
+                             "; the archive's later members are not read "
+                             "either (a streamed member can be skipped only "
+                             "by inflating it)"));
+    return false;
   }
 
   const std::string& path_;

@@ -7,8 +7,12 @@
 //
 // Zip bomb bounds (ReaderOptions): a member stops at max_member_bytes
 // uncompressed or at max_compression_ratio; the archive stops at
-// max_archive_bytes; events read before a bound are kept. Members in
-// archive order; folders and links inside are ignored.
+// max_archive_bytes; events read before a bound are kept. After a bound
+// crossed in a streamed member (sizes only in its trailing data
+// descriptor) the later members are not read either: libarchive could skip
+// it only by inflating it whole. A member that is not a log is drained
+// under the same bounds. Members in archive order; folders and links inside
+// are ignored.
 //
 // Diagnostics:
 //   events-zip-open (E)      libarchive cannot open or read the archive
