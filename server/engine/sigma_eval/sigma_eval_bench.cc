@@ -1,5 +1,5 @@
 // bazel run -c opt //server/engine/sigma_eval:sigma_eval_bench --
-//     [--threads=2] [--no_prefilter] [--stream_only]
+//     [--threads=2] [--no_prefilter] [--stream_only] [--proc_repeat=N]
 //
 // Compiles every SigmaHQ r2026-04-01 rule (parsed by the real Sigma parser)
 // and evaluates them over the OTRF Security-Datasets events (289,620 events
@@ -9,7 +9,8 @@
 // and the same for process_creation events alone. Read + evaluate streams
 // each event from the reader into the matcher, as `cov replay` does; the
 // same read with no evaluation is timed too (what the reader alone costs).
-// --stream_only stops after the streamed phases (for profiling them).
+// --stream_only stops after the streamed phases (for profiling them);
+// --proc_repeat=N runs only the process_creation phase, N times (ditto).
 #include <atomic>
 #include <chrono>
 #include <iostream>
@@ -74,7 +75,7 @@ std::vector<ingest::events::Event> ReadZip(const std::string& path,
   return std::move(sink.events);
 }
 
-int Run(int threads, bool prefilter, bool stream_only) {
+int Run(int threads, bool prefilter, bool stream_only, int proc_repeat) {
   absl::StatusOr<std::string> rules_dir =
       cov::testing::CorpusPath("sigma/sigmahq-r2026-04-01");
   absl::StatusOr<std::string> logs_dir =
@@ -121,6 +122,7 @@ int Run(int threads, bool prefilter, bool stream_only) {
   // reader's sink as it is read (as `cov replay` does), never copied. Then
   // the same read alone.
   for (const bool evaluate : {true, false}) {
+    if (proc_repeat > 0) break;
     std::atomic<int64_t> events{0}, matches{0}, bytes{0}, bad{0};
     std::atomic<size_t> next{0};
     t0 = Clock::now();
@@ -158,7 +160,7 @@ int Run(int threads, bool prefilter, bool stream_only) {
       all.push_back(std::move(e));
     }
   }
-  for (int only_proc = 0; only_proc < 2; ++only_proc) {
+  for (int only_proc = proc_repeat > 0 ? 1 : 0; only_proc < 2; ++only_proc) {
     std::vector<const ingest::events::Event*> sel;
     for (const ingest::events::Event& e : all) {
       if (!only_proc ||
@@ -167,28 +169,30 @@ int Run(int threads, bool prefilter, bool stream_only) {
       }
     }
     for (int nt : {1, threads}) {
-      std::atomic<int64_t> m{0};
-      t0 = Clock::now();
-      std::vector<std::thread> ts;
-      for (int t = 0; t < nt; ++t) {
-        ts.emplace_back([&, t] {
-          MatchScratch scratch;
-          std::vector<int> hits;
-          int64_t local = 0;
-          for (size_t i = t; i < sel.size(); i += nt) {
-            hits.clear();
-            set->Match(*sel[i], &scratch, &hits);
-            local += static_cast<int64_t>(hits.size());
-          }
-          m += local;
-        });
+      for (int rep = 0; rep < std::max(1, proc_repeat); ++rep) {
+        std::atomic<int64_t> m{0};
+        t0 = Clock::now();
+        std::vector<std::thread> ts;
+        for (int t = 0; t < nt; ++t) {
+          ts.emplace_back([&, t] {
+            MatchScratch scratch;
+            std::vector<int> hits;
+            int64_t local = 0;
+            for (size_t i = t; i < sel.size(); i += nt) {
+              hits.clear();
+              set->Match(*sel[i], &scratch, &hits);
+              local += static_cast<int64_t>(hits.size());
+            }
+            m += local;
+          });
+        }
+        for (std::thread& t : ts) t.join();
+        const double s = Seconds(t0);
+        std::cout << "evaluate only" << (only_proc ? " (process_creation)" : "")
+                  << ", " << nt << " thread(s): " << sel.size() << " events in "
+                  << s << " s = " << static_cast<int64_t>(sel.size() / s)
+                  << " events/s, " << m << " rule matches\n";
       }
-      for (std::thread& t : ts) t.join();
-      const double s = Seconds(t0);
-      std::cout << "evaluate only" << (only_proc ? " (process_creation)" : "")
-                << ", " << nt << " thread(s): " << sel.size() << " events in "
-                << s << " s = " << static_cast<int64_t>(sel.size() / s)
-                << " events/s, " << m << " rule matches\n";
     }
   }
   return 0;
@@ -201,13 +205,17 @@ int main(int argc, char** argv) {
   int threads = 2;
   bool prefilter = true;
   bool stream_only = false;
+  int proc_repeat = 0;
   for (int i = 1; i < argc; ++i) {
     absl::string_view a = argv[i];
     if (absl::StartsWith(a, "--threads=")) threads = std::atoi(argv[i] + 10);
     if (a == "--no_prefilter") prefilter = false;
     if (a == "--stream_only") stream_only = true;
+    if (absl::StartsWith(a, "--proc_repeat=")) {
+      proc_repeat = std::atoi(argv[i] + 14);
+    }
   }
   std::cout << "literal prefilter: " << (prefilter ? "on" : "off") << "\n";
-  return cov::server::engine::sigma_eval::Run(threads < 1 ? 1 : threads,
-                                              prefilter, stream_only);
+  return cov::server::engine::sigma_eval::Run(
+      threads < 1 ? 1 : threads, prefilter, stream_only, proc_repeat);
 }

@@ -293,9 +293,7 @@ bool FieldMatcher::RequiredLiterals(int* field,
   auto of_value = [](const std::vector<ValuePattern>& alts,
                      std::vector<std::string>* out) {
     for (const ValuePattern& p : alts) {
-      std::string lit = p.RequiredLiteral();
-      if (lit.empty()) return false;
-      out->push_back(std::move(lit));
+      if (!p.RequiredLiterals(out)) return false;
     }
     return !alts.empty();
   };

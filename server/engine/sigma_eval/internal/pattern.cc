@@ -7,9 +7,96 @@
 #include "absl/strings/ascii.h"
 #include "absl/strings/match.h"
 #include "absl/strings/numbers.h"
+#include "absl/strings/strip.h"
 #include "absl/strings/str_cat.h"
+#include "re2/filtered_re2.h"
 
 namespace cov::server::engine::sigma_eval::internal {
+namespace {
+
+// Literals one of which every match of `text` contains (see
+// ValuePattern::RequiredLiterals); empty when there are none.
+std::vector<std::string> RegexLiterals(const std::string& text,
+                                       const RE2::Options& opt) {
+  re2::FilteredRE2 filter(/*min_atom_len=*/3);
+  int id = 0;
+  if (filter.Add(text, opt, &id) != RE2::NoError) return {};
+  std::vector<std::string> atoms;
+  filter.Compile(&atoms);
+  if (atoms.empty()) return {};
+  for (const std::string& a : atoms) {
+    for (const char c : a) {
+      if (static_cast<unsigned char>(c) >= 0x80) return {};
+    }
+  }
+  std::vector<int> present(atoms.size());
+  for (size_t i = 0; i < atoms.size(); ++i) present[i] = static_cast<int>(i);
+  std::vector<int> passed;
+  // No atom present: the regex must be filtered out, else it needs none.
+  filter.AllPotentials({}, &passed);
+  if (!passed.empty()) return {};
+  // The longest atom without which the regex cannot pass, if there is one.
+  int best = -1;
+  for (size_t i = 0; i < atoms.size(); ++i) {
+    std::vector<int> others;
+    for (size_t j = 0; j < atoms.size(); ++j) {
+      if (j != i) others.push_back(static_cast<int>(j));
+    }
+    filter.AllPotentials(others, &passed);
+    if (passed.empty() &&
+        (best < 0 ||
+         atoms[i].size() > atoms[static_cast<size_t>(best)].size())) {
+      best = static_cast<int>(i);
+    }
+  }
+  if (best >= 0) return {atoms[static_cast<size_t>(best)]};
+  return atoms;
+}
+
+// N when `re` is `.{N}`, `.{N,}`, `.{N,M}` or the same with `(.)`, else 0.
+int MinRunOf(absl::string_view re) {
+  if (absl::ConsumePrefix(&re, "(.)") || absl::ConsumePrefix(&re, ".")) {
+    if (!absl::ConsumePrefix(&re, "{") || !absl::ConsumeSuffix(&re, "}")) {
+      return 0;
+    }
+    auto number = [](absl::string_view d, int* out) {
+      if (d.empty() || d.size() > 6) return false;
+      for (const char c : d) {
+        if (!absl::ascii_isdigit(static_cast<unsigned char>(c))) return false;
+      }
+      return absl::SimpleAtoi(d, out);
+    };
+    const absl::string_view n = re.substr(0, re.find(','));
+    int min = 0;
+    if (!number(n, &min)) return 0;
+    if (n.size() < re.size()) {  // ",M" or ","
+      const absl::string_view m = re.substr(n.size() + 1);
+      int max = 0;
+      if (!m.empty() && (!number(m, &max) || max < min)) return 0;
+    }
+    return min;
+  }
+  return 0;
+}
+
+// Whether `v` holds a run of `n` characters `.` matches (no newline unless
+// `dot_all`). Sets *ascii = false, answering nothing, when `v` is not ASCII
+// (a character is then not a byte: the caller asks RE2).
+bool HasRun(absl::string_view v, int n, bool dot_all, bool* ascii) {
+  *ascii = true;
+  int run = 0;
+  for (const char c : v) {
+    if (static_cast<unsigned char>(c) >= 0x80) {
+      *ascii = false;
+      return false;
+    }
+    run = (c == '\n' && !dot_all) ? 0 : run + 1;
+    if (run >= n) return true;  // whatever follows
+  }
+  return false;
+}
+
+}  // namespace
 
 SigmaString ParseSigmaString(absl::string_view text) {
   SigmaString out;
@@ -283,6 +370,9 @@ absl::StatusOr<ValuePattern> ValuePattern::Regex(absl::string_view re, bool i,
   p.kind_ = Kind::kRegex;
   p.cased_ = true;
   p.re_ = std::move(compiled);
+  p.re_literals_ = RegexLiterals(text, opt);
+  p.min_run_ = MinRunOf(re);
+  p.dot_all_ = s;
   return p;
 }
 
@@ -368,6 +458,17 @@ std::string ValuePattern::RequiredLiteral() const {
   return out;
 }
 
+bool ValuePattern::RequiredLiterals(std::vector<std::string>* out) const {
+  if (kind_ == Kind::kRegex) {
+    out->insert(out->end(), re_literals_.begin(), re_literals_.end());
+    return !re_literals_.empty();
+  }
+  std::string lit = RequiredLiteral();
+  if (lit.empty()) return false;
+  out->push_back(std::move(lit));
+  return true;
+}
+
 bool ValuePattern::GlobMatch(absl::string_view v) const {
   // Iterative wildcard match with one backtrack point per '*': O(n*m) worst
   // case, patterns are capped in size.
@@ -407,6 +508,11 @@ bool ValuePattern::Match(absl::string_view raw, absl::string_view lower) const {
     case Kind::kGlob:
       return GlobMatch(v);
     case Kind::kRegex:
+      if (min_run_ > 0) {
+        bool ascii = true;
+        const bool found = HasRun(raw, min_run_, dot_all_, &ascii);
+        if (found || ascii) return found;
+      }
       return RE2::PartialMatch(re2::StringPiece(raw.data(), raw.size()), *re_);
     case Kind::kCidr: {
       uint8_t ip[16];

@@ -80,9 +80,17 @@ class ValuePattern {
   bool Match(absl::string_view raw, absl::string_view lower) const;
 
   // A lowercased byte string that every value this pattern matches contains
-  // (ASCII-lowercased), or "" when there is none (regex, cidr, comparisons,
-  // an empty literal). For a glob, its longest literal run.
+  // (ASCII-lowercased), or "" when there is none (cidr, comparisons, an
+  // empty literal, a regex). For a glob, its longest literal run.
   std::string RequiredLiteral() const;
+  // Appends lowercased byte strings one of which every value this pattern
+  // matches contains (ASCII-lowercased); false (nothing appended) when there
+  // are none. One string for literals and globs (RequiredLiteral); for a
+  // regex, the atoms RE2's FilteredRE2 derives from it (its longest atom
+  // when that one alone is required, else all of them), or none when an
+  // atom is not ASCII (the prefilter folds ASCII case only) or the regex
+  // can match without any (e.g. `a|.*`, atoms shorter than 3 bytes).
+  bool RequiredLiterals(std::vector<std::string>* out) const;
 
   Kind kind() const { return kind_; }
   bool cased() const { return cased_; }
@@ -93,10 +101,17 @@ class ValuePattern {
 
   Kind kind_ = Kind::kExact;
   bool cased_ = false;
-  std::string literal_;                 // exact/prefix/suffix/contains
-  SigmaString glob_;                    // kGlob
-  std::shared_ptr<const re2::RE2> re_;  // kRegex
-  uint8_t net_[16] = {};                // kCidr
+  std::string literal_;                   // exact/prefix/suffix/contains
+  SigmaString glob_;                      // kGlob
+  std::shared_ptr<const re2::RE2> re_;    // kRegex
+  std::vector<std::string> re_literals_;  // kRegex: RequiredLiterals
+  // kRegex of the form `.{N}`, `.{N,}`, `.{N,M}` or `(.){N,...}`
+  // (unanchored: "a run of N characters", Sigma's long-command-line test):
+  // N, answered by counting on ASCII values, since RE2 runs such counted
+  // repetitions as a slow NFA (its DFA outgrows the memory bound). 0: none.
+  int min_run_ = 0;
+  bool dot_all_ = false;  // the `s` flag: `.` also matches a newline
+  uint8_t net_[16] = {};  // kCidr
   int net_bits_ = 0;
   bool net_v6_ = false;
   double number_ = 0;  // comparisons

@@ -1,13 +1,28 @@
 #include "server/engine/sigma_eval/internal/pattern.h"
 
 #include "absl/strings/ascii.h"
+#include "absl/strings/match.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
+#include "re2/re2.h"
 
 namespace cov::server::engine::sigma_eval::internal {
 namespace {
 
 using ::testing::ElementsAre;
+using ::testing::IsEmpty;
+using ::testing::UnorderedElementsAre;
+
+// The prefilter literals of a regex (ValuePattern::RequiredLiterals).
+std::vector<std::string> RegexLiterals(absl::string_view re, bool i = false) {
+  absl::StatusOr<ValuePattern> p =
+      ValuePattern::Regex(re, i, false, false, 1000);
+  EXPECT_TRUE(p.ok()) << re;
+  std::vector<std::string> out;
+  const bool some = p->RequiredLiterals(&out);
+  EXPECT_EQ(some, !out.empty()) << re;
+  return out;
+}
 
 bool Matches(absl::string_view rule, absl::string_view value,
              bool cased = false) {
@@ -119,6 +134,94 @@ TEST(PatternTest, RegexFlags) {
   EXPECT_FALSE(
       ValuePattern::Regex(std::string(200, 'a'), false, false, false, 100)
           .ok());
+}
+
+TEST(PatternTest, RegexPrefilterLiterals) {
+  // Both atoms are required: the longer one alone is enough.
+  EXPECT_THAT(RegexLiterals("abc.*defgh"), ElementsAre("defgh"));
+  // Alternatives: one of them is required, neither alone.
+  EXPECT_THAT(RegexLiterals("\\\\(cmd|powershell)\\.exe"),
+              UnorderedElementsAre("\\cmd.exe", "\\powershell.exe"));
+  // Lowercased whatever the case and the flag (the prefilter folds case).
+  EXPECT_THAT(RegexLiterals("MiMiKaTz"), ElementsAre("mimikatz"));
+  EXPECT_THAT(RegexLiterals("MiMiKaTz", true), ElementsAre("mimikatz"));
+  // None: a branch needs no literal, atoms under 3 bytes, classes only,
+  // or a non-ASCII atom (ASCII folding could miss its other case).
+  EXPECT_THAT(RegexLiterals("abcdef|.*"), IsEmpty());
+  EXPECT_THAT(RegexLiterals("ab"), IsEmpty());
+  EXPECT_THAT(RegexLiterals("[a-z]+[0-9]{4}"), IsEmpty());
+  EXPECT_THAT(RegexLiterals("h\xc3\xa9llo world"), IsEmpty());
+  // Literal patterns keep their one literal; comparisons have none.
+  ValuePattern contains =
+      ValuePattern::FromSigmaString(ParseSigmaString("*/tmp/*.sh"), false);
+  std::vector<std::string> lits;
+  EXPECT_TRUE(contains.RequiredLiterals(&lits));
+  EXPECT_THAT(lits, ElementsAre("/tmp/"));
+  absl::StatusOr<ValuePattern> gt =
+      ValuePattern::Compare(ValuePattern::Kind::kGreater, "5");
+  ASSERT_TRUE(gt.ok());
+  lits.clear();
+  EXPECT_FALSE(gt->RequiredLiterals(&lits));
+  EXPECT_THAT(lits, IsEmpty());
+}
+
+TEST(PatternTest, RegexLiteralsAreNecessary) {
+  // Every value a regex matches contains one of its literals (checked on
+  // values built to match).
+  const std::pair<const char*, const char*> cases[] = {
+      {"abc.*defgh", "xxABCyyDEFGHzz"},
+      {"(?i)\\\\(cmd|powershell)\\.exe", "C:\\Windows\\PowerShell.EXE -c"},
+      {"invoke-(mimikatz|expression)", "IEX; Invoke-Expression foo"},
+  };
+  for (const auto& [re, value] : cases) {
+    absl::StatusOr<ValuePattern> p =
+        ValuePattern::Regex(re, true, false, false, 1000);
+    ASSERT_TRUE(p.ok()) << re;
+    std::string lower(value);
+    for (char& c : lower) c = absl::ascii_tolower(c);
+    ASSERT_TRUE(p->Match(value, lower)) << re;
+    std::vector<std::string> lits;
+    ASSERT_TRUE(p->RequiredLiterals(&lits)) << re;
+    bool found = false;
+    for (const std::string& l : lits) found |= absl::StrContains(lower, l);
+    EXPECT_TRUE(found) << re;
+  }
+}
+
+TEST(PatternTest, LengthRegexesAnswerAsRe2Does) {
+  // `.{N,}`-style regexes are answered by counting on ASCII values; the
+  // answer must be RE2's on every value, with and without the s flag.
+  const char* const kRegexes[] = {".{5,}", ".{5}",   ".{5,9}", "(.){5,}",
+                                  ".{1,}", ".{5,}x", "^.{5,}", ".{a,}"};
+  const std::string kValues[] = {
+      "",           "abcd",          "abcde",
+      "ab\ncdefg",  "abc\ndef",      "abcd\ne",
+      "\n\n\n\n\n", "h\xc3\xa9llo",  "\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9",
+      "abcdefx",    "ab\xc3\xa9" "cdef"};
+  for (const char* re : kRegexes) {
+    for (const bool s : {false, true}) {
+      absl::StatusOr<ValuePattern> p =
+          ValuePattern::Regex(re, false, false, s, 100);
+      ASSERT_TRUE(p.ok()) << re;
+      RE2::Options opt;
+      opt.set_dot_nl(s);
+      const RE2 ref(re, opt);
+      ASSERT_TRUE(ref.ok()) << re;
+      for (const std::string& v : kValues) {
+        EXPECT_EQ(p->Match(v, v), RE2::PartialMatch(v, ref))
+            << re << " s=" << s << " on '" << v << "'";
+      }
+    }
+  }
+  // The long command line of SigmaHQ's "Unusually Long PowerShell
+  // CommandLine", at once (RE2 alone runs it as an NFA of 1,000 states).
+  absl::StatusOr<ValuePattern> p =
+      ValuePattern::Regex(".{1000,}", false, false, false, 100);
+  ASSERT_TRUE(p.ok());
+  const std::string longer(1000, 'a'), shorter(999, 'a');
+  EXPECT_TRUE(p->Match(longer, longer));
+  EXPECT_FALSE(p->Match(shorter, shorter));
+  EXPECT_FALSE(p->Match(shorter + "\n" + shorter, shorter + "\n" + shorter));
 }
 
 TEST(PatternTest, CatastrophicRegexIsLinear) {
