@@ -163,7 +163,8 @@ class Reader {
     r.set_source(file_.source);
     r.set_file(file_.path);
     r.set_line(LineOf(*rule));
-    r.set_content_hash(Fnv1a64Hex(file_.content));
+    r.set_content_hash(file_.content_hash.empty() ? Fnv1a64Hex(file_.content)
+                                                  : file_.content_hash);
     String(*rule, "name", r.mutable_title());
     String(*rule, "description", r.mutable_description());
     String(*rule, "type", r.mutable_rule_type());

@@ -59,7 +59,8 @@ void ReadRule(const Node& root, const SourceFile& file, RuleDiagnostics& diags,
   r.set_source(file.source);
   r.set_file(file.path);
   r.set_line(1);
-  r.set_content_hash(Fnv1a64Hex(file.content));
+  r.set_content_hash(file.content_hash.empty() ? Fnv1a64Hex(file.content)
+                                               : file.content_hash);
   ReadScalar(root, "name", diags, r.mutable_title());
   ReadScalar(root, "status", diags, r.mutable_status());
   ReadScalar(root, "type", diags, r.mutable_rule_type());

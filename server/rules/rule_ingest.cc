@@ -269,9 +269,18 @@ absl::StatusOr<cov::v1::IngestRulesResponse> IngestRules(
     store::SourceUpdate::ChangedFile changed;
   };
   std::vector<Result> results(to_parse.size());
+  // Largest files first, so no thread is left with a big file at the end
+  // (ET Open's .rules files range from a few KB to MBs); results keep the
+  // path order.
+  std::vector<size_t> order(to_parse.size());
+  for (size_t i = 0; i < order.size(); ++i) order[i] = i;
+  std::stable_sort(order.begin(), order.end(), [&](size_t a, size_t b) {
+    return to_parse[a]->size > to_parse[b]->size;
+  });
   std::atomic<size_t> next{0};
   auto work = [&] {
-    for (size_t i = next++; i < to_parse.size(); i = next++) {
+    for (size_t n = next++; n < order.size(); n = next++) {
+      const size_t i = order[n];
       const FoundFile& f = *to_parse[i];
       Result& r = results[i];
       cov::v1::IngestedFile& rec = r.changed.file;
@@ -299,6 +308,7 @@ absl::StatusOr<cov::v1::IngestRulesResponse> IngestRules(
       sf.path = f.rel;
       sf.content = *bytes;
       sf.source = name;
+      sf.content_hash = rec.content_hash();
       ingest::ParsedFile parsed = parser->Parse(sf);
       for (auto& rule : parsed.rules) {
         if (is_layer) ingest::layer::ApplyMinScore(request.min_score(), &rule);
