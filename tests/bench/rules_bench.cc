@@ -181,8 +181,17 @@ struct Source {
   RuleFormat format;
 };
 
+// User + system CPU time of the whole process so far (all threads), ms.
+double CpuMs() {
+  struct rusage ru;
+  getrusage(RUSAGE_SELF, &ru);
+  return (ru.ru_utime.tv_sec + ru.ru_stime.tv_sec) * 1e3 +
+         (ru.ru_utime.tv_usec + ru.ru_stime.tv_usec) / 1e3;
+}
+
 struct Ingested {
   double wall_ms = 0;
+  double cpu_ms = 0;  // all threads: compare builds on a busy machine
   cov::v1::IngestRulesResponse response;
 };
 
@@ -191,16 +200,18 @@ absl::StatusOr<Ingested> Ingest(const IngestContext& ctx, const Source& s) {
   req.set_path(s.path);
   req.set_source(s.name);
   req.set_format(s.format);
+  const double cpu0 = CpuMs();
   auto t0 = Clock::now();
   absl::StatusOr<cov::v1::IngestRulesResponse> r =
       cov::server::rules::IngestRules(ctx, req);
   double ms = Ms(t0, Clock::now());
+  const double cpu = CpuMs() - cpu0;
   if (!r.ok()) {
     return absl::Status(r.status().code(),
                         absl::StrCat("ingest of ", s.name, " (", s.path,
                                      "): ", r.status().message()));
   }
-  return Ingested{ms, *std::move(r)};
+  return Ingested{ms, cpu, *std::move(r)};
 }
 
 absl::StatusOr<std::string> ReadFile(const std::string& path) {
@@ -499,18 +510,20 @@ int main(int argc, char** argv) {
 
   // 1. Cold ingest.
   std::printf("\n1. cold ingest, each corpus as its own source\n");
-  std::printf("   %-16s %9s %7s %7s %7s %9s\n", "source", "wall ms", "files",
-              "rules", "errors", "rules/s");
-  double cold_total = 0, cold_sigma = 0, cold_suricata = 0;
+  std::printf("   %-16s %9s %7s %7s %7s %9s %9s\n", "source", "wall ms",
+              "files", "rules", "errors", "rules/s", "cpu ms");
+  double cold_total = 0, cold_cpu = 0, cold_sigma = 0, cold_suricata = 0;
   int total_rules = 0, total_files = 0;
   for (const Source& s : sources) {
     absl::StatusOr<Ingested> r = Ingest(ctx, s);
     if (!r.ok()) return Fail(r.status());
     const cov::v1::Source& src = r->response.source();
-    std::printf("   %-16s %9.1f %7d %7d %7d %9.0f\n", s.name.c_str(),
+    std::printf("   %-16s %9.1f %7d %7d %7d %9.0f %9.1f\n", s.name.c_str(),
                 r->wall_ms, src.file_count(), src.rule_count(),
-                src.error_count(), src.rule_count() / (r->wall_ms / 1000));
+                src.error_count(), src.rule_count() / (r->wall_ms / 1000),
+                r->cpu_ms);
     cold_total += r->wall_ms;
+    cold_cpu += r->cpu_ms;
     total_rules += src.rule_count();
     total_files += src.file_count();
     cold_by_source[s.name] = r->wall_ms;
@@ -522,8 +535,8 @@ int main(int argc, char** argv) {
     if (s.format == cov::v1::RULE_FORMAT_SURICATA) cold_suricata += r->wall_ms;
   }
   const long cold_peak = PeakRssMb();
-  std::printf("   %-16s %9.1f %7d %7d\n", "total", cold_total, total_files,
-              total_rules);
+  std::printf("   %-16s %9.1f %7d %7d %7s %9s %9.1f\n", "total", cold_total,
+              total_files, total_rules, "", "", cold_cpu);
   std::printf(
       "   peak RSS %ld MB (process, includes the ATT&CK load); "
       "RSS now %ld MB\n",
