@@ -22,6 +22,29 @@ bool Forbidden(absl::string_view t, size_t p) {
          static_cast<unsigned char>(t[p + 1]) <= 0x9F;
 }
 
+// Bytes that need no look inside a string: printable ASCII but the quotes
+// and the backslash, and every byte >= 0x80 but 0xC2 (a C1 control's lead).
+struct PlainBytes {
+  bool plain[256] = {};
+  PlainBytes() {
+    for (int c = 0x20; c < 0x7F; ++c) plain[c] = true;
+    for (int c = 0x80; c < 0x100; ++c) plain[c] = true;
+    plain[static_cast<unsigned char>('"')] = false;
+    plain[static_cast<unsigned char>('\'')] = false;
+    plain[static_cast<unsigned char>('\\')] = false;
+    plain[0xC2] = false;
+  }
+};
+
+// The first position at or after p whose byte is not plain.
+size_t SkipPlain(absl::string_view t, size_t p) {
+  static const PlainBytes kTable;
+  const auto* d = reinterpret_cast<const unsigned char*>(t.data());
+  const size_t n = t.size();
+  while (p < n && kTable.plain[d[p]]) ++p;
+  return p;
+}
+
 // The length of the run of `q` at p.
 size_t Run(absl::string_view t, size_t p, char q) {
   size_t r = 0;
@@ -34,7 +57,7 @@ size_t Run(absl::string_view t, size_t p, char q) {
 // Returns the position of the closing delimiter, or kNone.
 size_t ScanDroppable(absl::string_view t, size_t p, char q, int* newlines) {
   const bool basic = q == '"';
-  while (p < t.size()) {
+  while ((p = SkipPlain(t, p)) < t.size()) {
     const char c = t[p];
     if (c == q) {
       const size_t r = Run(t, p, q);
@@ -80,7 +103,7 @@ size_t SkipString(absl::string_view t, size_t p) {
   const bool basic = q == '"';
   if (Run(t, p, q) >= 3) {
     p += 3;
-    while (p < t.size()) {
+    while ((p = SkipPlain(t, p)) < t.size()) {
       if (t[p] == '\\' && basic) {
         p += 2;
       } else if (t[p] == q) {
