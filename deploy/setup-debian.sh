@@ -19,8 +19,9 @@ PACKAGES=(
   libevtx-dev libarchive-dev libre2-dev libyara-dev
   # The yara CLI: the independent oracle of the libyara tests and scan bench.
   yara
-  # More rule formats (issue 13): Elastic detection rules are TOML.
-  libtomlplusplus-dev
+  # More rule formats (issue 13): Elastic detection rules are TOML; libyaml's
+  # event parser reads Splunk and Sentinel rules fast (yaml-cpp falls back).
+  libtomlplusplus-dev libyaml-dev
   # Excel exports (issue 14); openpyxl reads them back in the tests.
   libxlsxwriter-dev python3-openpyxl
   # The /metrics /healthz /readyz HTTP endpoint (issue 12): civetweb.

@@ -23,6 +23,10 @@ struct SourceFile {
   absl::string_view content;
   // Name of the rule source (Rule.source; part of Suricata/YARA uids).
   std::string source;
+  // Fnv1a64Hex(content) when the caller has computed it already (the ingest
+  // driver hashes every file it reads); empty: a parser that needs it
+  // computes it. Default: empty.
+  std::string content_hash;
 };
 
 // What a parser made of one file. Partial success is normal: rules that

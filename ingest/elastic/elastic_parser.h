@@ -1,5 +1,8 @@
 // The Elastic detection-rules parser: one TOML rule file in, one
-// cov.v1.Rule out (toml++ from Debian; its exceptions stop in Parse).
+// cov.v1.Rule out (toml++ from Debian; its exceptions stop in Parse). The
+// unread multi-line `note` and `setup` strings are emptied before toml++
+// sees the file, line breaks kept, when that cannot change its result
+// (unread_strings.h).
 //
 // Reads `[metadata]` and `[rule]` of github.com/elastic/detection-rules:
 //   uid            rule.rule_id (a GUID; another shape is a warning)
@@ -58,14 +61,27 @@ inline constexpr size_t kMaxElasticBytes = 4 << 20;
 // Rule.query is cut to this many bytes.
 inline constexpr size_t kMaxQueryBytes = 64 << 10;
 
+struct ElasticParserOptions {
+  // Empty unread `note`/`setup` strings before parsing (unread_strings.h).
+  // False gives toml++ every byte: the reference the lean path is tested
+  // against. Default: true.
+  bool drop_unread_strings = true;
+};
+
 class ElasticParser : public RuleParser {
  public:
+  ElasticParser() = default;
+  explicit ElasticParser(ElasticParserOptions options) : options_(options) {}
+
   ParsedFile Parse(const SourceFile& file) const override;
   cov::v1::RuleFormat format() const override {
     return cov::v1::RULE_FORMAT_ELASTIC;
   }
   // *.toml (any case).
   bool Accepts(absl::string_view path) const override;
+
+ private:
+  ElasticParserOptions options_;
 };
 
 }  // namespace cov::ingest::elastic

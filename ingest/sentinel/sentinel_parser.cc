@@ -8,7 +8,6 @@
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_split.h"
-#include "ingest/atomics/yaml_fields.h"
 #include "ingest/base/attack_ids.h"
 #include "ingest/base/attack_tactics.h"
 #include "ingest/base/diagnostics.h"
@@ -16,21 +15,35 @@
 #include "ingest/base/input_check.h"
 #include "ingest/base/rule_files.h"
 #include "ingest/base/text_checks.h"
+#include "ingest/base/yaml_lite.h"
 #include "ingest/splunk/yaml_list.h"
 #include "yaml-cpp/yaml.h"
 
 namespace cov::ingest::sentinel {
 namespace {
 
-using atomics::Child;
-using atomics::IsAbsent;
-using atomics::ReadScalar;
-using atomics::YamlDiagnostics;
+using splunk::Child;
+using splunk::ForEachEntry;
+using splunk::ForEachPair;
+using splunk::IsAbsent;
+using splunk::ReadScalar;
 using splunk::ReadStringList;
 using splunk::ReadYamlRuleFile;
+using splunk::RuleDiagnostics;
+using splunk::ScalarOf;
+using splunk::YamlRuleReader;
 using splunk::YamlString;
 
 constexpr absl::string_view kBom = "\xEF\xBB\xBF";
+
+// The fields ReadRule looks at; libyaml's reader keeps only these.
+const YamlKeep& Keep() {
+  static const YamlKeep* const keep =
+      new YamlKeep({"id", "description", "query", "name", "severity", "kind",
+                    "status", "tags", "requiredDataConnectors", "tactics",
+                    "relevantTechniques", "techniques"});
+  return *keep;
+}
 
 std::string Letters(absl::string_view s) {
   std::string out;
@@ -52,8 +65,10 @@ std::string CamelCase(absl::string_view shortname) {
   return out;
 }
 
-void ReadTactics(const YAML::Node& root, YamlDiagnostics& diags,
-                 cov::v1::Rule* r) {
+// The readers below take either node type (YamlLiteNode, YAML::Node): see
+// //ingest/splunk:yaml_list.
+template <typename Node>
+void ReadTactics(const Node& root, RuleDiagnostics& diags, cov::v1::Rule* r) {
   for (const YamlString& t :
        ReadStringList(Child(root, "tactics"), "tactics", diags)) {
     std::string canonical;
@@ -81,20 +96,20 @@ void ReadTactics(const YAML::Node& root, YamlDiagnostics& diags,
   }
 }
 
-void ReadTechniques(const YAML::Node& root, YamlDiagnostics& diags,
+template <typename Node>
+void ReadTechniques(const Node& root, RuleDiagnostics& diags,
                     cov::v1::Rule* r) {
   absl::string_view key = "relevantTechniques";
-  YAML::Node list = Child(root, key);
-  if (!list.IsDefined()) {
-    const YAML::Node other = Child(root, "techniques");
-    if (other.IsDefined()) {
-      diags.Warn(other, "techniques-key",
-                 "'techniques' read as 'relevantTechniques'");
-      list.reset(other);
-      key = "techniques";
-    }
+  const auto& relevant = Child(root, key);
+  const auto& other = Child(root, "techniques");
+  const bool use_other = !relevant.IsDefined() && other.IsDefined();
+  if (use_other) {
+    diags.Warn(other, "techniques-key",
+               "'techniques' read as 'relevantTechniques'");
+    key = "techniques";
   }
-  for (const YamlString& t : ReadStringList(list, key, diags)) {
+  for (const YamlString& t :
+       ReadStringList(use_other ? other : relevant, key, diags)) {
     const std::string id = NormalizeTechniqueId(t.value);
     if (id.empty()) {
       diags.Add(cov::v1::SEVERITY_WARNING, t.line, t.column, "invalid-id",
@@ -108,9 +123,10 @@ void ReadTechniques(const YAML::Node& root, YamlDiagnostics& diags,
   }
 }
 
-void ReadConnectors(const YAML::Node& root, YamlDiagnostics& diags,
+template <typename Node>
+void ReadConnectors(const Node& root, RuleDiagnostics& diags,
                     cov::v1::Rule* r) {
-  const YAML::Node list = Child(root, "requiredDataConnectors");
+  const auto& list = Child(root, "requiredDataConnectors");
   if (IsAbsent(list)) return;
   if (!list.IsSequence()) {
     diags.Warn(list, "invalid-field",
@@ -121,11 +137,11 @@ void ReadConnectors(const YAML::Node& root, YamlDiagnostics& diags,
   auto add = [&](std::string s) {
     if (seen.insert(s).second) r->add_data_sources(std::move(s));
   };
-  for (const YAML::Node& c : list) {
+  ForEachEntry(list, [&](const Node& c) {
     if (!c.IsMap()) {
       diags.Warn(c, "invalid-field",
                  "requiredDataConnectors entries must be maps; skipped");
-      continue;
+      return;
     }
     std::string id;
     if (ReadScalar(c, "connectorId", diags, &id) && !id.empty()) {
@@ -135,29 +151,30 @@ void ReadConnectors(const YAML::Node& root, YamlDiagnostics& diags,
          ReadStringList(Child(c, "dataTypes"), "dataTypes", diags)) {
       add(absl::StrCat("table:", t.value));
     }
-  }
+  });
 }
 
 // `tags` entries are strings or maps ({Schema: ASimAuthentication,
 // SchemaVersion: 0.1.0}); a map's pairs become "key:value" tags.
-void ReadTags(const YAML::Node& list, cov::v1::Rule* r) {
+template <typename Node>
+void ReadTags(const Node& list, cov::v1::Rule* r) {
   if (IsAbsent(list) || !list.IsSequence()) return;
-  for (const YAML::Node& t : list) {
+  ForEachEntry(list, [&](const Node& t) {
     if (t.IsScalar()) {
-      r->add_tags(t.Scalar());
+      r->add_tags(ScalarOf(t));
     } else if (t.IsMap()) {
-      for (auto it = t.begin(); it != t.end(); ++it) {
-        if (it->first.IsScalar() && it->second.IsScalar()) {
-          r->add_tags(
-              absl::StrCat(it->first.Scalar(), ":", it->second.Scalar()));
+      ForEachPair(t, [&](const Node& key, const Node& value) {
+        if (key.IsScalar() && value.IsScalar()) {
+          r->add_tags(absl::StrCat(ScalarOf(key), ":", ScalarOf(value)));
         }
-      }
+      });
     }
-  }
+  });
 }
 
-void ReadRule(const YAML::Node& root, const SourceFile& file,
-              YamlDiagnostics& diags, ParsedFile* out) {
+template <typename Node>
+void ReadRule(const Node& root, const SourceFile& file, RuleDiagnostics& diags,
+              ParsedFile* out) {
   if (!root.IsMap()) {
     out->diagnostics.push_back(Error(file.path, 1, 1, "sentinel-missing-field",
                                      "a rule must be a YAML map"));
@@ -188,7 +205,8 @@ void ReadRule(const YAML::Node& root, const SourceFile& file,
   r.set_source(file.source);
   r.set_file(file.path);
   r.set_line(1);
-  r.set_content_hash(Fnv1a64Hex(file.content));
+  r.set_content_hash(file.content_hash.empty() ? Fnv1a64Hex(file.content)
+                                               : file.content_hash);
   ReadScalar(root, "name", diags, r.mutable_title());
   std::string severity;
   if (ReadScalar(root, "severity", diags, &severity)) {
@@ -246,7 +264,9 @@ ParsedFile SentinelParser::Parse(const SourceFile& file) const {
                                              1, 1, "sentinel-utf8-bom",
                                              "UTF-8 byte-order mark skipped"));
   }
-  ReadYamlRuleFile(text, file, "sentinel", &ReadRule, &out);
+  static const YamlRuleReader kReader = {&Keep(), &ReadRule<YamlLiteNode>,
+                                         &ReadRule<YAML::Node>};
+  ReadYamlRuleFile(text, file, "sentinel", kReader, &out, !options_.fast_yaml);
   return out;
 }
 

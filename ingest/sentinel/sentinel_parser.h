@@ -1,5 +1,8 @@
 // The Microsoft Sentinel analytic-rule parser: one YAML rule template in,
-// one cov.v1.Rule out (yaml-cpp; its exceptions stop in Parse). Reads the
+// one cov.v1.Rule out. libyaml's event reader extracts the fields below
+// (//ingest/base:yaml_lite); files it does not model (anchors, tags, syntax
+// errors, ...) are read by yaml-cpp, whose exceptions stop in Parse; both
+// give the same rules and diagnostics. Reads the
 // Azure-Sentinel repository layout: Detections/<table>/*.yaml and
 // Solutions/<solution>/Analytic Rules/*.yaml, CRLF or LF, with or without a
 // UTF-8 byte-order mark.
@@ -53,14 +56,27 @@ inline constexpr size_t kMaxSentinelBytes = 2 << 20;
 // Rule.query is cut to this many bytes.
 inline constexpr size_t kMaxQueryBytes = 64 << 10;
 
+struct SentinelParserOptions {
+  // Read with libyaml first, yaml-cpp only as the fallback. False reads every
+  // file with yaml-cpp: the reference the fast reader is tested against.
+  // Default: true.
+  bool fast_yaml = true;
+};
+
 class SentinelParser : public RuleParser {
  public:
+  SentinelParser() = default;
+  explicit SentinelParser(SentinelParserOptions options) : options_(options) {}
+
   ParsedFile Parse(const SourceFile& file) const override;
   cov::v1::RuleFormat format() const override {
     return cov::v1::RULE_FORMAT_SENTINEL;
   }
   // *.yml / *.yaml (any case).
   bool Accepts(absl::string_view path) const override;
+
+ private:
+  SentinelParserOptions options_;
 };
 
 // The Enterprise tactic shortname of a Sentinel tactic name: letters

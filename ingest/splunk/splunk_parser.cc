@@ -5,32 +5,40 @@
 
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
-#include "ingest/atomics/yaml_fields.h"
 #include "ingest/base/attack_ids.h"
 #include "ingest/base/diagnostics.h"
 #include "ingest/base/hash.h"
 #include "ingest/base/input_check.h"
 #include "ingest/base/rule_files.h"
 #include "ingest/base/text_checks.h"
+#include "ingest/base/yaml_lite.h"
 #include "ingest/splunk/yaml_list.h"
 #include "yaml-cpp/yaml.h"
 
 namespace cov::ingest::splunk {
 namespace {
 
-using atomics::Child;
-using atomics::ReadScalar;
-using atomics::YamlDiagnostics;
-
 constexpr absl::string_view kOrigin = "tags.mitre_attack_id";
+
+// The fields ReadRule looks at; libyaml's reader keeps only these.
+const YamlKeep& Keep() {
+  static const YamlKeep* const keep = new YamlKeep(
+      {"id", "name", "status", "type", "date", "author", "description",
+       "search", "known_false_positives", "references", "data_source",
+       "tags.analytic_story", "tags.mitre_attack_id"});
+  return *keep;
+}
 
 bool UnderDeprecatedFolder(absl::string_view path) {
   return absl::StartsWith(path, "deprecated/") ||
          absl::StrContains(path, "/deprecated/");
 }
 
-void ReadRule(const YAML::Node& root, const SourceFile& file,
-              YamlDiagnostics& diags, ParsedFile* out) {
+// One reader for both node types (YamlLiteNode, YAML::Node): see
+// yaml_list.h.
+template <typename Node>
+void ReadRule(const Node& root, const SourceFile& file, RuleDiagnostics& diags,
+              ParsedFile* out) {
   if (!root.IsMap()) {
     out->diagnostics.push_back(Error(file.path, 1, 1, "splunk-missing-field",
                                      "a detection must be a YAML map"));
@@ -51,7 +59,8 @@ void ReadRule(const YAML::Node& root, const SourceFile& file,
   r.set_source(file.source);
   r.set_file(file.path);
   r.set_line(1);
-  r.set_content_hash(Fnv1a64Hex(file.content));
+  r.set_content_hash(file.content_hash.empty() ? Fnv1a64Hex(file.content)
+                                               : file.content_hash);
   ReadScalar(root, "name", diags, r.mutable_title());
   ReadScalar(root, "status", diags, r.mutable_status());
   ReadScalar(root, "type", diags, r.mutable_rule_type());
@@ -75,7 +84,7 @@ void ReadRule(const YAML::Node& root, const SourceFile& file,
        ReadStringList(Child(root, "data_source"), "data_source", diags)) {
     r.add_data_sources(std::move(s.value));
   }
-  const YAML::Node tags = Child(root, "tags");
+  const auto& tags = Child(root, "tags");
   for (auto& s :
        ReadStringList(Child(tags, "analytic_story"), "analytic_story", diags)) {
     r.add_tags(absl::StrCat("analytic_story:", s.value));
@@ -120,7 +129,10 @@ ParsedFile SplunkParser::Parse(const SourceFile& file) const {
     out.diagnostics.push_back(*std::move(bad));
     return out;
   }
-  ReadYamlRuleFile(file.content, file, "splunk", &ReadRule, &out);
+  static const YamlRuleReader kReader = {&Keep(), &ReadRule<YamlLiteNode>,
+                                         &ReadRule<YAML::Node>};
+  ReadYamlRuleFile(file.content, file, "splunk", kReader, &out,
+                   !options_.fast_yaml);
   return out;
 }
 
