@@ -26,6 +26,8 @@ PACKAGES=(
   libxlsxwriter-dev python3-openpyxl
   # The /metrics /healthz /readyz HTTP endpoint (issue 12): civetweb.
   libcivetweb-dev
+  # JSON output (issue 12): RapidJSON's writer behind server/export:json_writer.
+  rapidjson-dev
   # Tests.
   libgtest-dev libgmock-dev
   # Headless browser for the HTML report test (tests/chromium).

@@ -2,172 +2,222 @@
 
 #include <charconv>
 #include <cmath>
+#include <optional>
 
-#include "absl/strings/str_cat.h"
+#include "absl/strings/ascii.h"
 #include "ingest/base/utf8.h"
+#include "rapidjson/prettywriter.h"
+#include "rapidjson/writer.h"
 
 namespace cov::server::exporter {
 namespace {
 
-constexpr char kHex[] = "0123456789abcdef";
+// A RapidJSON output stream appending to a std::string that turns RapidJSON's
+// escaping into the HTML-safe one of the header. It relies on what a RapidJSON
+// writer emits: outside string literals only ASCII punctuation, digits, white
+// space and the letters of true/false/null, so every `<`, `>`, `&`, DEL or
+// non-ASCII byte the stream sees is string content; inside them, `\` starts
+// an escape and RapidJSON writes \u00XX with upper case hex digits.
+class HtmlSafeStream {
+ public:
+  using Ch = char;  // the RapidJSON stream concept
 
-void AppendU(unsigned code, std::string* out) {
-  char buf[6] = {'\\',
-                 'u',
-                 kHex[(code >> 12) & 0xf],
-                 kHex[(code >> 8) & 0xf],
-                 kHex[(code >> 4) & 0xf],
-                 kHex[code & 0xf]};
-  out->append(buf, 6);
-}
+  explicit HtmlSafeStream(std::string* out) : out_(out) {}
 
-// Length of the well-formed UTF-8 sequence starting at s[i] (a byte >= 0x80),
-// or 0 when it is malformed (overlong, surrogate, beyond U+10FFFF, truncated).
-
-}  // namespace
-
-void AppendJsonString(absl::string_view s, std::string* out) {
-  out->reserve(out->size() + s.size() + 2);
-  out->push_back('"');
-  size_t run = 0;  // start of the pending run of bytes copied verbatim
-  const auto flush = [&](size_t i) { out->append(s.data() + run, i - run); };
-  for (size_t i = 0; i < s.size();) {
-    const unsigned char c = static_cast<unsigned char>(s[i]);
-    if (c >= 0x80) {
-      const size_t n = cov::ingest::Utf8SequenceLength(s, i);
-      if (n == 0) {
-        flush(i);
-        AppendU(0xFFFD, out);
-        run = ++i;
-      } else if (n == 3 && c == 0xE2 &&
-                 static_cast<unsigned char>(s[i + 1]) == 0x80 &&
-                 (static_cast<unsigned char>(s[i + 2]) & 0xFE) == 0xA8) {
-        // U+2028/U+2029 end a line in JavaScript source.
-        flush(i);
-        AppendU(0x2028 + (static_cast<unsigned char>(s[i + 2]) & 1), out);
-        run = i += 3;
-      } else {
-        i += n;
-      }
-      continue;
+  void Put(char ch) {
+    const unsigned char c = static_cast<unsigned char>(ch);
+    if (hex_digits_left_ > 0) {
+      --hex_digits_left_;
+      out_->push_back(absl::ascii_tolower(c));
+      return;
     }
-    const char* esc = nullptr;
-    switch (c) {
-      case '"':
-        esc = "\\\"";
-        break;
-      case '\\':
-        esc = "\\\\";
-        break;
-      case '\n':
-        esc = "\\n";
-        break;
-      case '\r':
-        esc = "\\r";
-        break;
-      case '\t':
-        esc = "\\t";
-        break;
-      case '\b':
-        esc = "\\b";
-        break;
-      case '\f':
-        esc = "\\f";
-        break;
-      default:
-        break;
+    if (after_backslash_) {
+      after_backslash_ = false;
+      if (c == 'u') hex_digits_left_ = 4;
+      out_->push_back(ch);
+      return;
     }
-    if (esc != nullptr) {
-      flush(i);
-      out->append(esc);
-      run = ++i;
-    } else if (c < 0x20 || c == 0x7f || c == '<' || c == '>' || c == '&') {
+    if (held_size_ > 0 || c == 0xE2 || c == 0xEF) {
+      Hold(ch);
+      return;
+    }
+    if (c == '\\') {
+      after_backslash_ = true;
+      out_->push_back(ch);
+    } else if (c == '<' || c == '>' || c == '&' || c == 0x7F) {
       // `<`, `>` and `&` so that "</script>" or "<!--" never appears in an
       // HTML-embedded blob.
-      flush(i);
-      AppendU(c, out);
-      run = ++i;
+      AppendU(c);
     } else {
-      ++i;
+      out_->push_back(ch);
     }
   }
-  flush(s.size());
-  out->push_back('"');
+
+  void Flush() {
+    out_->append(held_, held_size_);
+    held_size_ = 0;
+  }
+
+ private:
+  // UTF-8 sequences written as \u escapes: U+2028 and U+2029 end a line in
+  // JavaScript source; U+FFFD is what invalid bytes became.
+  struct Special {
+    absl::string_view utf8;
+    unsigned code;
+  };
+  static constexpr Special kSpecials[] = {{"\xE2\x80\xA8", 0x2028},
+                                          {"\xE2\x80\xA9", 0x2029},
+                                          {"\xEF\xBF\xBD", 0xFFFD}};
+
+  // Holds `ch` while the held bytes may still begin a special sequence.
+  void Hold(char ch) {
+    held_[held_size_++] = ch;
+    const absl::string_view held(held_, held_size_);
+    for (const Special& s : kSpecials) {
+      if (held == s.utf8) {
+        held_size_ = 0;
+        AppendU(s.code);
+        return;
+      }
+      if (s.utf8.substr(0, held.size()) == held) return;
+    }
+    // Not special: release all but `ch`, which may begin a sequence itself.
+    --held_size_;
+    Flush();
+    Put(ch);
+  }
+
+  void AppendU(unsigned code) {
+    static constexpr char kHex[] = "0123456789abcdef";
+    const char buf[6] = {'\\',
+                         'u',
+                         kHex[(code >> 12) & 0xf],
+                         kHex[(code >> 8) & 0xf],
+                         kHex[(code >> 4) & 0xf],
+                         kHex[code & 0xf]};
+    out_->append(buf, sizeof(buf));
+  }
+
+  std::string* out_;
+  int hex_digits_left_ = 0;  // of a \uXXXX escape being written
+  bool after_backslash_ = false;
+  char held_[3];
+  size_t held_size_ = 0;
+};
+
+// String() and Key() of RapidJSON writer `w` with invalid UTF-8 replaced.
+template <typename Writer>
+void WriteString(Writer& w, absl::string_view s, bool key) {
+  std::string valid;
+  if (!cov::ingest::IsValidUtf8(s)) {
+    valid = cov::ingest::ToValidUtf8(s);
+    s = valid;
+  }
+  const auto size = static_cast<rapidjson::SizeType>(s.size());
+  if (key) {
+    w.Key(s.data(), size);
+  } else {
+    w.String(s.data(), size);
+  }
 }
 
-void AppendJsonNumber(double v, std::string* out) {
+template <typename Writer>
+void WriteDouble(Writer& w, double v) {
   if (!std::isfinite(v)) {
-    out->append("null");
+    w.Null();
     return;
   }
   char buf[32];
   const auto r = std::to_chars(buf, buf + sizeof(buf), v);
-  out->append(buf, r.ptr - buf);
+  w.RawValue(buf, static_cast<size_t>(r.ptr - buf), rapidjson::kNumberType);
 }
 
-void JsonWriter::Separate() {
-  if (after_key_) {
-    after_key_ = false;
-    return;
-  }
-  if (!first_.empty()) {
-    if (!first_.back()) out_->push_back(',');
-    first_.back() = false;
-  }
+}  // namespace
+
+void AppendJsonString(absl::string_view s, std::string* out) {
+  HtmlSafeStream stream(out);
+  rapidjson::Writer<HtmlSafeStream> w(stream);
+  WriteString(w, s, /*key=*/false);
 }
+
+void AppendJsonNumber(double v, std::string* out) {
+  HtmlSafeStream stream(out);
+  rapidjson::Writer<HtmlSafeStream> w(stream);
+  WriteDouble(w, v);
+}
+
+class JsonWriter::Impl {
+ public:
+  Impl(std::string* out, int indent) : stream_(out) {
+    if (indent > 0) {
+      pretty_.emplace(stream_);
+      pretty_->SetIndent(' ', static_cast<unsigned>(indent));
+    } else {
+      compact_.emplace(stream_);
+    }
+  }
+
+  // Calls `f` with whichever RapidJSON writer is in use.
+  template <typename F>
+  void Apply(F&& f) {
+    if (compact_) {
+      f(*compact_);
+    } else {
+      f(*pretty_);
+    }
+  }
+
+ private:
+  HtmlSafeStream stream_;
+  std::optional<rapidjson::Writer<HtmlSafeStream>> compact_;
+  std::optional<rapidjson::PrettyWriter<HtmlSafeStream>> pretty_;
+};
+
+JsonWriter::JsonWriter(std::string* out) : JsonWriter(out, 0) {}
+
+JsonWriter::JsonWriter(std::string* out, int indent)
+    : impl_(std::make_unique<Impl>(out, indent)) {}
+
+JsonWriter::~JsonWriter() = default;
 
 void JsonWriter::BeginObject() {
-  Separate();
-  out_->push_back('{');
-  first_.push_back(true);
+  impl_->Apply([](auto& w) { w.StartObject(); });
 }
 
 void JsonWriter::EndObject() {
-  first_.pop_back();
-  out_->push_back('}');
+  impl_->Apply([](auto& w) { w.EndObject(); });
 }
 
 void JsonWriter::BeginArray() {
-  Separate();
-  out_->push_back('[');
-  first_.push_back(true);
+  impl_->Apply([](auto& w) { w.StartArray(); });
 }
 
 void JsonWriter::EndArray() {
-  first_.pop_back();
-  out_->push_back(']');
+  impl_->Apply([](auto& w) { w.EndArray(); });
 }
 
 void JsonWriter::Key(absl::string_view key) {
-  Separate();
-  AppendJsonString(key, out_);
-  out_->push_back(':');
-  after_key_ = true;
+  impl_->Apply([key](auto& w) { WriteString(w, key, /*key=*/true); });
 }
 
 void JsonWriter::String(absl::string_view v) {
-  Separate();
-  AppendJsonString(v, out_);
+  impl_->Apply([v](auto& w) { WriteString(w, v, /*key=*/false); });
 }
 
 void JsonWriter::Int(int64_t v) {
-  Separate();
-  absl::StrAppend(out_, v);
+  impl_->Apply([v](auto& w) { w.Int64(v); });
 }
 
 void JsonWriter::Double(double v) {
-  Separate();
-  AppendJsonNumber(v, out_);
+  impl_->Apply([v](auto& w) { WriteDouble(w, v); });
 }
 
 void JsonWriter::Bool(bool v) {
-  Separate();
-  out_->append(v ? "true" : "false");
+  impl_->Apply([v](auto& w) { w.Bool(v); });
 }
 
 void JsonWriter::Null() {
-  Separate();
-  out_->append("null");
+  impl_->Apply([](auto& w) { w.Null(); });
 }
 
 }  // namespace cov::server::exporter

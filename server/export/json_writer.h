@@ -1,10 +1,22 @@
-// A minimal streaming JSON writer for the exporters (no DOM, no new library).
+// The server's one JSON writer: a streaming writer (no DOM) for the exporters,
+// SARIF, and the RPC log lines.
 //
-// Output is compact (no whitespace) and always valid JSON when calls are well
-// nested. Strings are escaped so the output can also be embedded verbatim in
-// an HTML <script> element: `<`, `>`, `&`, U+2028 and U+2029 are written as
-// \u escapes, control characters as \u00XX, and invalid UTF-8 bytes become
-// U+FFFD. Non-finite doubles are written as `null`.
+// RapidJSON (Debian's rapidjson-dev, `rapidjson::Writer` and `PrettyWriter`)
+// does the writing: nesting, separators, string escaping, integers. This thin
+// wrapper remains for the contract RapidJSON does not offer, which the HTML
+// report relies on (it embeds the JSON verbatim in a <script> element):
+//   - strings are HTML-safe: `<`, `>`, `&`, U+2028 and U+2029 are written as
+//     \u escapes, as are DEL and the other control characters (\u00XX, lower
+//     case hex; \n \r \t \b \f and \" \\ keep their short forms);
+//   - invalid UTF-8 bytes become U+FFFD, written as \ufffd (RapidJSON would
+//     copy them verbatim or fail); a U+FFFD already in the input is written
+//     the same way;
+//   - doubles use the shortest form that reads back as the same double ("3"
+//     for 3.0, "30.5", "1e+22"; RapidJSON's own would be "3.0" and "1e22"),
+//     and non-finite doubles are written as `null`.
+// The output is compact (no whitespace) unless an indent is given, and always
+// valid JSON when calls are well nested (ill-nested calls trip RapidJSON's
+// assertions in builds without NDEBUG).
 //
 // Example:
 //   std::string out;
@@ -19,14 +31,15 @@
 #define COV_SERVER_EXPORT_JSON_WRITER_H_
 
 #include <cstdint>
+#include <memory>
 #include <string>
-#include <vector>
 
 #include "absl/strings/string_view.h"
 
 namespace cov::server::exporter {
 
-// Appends `s` as a quoted, escaped JSON string literal to `*out`.
+// Appends `s` as a quoted, escaped JSON string literal to `*out`, with the
+// escaping described above.
 void AppendJsonString(absl::string_view s, std::string* out);
 
 // Appends the shortest decimal form of `v` that reads back as the same double
@@ -35,8 +48,16 @@ void AppendJsonNumber(double v, std::string* out);
 
 class JsonWriter {
  public:
-  // Appends to `*out`, which must outlive the writer.
-  explicit JsonWriter(std::string* out) : out_(out) {}
+  // Appends compact JSON to `*out`, which must outlive the writer.
+  explicit JsonWriter(std::string* out);
+  // Appends pretty-printed JSON to `*out` when `indent` > 0: each member and
+  // element on its own line, indented by `indent` spaces per level, `": "`
+  // after keys, empty containers as `{}` and `[]`. Compact when `indent` <= 0.
+  JsonWriter(std::string* out, int indent);
+  ~JsonWriter();
+
+  JsonWriter(const JsonWriter&) = delete;
+  JsonWriter& operator=(const JsonWriter&) = delete;
 
   void BeginObject();
   void EndObject();
@@ -70,14 +91,10 @@ class JsonWriter {
   }
 
  private:
-  // Writes the separator a new value or key needs at the current position.
-  void Separate();
-
-  std::string* out_;
-  // One entry per open object/array: true until its first element is written.
-  std::vector<bool> first_;
-  // A key was just written: the next value follows its colon, no comma.
-  bool after_key_ = false;
+  // The output stream and the RapidJSON writer (compact or pretty); in the
+  // .cc so that users do not include RapidJSON.
+  class Impl;
+  std::unique_ptr<Impl> impl_;
 };
 
 }  // namespace cov::server::exporter
