@@ -20,6 +20,9 @@
 namespace cov::server::check {
 namespace {
 
+// JSON not produced by protobuf (SARIF) goes through the server's one writer.
+using exporter::JsonWriter;
+
 constexpr absl::string_view kRegressionCode = "coverage-regression";
 constexpr absl::string_view kSarifSchema =
     "https://docs.oasis-open.org/sarif/sarif/v2.1.0/errata01/os/schemas/"
@@ -183,8 +186,11 @@ std::string RenderJson(const cov::v1::CheckResponse& r) {
   std::string out;
   if (!google::protobuf::util::MessageToJsonString(copy, &out, opts).ok()) {
     // Only fails on invalid UTF-8 in a string field; say so in valid JSON.
-    return "{\"error\": \"the check response could not be converted to "
-           "JSON\"}\n";
+    out.clear();
+    JsonWriter w(&out, /*indent=*/2);
+    w.BeginObject();
+    w.KeyString("error", "the check response could not be converted to JSON");
+    w.EndObject();
   }
   if (out.empty() || out.back() != '\n') out += "\n";
   return out;
@@ -192,75 +198,6 @@ std::string RenderJson(const cov::v1::CheckResponse& r) {
 
 // ---------------------------------------------------------------------------
 // sarif
-
-// One JSON string escaper for the whole server (invalid UTF-8 -> U+FFFD).
-using exporter::AppendJsonString;
-
-// A small pretty-printing JSON writer (two-space indent). Well-nested calls
-// give valid JSON.
-class JsonOut {
- public:
-  explicit JsonOut(std::string* out) : out_(out) {}
-
-  void BeginObject() { Open('{'); }
-  void EndObject() { Close('}'); }
-  void BeginArray() { Open('['); }
-  void EndArray() { Close(']'); }
-  void Key(absl::string_view k) {
-    NewElement();
-    AppendJsonString(k, out_);
-    *out_ += ": ";
-    after_key_ = true;
-  }
-  void String(absl::string_view v) {
-    NewElement();
-    AppendJsonString(v, out_);
-  }
-  void Int(int64_t v) {
-    NewElement();
-    absl::StrAppend(out_, v);
-  }
-  void KeyString(absl::string_view k, absl::string_view v) {
-    Key(k);
-    String(v);
-  }
-  void KeyInt(absl::string_view k, int64_t v) {
-    Key(k);
-    Int(v);
-  }
-
- private:
-  void NewElement() {
-    if (after_key_) {
-      after_key_ = false;
-      return;
-    }
-    if (open_.empty()) return;
-    if (!open_.back()) out_->push_back(',');
-    open_.back() = false;
-    out_->push_back('\n');
-    out_->append(2 * open_.size(), ' ');
-  }
-  void Open(char c) {
-    NewElement();
-    out_->push_back(c);
-    open_.push_back(true);
-  }
-  void Close(char c) {
-    const bool empty = open_.back();
-    open_.pop_back();
-    if (!empty) {
-      out_->push_back('\n');
-      out_->append(2 * open_.size(), ' ');
-    }
-    out_->push_back(c);
-  }
-
-  std::string* out_;
-  // Per open container: true while it has no element yet.
-  std::vector<bool> open_;
-  bool after_key_ = false;
-};
 
 // A repository-relative path as a URI reference: forward slashes, no leading
 // "./", bytes outside the URI character set percent-encoded.
@@ -299,7 +236,7 @@ absl::string_view SarifLevel(cov::v1::Severity s) {
   }
 }
 
-void WriteSarifLocation(JsonOut& w, absl::string_view path, int line,
+void WriteSarifLocation(JsonWriter& w, absl::string_view path, int line,
                         int column) {
   w.Key("locations");
   w.BeginArray();
@@ -340,7 +277,7 @@ std::string RenderSarif(const cov::v1::CheckResponse& r,
   if (!regressions.empty()) index_of(std::string(kRegressionCode));
 
   std::string out;
-  JsonOut w(&out);
+  JsonWriter w(&out, /*indent=*/2);
   w.BeginObject();
   w.KeyString("$schema", kSarifSchema);
   w.KeyString("version", "2.1.0");

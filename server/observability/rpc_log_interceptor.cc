@@ -6,6 +6,7 @@
 
 #include "absl/strings/ascii.h"
 #include "absl/strings/match.h"
+#include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
 #include "absl/time/clock.h"
@@ -17,7 +18,7 @@
 namespace cov::server::observability {
 namespace {
 
-using ::cov::server::exporter::AppendJsonString;
+using ::cov::server::exporter::JsonWriter;
 
 // `s` cut to at most `max` bytes without splitting a UTF-8 sequence.
 absl::string_view TruncateUtf8(absl::string_view s, size_t max) {
@@ -105,29 +106,30 @@ class RpcLogInterceptor : public grpc::experimental::Interceptor {
 }  // namespace
 
 std::string FormatRpcLogLine(const RpcRecord& r) {
-  std::string line = "{\"ts\":";
-  AppendJsonString(
-      absl::FormatTime("%Y-%m-%dT%H:%M:%E3SZ", r.time, absl::UTCTimeZone()),
-      &line);
-  line += ",\"method\":";
-  AppendJsonString(r.method, &line);
-  absl::StrAppend(&line, ",\"code\":\"", StatusCodeName(r.code), "\"");
-  absl::StrAppendFormat(&line, ",\"ms\":%.3f", r.seconds * 1e3);
-  line += ",\"role\":";
-  AppendJsonString(r.role, &line);
-  if (!r.caller.empty()) {
-    line += ",\"caller\":";
-    AppendJsonString(r.caller, &line);
+  std::string line;
+  JsonWriter w(&line);
+  w.BeginObject();
+  w.KeyString("ts", absl::FormatTime("%Y-%m-%dT%H:%M:%E3SZ", r.time,
+                                     absl::UTCTimeZone()));
+  w.KeyString("method", r.method);
+  w.KeyString("code", StatusCodeName(r.code));
+  // Milliseconds rounded to 3 decimals as printf rounds them (0.412 for
+  // 0.0004125 s), written in their shortest form.
+  double ms = 0;
+  if (!absl::SimpleAtod(absl::StrFormat("%.3f", r.seconds * 1e3), &ms)) {
+    ms = r.seconds * 1e3;
   }
-  line += ",\"peer\":";
-  AppendJsonString(r.peer, &line);
+  w.KeyDouble("ms", ms);
+  w.KeyString("role", r.role);
+  if (!r.caller.empty()) w.KeyString("caller", r.caller);
+  w.KeyString("peer", r.peer);
   if (r.code != grpc::StatusCode::OK) {
-    line += ",\"message\":";
     absl::string_view m = TruncateUtf8(r.message, kMaxLoggedMessage);
-    AppendJsonString(m.size() < r.message.size() ? absl::StrCat(m, "...") : m,
-                     &line);
+    w.KeyString("message",
+                m.size() < r.message.size() ? absl::StrCat(m, "...") : m);
   }
-  line += "}\n";
+  w.EndObject();
+  line += "\n";
   return line;
 }
 
