@@ -7,7 +7,6 @@
 #include <archive_entry.h>
 
 #include <cstdint>
-#include <cstdlib>
 #include <filesystem>
 #include <fstream>
 #include <string>
@@ -19,6 +18,7 @@
 #include "ingest/events/internal/test_sink.h"
 #include "ingest/events/reader.h"
 #include "tests/corpus.h"
+#include "tests/temp_dir.h"
 
 namespace cov::ingest::events {
 namespace {
@@ -59,28 +59,22 @@ std::string AnotherEvtx(const std::string& rel) {
   return data.ok() ? *data : "";
 }
 
-class TempDir {
- public:
-  TempDir() {
-    const char* t = std::getenv("TEST_TMPDIR");
-    path_ = fs::path(t != nullptr ? t : "/tmp") /
-            ("events_hostile_" + std::to_string(counter_++));
-    fs::remove_all(path_);
-    fs::create_directories(path_);
-  }
-  ~TempDir() { fs::remove_all(path_); }
-  std::string Write(const std::string& rel, const std::string& data) const {
-    const fs::path p = path_ / rel;
-    fs::create_directories(p.parent_path());
-    std::ofstream(p, std::ios::binary) << data;
-    return p.string();
-  }
-  std::string path() const { return path_.string(); }
+// A fresh, empty scratch folder (tests/temp_dir.h) named after the test.
+std::string FreshTestDir() {
+  const ::testing::TestInfo* t =
+      ::testing::UnitTest::GetInstance()->current_test_info();
+  return cov::testing::FreshTempDir(
+      absl::StrCat("events_hostile_", t->test_suite_name(), "_", t->name()));
+}
 
- private:
-  static inline int counter_ = 0;
-  fs::path path_;
-};
+// Writes `data` to `dir`/`rel`, creating folders; returns the file's path.
+std::string WriteUnder(const std::string& dir, const std::string& rel,
+                       const std::string& data) {
+  const fs::path p = fs::path(dir) / rel;
+  fs::create_directories(p.parent_path());
+  std::ofstream(p, std::ios::binary) << data;
+  return p.string();
+}
 
 uint32_t Crc32(const std::string& data, size_t begin, size_t end) {
   uint32_t crc = 0xFFFFFFFFu;
@@ -119,8 +113,8 @@ void FixChecksums(std::string& d, int chunks) {
 TEST(EvtxHostileTest, TruncatedSingleChunkFile) {
   const std::string evtx = ReadCorpus(kBits);
   ASSERT_EQ(evtx.size(), 69632u);
-  TempDir dir;
-  const std::string path = dir.Write("cut.evtx", evtx.substr(0, 5096));
+  const std::string dir = FreshTestDir();
+  const std::string path = WriteUnder(dir, "cut.evtx", evtx.substr(0, 5096));
   CollectingSink sink;
   ASSERT_TRUE(ReadEvents(path, ReaderOptions(), sink).ok());
   EXPECT_TRUE(sink.events.empty());
@@ -142,15 +136,15 @@ TEST(EvtxHostileTest, TruncatedSecondChunkKeepsTheFirst) {
   two[16] = 1;  // last chunk number
   two[42] = 2;  // number of chunks
   FixChecksums(two, 2);
-  TempDir dir;
-  const std::string whole = dir.Write("two.evtx", two);
+  const std::string dir = FreshTestDir();
+  const std::string whole = WriteUnder(dir, "two.evtx", two);
   CollectingSink all;
   ASSERT_TRUE(ReadEvents(whole, ReaderOptions(), all).ok());
   EXPECT_THAT(all.diagnostics, ::testing::IsEmpty());
   ASSERT_EQ(all.events.size(), 2u);
   EXPECT_EQ(all.Value(0, "Image"), "C:\\Windows\\System32\\bitsadmin.exe");
 
-  const std::string cut = dir.Write("cut.evtx", two.substr(0, 100000));
+  const std::string cut = WriteUnder(dir, "cut.evtx", two.substr(0, 100000));
   CollectingSink sink;
   ASSERT_TRUE(ReadEvents(cut, ReaderOptions(), sink).ok());
   ASSERT_EQ(sink.events.size(), 1u);
@@ -174,8 +168,8 @@ TEST(EvtxHostileTest, InvalidUtf16IsReportedAndTheEventKept) {
   evtx[at + 18] = '\x00';  // 'b' of bitsadmin -> lone high surrogate D800
   evtx[at + 19] = '\xD8';
   FixChecksums(evtx, 1);
-  TempDir dir;
-  const std::string path = dir.Write("bad16.evtx", evtx);
+  const std::string dir = FreshTestDir();
+  const std::string path = WriteUnder(dir, "bad16.evtx", evtx);
   CollectingSink sink;
   ASSERT_TRUE(ReadEvents(path, ReaderOptions(), sink).ok());
   ASSERT_EQ(sink.events.size(), 1u);
@@ -193,9 +187,9 @@ TEST(EvtxHostileTest, InvalidUtf16IsReportedAndTheEventKept) {
 }
 
 TEST(EvtxHostileTest, NotAnEvtxBehindTheMagic) {
-  TempDir dir;
-  const std::string path = dir.Write(
-      "fake.evtx", std::string("ElfFile\0", 8) + std::string(100, 'x'));
+  const std::string dir = FreshTestDir();
+  const std::string path = WriteUnder(
+      dir, "fake.evtx", std::string("ElfFile\0", 8) + std::string(100, 'x'));
   CollectingSink sink;
   ASSERT_TRUE(ReadEvents(path, ReaderOptions(), sink).ok());
   EXPECT_TRUE(sink.events.empty());
@@ -228,8 +222,8 @@ std::string DamagedRedSun() {
 }
 
 TEST(EvtxHostileTest, DamagedRecordIsReportedAndTheFileGoesOn) {
-  TempDir dir;
-  const std::string path = dir.Write("damaged.evtx", DamagedRedSun());
+  const std::string dir = FreshTestDir();
+  const std::string path = WriteUnder(dir, "damaged.evtx", DamagedRedSun());
   CollectingSink sink;
   ReadStats stats;
   ASSERT_TRUE(ReadEvents(path, ReaderOptions(), sink, &stats).ok());
@@ -251,8 +245,8 @@ TEST(EvtxHostileTest, DamagedRecordsAreBoundedPerFile) {
   two[16] = 1;  // last chunk number
   two[42] = 2;  // number of chunks
   FixChecksums(two, 2);
-  TempDir dir;
-  const std::string path = dir.Write("two.evtx", two);
+  const std::string dir = FreshTestDir();
+  const std::string path = WriteUnder(dir, "two.evtx", two);
   CollectingSink all;
   ReadStats all_stats;
   ASSERT_TRUE(ReadEvents(path, ReaderOptions(), all, &all_stats).ok());
@@ -278,9 +272,9 @@ struct Member {
   bool declare_size = true;
 };
 
-std::string WriteZip(const TempDir& dir, const std::string& rel,
+std::string WriteZip(const std::string& dir, const std::string& rel,
                      const std::vector<Member>& members) {
-  const std::string path = (fs::path(dir.path()) / rel).string();
+  const std::string path = (fs::path(dir) / rel).string();
   fs::create_directories(fs::path(path).parent_path());
   archive* a = archive_write_new();
   archive_write_set_format_zip(a);
@@ -307,7 +301,7 @@ std::string Lines(int n) {
 }
 
 TEST(ZipHostileTest, MemberDeclaredTooLargeIsSkipped) {
-  TempDir dir;
+  const std::string dir = FreshTestDir();
   const std::string zip = WriteZip(dir, "big.zip",
                                    {{"big.json", Lines(1 << 20)},  // 17 MiB
                                     {"after.json", Lines(3)}});
@@ -326,7 +320,7 @@ TEST(ZipHostileTest, MemberDeclaredTooLargeIsSkipped) {
 }
 
 TEST(ZipHostileTest, BombStopsAtTheRatioAndTheNextMemberIsRead) {
-  TempDir dir;
+  const std::string dir = FreshTestDir();
   // 64 MiB of one repeated line: deflate squeezes it about 1000 times. Its
   // sizes are in the header, so libarchive skips its rest without inflating.
   const std::string zip =
@@ -354,7 +348,7 @@ TEST(ZipHostileTest, StreamedBombStopsTheArchive) {
   // The same bomb written as a stream (sizes only in the trailing data
   // descriptor): skipping its rest would mean inflating all 64 MiB, so the
   // archive stops there and says so.
-  TempDir dir;
+  const std::string dir = FreshTestDir();
   const std::string zip = WriteZip(
       dir, "bomb.zip",
       {{"bomb.json", Lines(4 << 20), false}, {"after.json", Lines(2)}});
@@ -377,7 +371,7 @@ TEST(ZipHostileTest, StreamedBombStopsTheArchive) {
 TEST(ZipHostileTest, StreamedMemberThatIsNotALogIsDrainedUnderTheBounds) {
   // 64 MiB of NUL bytes, streamed: not a log, and a bomb. Before, libarchive
   // inflated all of it to skip it; now the drain stops at the ratio bound.
-  TempDir dir;
+  const std::string dir = FreshTestDir();
   const std::string zip =
       WriteZip(dir, "zeros.zip",
                {{"zeros.bin", std::string(64 << 20, '\0'), false},
@@ -401,7 +395,7 @@ TEST(ZipHostileTest, StreamedMemberThatIsNotALogIsSkippedAndTheNextRead) {
   // An ordinary streamed non-log member (random bytes barely compress) is
   // drained and the next member is read, as macOS Archive Utility's
   // AppleDouble members in Security-Datasets' zips are.
-  TempDir dir;
+  const std::string dir = FreshTestDir();
   std::string noise(1 << 20, '\0');
   uint32_t x = 2463534242u;
   for (char& c : noise) {
@@ -426,7 +420,7 @@ TEST(ZipHostileTest, StreamedMemberThatIsNotALogIsSkippedAndTheNextRead) {
 }
 
 TEST(ZipHostileTest, ArchiveTotalBound) {
-  TempDir dir;
+  const std::string dir = FreshTestDir();
   const std::string zip = WriteZip(
       dir, "total.zip",
       {{"a.json", Lines(40000)}, {"b.json", Lines(40000)}});  // 680 KB each
@@ -447,8 +441,9 @@ TEST(ZipHostileTest, ArchiveTotalBound) {
 TEST(ZipHostileTest, EmptyArchiveIsReported) {
   // The fuzzer's 4 bytes (an end-of-central-directory signature alone) and a
   // well-formed archive without members.
-  TempDir dir;
-  const std::string sig = dir.Write("sig.zip", std::string("PK\x05\x06", 4));
+  const std::string dir = FreshTestDir();
+  const std::string sig =
+      WriteUnder(dir, "sig.zip", std::string("PK\x05\x06", 4));
   const std::string empty = WriteZip(dir, "empty.zip", {});
   for (const std::string& zip : {sig, empty}) {
     CollectingSink sink;
@@ -464,30 +459,30 @@ TEST(ZipHostileTest, EmptyArchiveIsReported) {
 }
 
 TEST(ReaderHostileTest, FolderOfEverything) {
-  TempDir dir;
+  const std::string dir = FreshTestDir();
   const std::string evtx = ReadCorpus(kBits);
-  dir.Write("a.json", "{\"EventID\":1}\n{\"EventID\":2}\n");
+  WriteUnder(dir, "a.json", "{\"EventID\":1}\n{\"EventID\":2}\n");
   WriteZip(dir, "sub/b.zip",
            {{"x/y.json", "{\"EventID\":3}\n"},
             {"trace.pcap", std::string("\xD4\xC3\xB2\xA1\x02\x00\x04\x00", 8)},
             {"log.evtx", evtx}});
-  dir.Write("c.pcap", std::string("\xD4\xC3\xB2\xA1\x02\x00\x04\x00", 8));
-  dir.Write("d.txt", "hello, not a log\n");
-  dir.Write("e.bin", std::string("\x01\x02\x03\x00\xFF", 5));
-  dir.Write("f.jsonl", "{\"EventID\":6}\nnot json\n{\"EventID\":7}\n");
-  dir.Write(".hidden/g.json", "{\"EventID\":99}\n");
+  WriteUnder(dir, "c.pcap", std::string("\xD4\xC3\xB2\xA1\x02\x00\x04\x00", 8));
+  WriteUnder(dir, "d.txt", "hello, not a log\n");
+  WriteUnder(dir, "e.bin", std::string("\x01\x02\x03\x00\xFF", 5));
+  WriteUnder(dir, "f.jsonl", "{\"EventID\":6}\nnot json\n{\"EventID\":7}\n");
+  WriteUnder(dir, ".hidden/g.json", "{\"EventID\":99}\n");
   CollectingSink sink;
   ReadStats stats;
-  ASSERT_TRUE(ReadEvents(dir.path(), ReaderOptions(), sink, &stats).ok());
+  ASSERT_TRUE(ReadEvents(dir, ReaderOptions(), sink, &stats).ok());
   std::vector<std::string> got;
   for (const Event& e : sink.events) {
-    got.push_back(absl::StrCat(e.file.substr(dir.path().size() + 1), ":",
-                               e.record, " ", e.Find("EventID")->value));
+    got.push_back(absl::StrCat(e.file.substr(dir.size() + 1), ":", e.record,
+                               " ", e.Find("EventID")->value));
   }
   EXPECT_THAT(
       got, ElementsAre("a.json:1 1", "a.json:2 2", "f.jsonl:1 6", "f.jsonl:3 7",
                        "sub/b.zip!x/y.json:1 3", "sub/b.zip!log.evtx:18463 1"));
-  const std::string p = dir.path() + "/";
+  const std::string p = dir + "/";
   EXPECT_THAT(
       sink.diagnostics,
       ElementsAre(
@@ -509,11 +504,11 @@ TEST(ReaderHostileTest, FolderOfEverything) {
 }
 
 TEST(ReaderHostileTest, HugeLineInAFile) {
-  TempDir dir;
+  const std::string dir = FreshTestDir();
   std::string data = "{\"EventID\":1}\n{\"x\":\"";
   data.append(size_t{64} << 20, 'a');
   data += "\"}\n{\"EventID\":3}\n";
-  const std::string path = dir.Write("huge.json", data);
+  const std::string path = WriteUnder(dir, "huge.json", data);
   data.clear();
   ReaderOptions options;
   options.max_line_bytes = 1 << 20;
