@@ -48,7 +48,8 @@ void AppendJsonNumber(double v, std::string* out);
 
 class JsonWriter {
  public:
-  // Appends compact JSON to `*out`, which must outlive the writer.
+  // Appends compact JSON to `*out`, which must outlive the writer. `*out`
+  // holds everything written so far after every call.
   explicit JsonWriter(std::string* out);
   // Appends pretty-printed JSON to `*out` when `indent` > 0: each member and
   // element on its own line, indented by `indent` spaces per level, `": "`

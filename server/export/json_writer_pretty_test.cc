@@ -1,5 +1,5 @@
-// JsonWriter's indent option and the corners of its RapidJSON output stream;
-// the base contract is pinned by json_writer_test.cc.
+// JsonWriter's indent option and the corners of its rewriting of RapidJSON's
+// escapes; the base contract is pinned by json_writer_test.cc.
 #include <string>
 
 #include "gtest/gtest.h"
@@ -45,7 +45,7 @@ TEST(JsonWriterPrettyTest, ZeroIndentIsCompact) {
   EXPECT_EQ(out, "[true,null]");
 }
 
-TEST(JsonWriterStreamTest, EscapesInKeysAndAroundMultibyteSequences) {
+TEST(JsonWriterEscapeTest, EscapesInKeysAndAroundMultibyteSequences) {
   std::string out;
   JsonWriter w(&out);
   w.BeginObject();
@@ -57,7 +57,7 @@ TEST(JsonWriterStreamTest, EscapesInKeysAndAroundMultibyteSequences) {
             "{\"k\\u0026\\u0001\":\"\\ufffd\\u2028|\\ufffd|\xE2\x80\xA0\"}");
 }
 
-TEST(JsonWriterStreamTest, BackslashBeforeUStaysAsWritten) {
+TEST(JsonWriterEscapeTest, BackslashBeforeUStaysAsWritten) {
   // RapidJSON writes `\\` for a backslash: the `u` after it is text, and
   // the digits after that keep their case.
   std::string out;
