@@ -13,6 +13,8 @@
 // --proc_repeat=N runs only the process_creation phase, N times (ditto).
 #include <atomic>
 #include <chrono>
+#include <cstdlib>
+#include <fstream>
 #include <iostream>
 #include <string>
 #include <thread>
@@ -75,6 +77,18 @@ std::vector<ingest::events::Event> ReadZip(const std::string& path,
   return std::move(sink.events);
 }
 
+// The process's resident memory now, MB (0 when /proc is not there).
+double RssMb() {
+  std::ifstream in("/proc/self/status");
+  std::string line;
+  while (std::getline(in, line)) {
+    if (absl::StartsWith(line, "VmRSS:")) {
+      return std::atof(line.c_str() + 6) / 1024;
+    }
+  }
+  return 0;
+}
+
 int Run(int threads, bool prefilter, bool stream_only, int proc_repeat) {
   absl::StatusOr<std::string> rules_dir =
       cov::testing::CorpusPath("sigma/sigmahq-r2026-04-01");
@@ -96,6 +110,7 @@ int Run(int threads, bool prefilter, bool stream_only, int proc_repeat) {
     ingest::ParsedFile parsed = parser.Parse({f.rel, *b, "sigmahq"});
     for (cov::v1::Rule& r : parsed.rules) rules.push_back(std::move(r));
   }
+  const double rss_before = RssMb();
   Clock::time_point t0 = Clock::now();
   const int kCompiles = 5;
   std::unique_ptr<RuleSet> set;
@@ -112,7 +127,8 @@ int Run(int threads, bool prefilter, bool stream_only, int proc_repeat) {
             << ", not evaluable: " << set->not_evaluable().size() << "\n"
             << "compile: " << compile_s * 1000
             << " ms = " << static_cast<int64_t>(rules.size() / compile_s)
-            << " rules/s\n";
+            << " rules/s; process RSS " << rss_before << " -> " << RssMb()
+            << " MB\n";
 
   absl::StatusOr<std::vector<ingest::WalkedFile>> zips = ingest::WalkFiles(
       *logs_dir, [](absl::string_view r) { return absl::EndsWith(r, ".zip"); });
@@ -150,6 +166,7 @@ int Run(int threads, bool prefilter, bool stream_only, int proc_repeat) {
               << " s = " << static_cast<int64_t>(events / read_eval_s)
               << " events/s, " << matches << " rule matches\n";
   }
+  std::cout << "process RSS after the streamed phases: " << RssMb() << " MB\n";
   if (stream_only) return 0;
 
   // Evaluate alone, on events held in memory.
