@@ -4,6 +4,7 @@
 #include <cstdint>
 #include <cstring>
 #include <deque>
+#include <optional>
 #include <string>
 #include <utility>
 #include <vector>
@@ -160,8 +161,15 @@ class FileParser {
         ++doc_index;
         continue;
       }
-      internal::ParsedChunk parsed = internal::ParseYaml(
-          chunk_text, chunk.first_line, chunk.begin, &arena_);
+      std::optional<internal::ParsedChunk> fast;
+      if (options_.fast_yaml) {
+        fast = internal::ParseYamlFast(chunk_text, chunk.first_line,
+                                       chunk.begin, &arena_);
+      }
+      internal::ParsedChunk parsed =
+          fast.has_value() ? *std::move(fast)
+                           : internal::ParseYaml(chunk_text, chunk.first_line,
+                                                 chunk.begin, &arena_);
       chunks_.push_back(std::move(parsed));
       const internal::ParsedChunk& pc = chunks_.back();
       for (size_t i = 0; i < pc.roots.size(); ++i) {

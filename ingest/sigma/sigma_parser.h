@@ -85,6 +85,10 @@ struct SigmaParserOptions {
   int max_aliases = 1000;
   // Most nodes one document may expand to through aliases. Default: 1e6.
   uint64_t max_expanded_nodes = 1000000;
+  // Read YAML with libyaml where it gives exactly yaml-cpp's tree
+  // (internal::ParseYamlFast), yaml-cpp elsewhere; false: yaml-cpp always.
+  // Rules and diagnostics are the same either way. Default: true.
+  bool fast_yaml = true;
 };
 
 class SigmaParser : public RuleParser {

@@ -353,4 +353,63 @@ absl::StatusOr<std::unique_ptr<YaraRules>> CompileYaraSource(
   return (*compiler)->Finish();
 }
 
+// ------------------------------------------------------- YaraCompileChecker
+
+struct YaraCompileChecker::Shared {
+  std::unique_ptr<YaraCompiler> compiler;
+  int sources = 0;
+};
+
+YaraCompileChecker::YaraCompileChecker(const CompilerOptions& options,
+                                       int sources_per_compiler, int max_idle)
+    : options_(options),
+      sources_per_compiler_(std::max(1, sources_per_compiler)),
+      max_idle_(std::max(0, max_idle)) {}
+
+YaraCompileChecker::~YaraCompileChecker() = default;
+
+absl::Status YaraCompileChecker::Check(absl::string_view text,
+                                       absl::string_view file_name,
+                                       std::vector<YaraMessage>* errors) {
+  if (errors != nullptr) errors->clear();
+  // AddSource refuses these before libyara sees them: nothing to share.
+  if (text.size() > options_.max_source_bytes ||
+      text.find('\0') != absl::string_view::npos) {
+    return CompileYaraSource(text, file_name, errors, options_).status();
+  }
+  std::unique_ptr<Shared> shared;
+  {
+    absl::MutexLock lock(&mu_);
+    if (!idle_.empty()) {
+      shared = std::move(idle_.back());
+      idle_.pop_back();
+    }
+  }
+  if (shared == nullptr) {
+    auto compiler = YaraCompiler::Create(options_);
+    if (!compiler.ok()) {
+      return CompileYaraSource(text, file_name, errors, options_).status();
+    }
+    shared = std::make_unique<Shared>();
+    shared->compiler = *std::move(compiler);
+  }
+  // A namespace per source: "cov" plus a number no earlier source of this
+  // compiler used.
+  const std::string ns = absl::StrCat("cov", shared->sources);
+  ++shared->sources;
+  if (!shared->compiler->AddSource(text, file_name, ns).ok()) {
+    // libyara cannot go on after a failed source; the answer (and its
+    // messages) comes from a fresh compiler, as before.
+    shared.reset();
+    return CompileYaraSource(text, file_name, errors, options_).status();
+  }
+  if (shared->sources < sources_per_compiler_) {
+    absl::MutexLock lock(&mu_);
+    if (static_cast<int>(idle_.size()) < max_idle_) {
+      idle_.push_back(std::move(shared));
+    }
+  }
+  return absl::OkStatus();
+}
+
 }  // namespace cov::ingest::yara

@@ -33,6 +33,7 @@
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
 #include "absl/strings/string_view.h"
+#include "absl/synchronization/mutex.h"
 #include "absl/time/time.h"
 
 // libyara's types (yara.h is kept out of cov's headers).
@@ -218,6 +219,52 @@ class YaraCompiler {
 absl::StatusOr<std::unique_ptr<YaraRules>> CompileYaraSource(
     absl::string_view text, absl::string_view file_name,
     std::vector<YaraMessage>* errors, const CompilerOptions& options = {});
+
+// Answers "does this source compile alone?" the way CompileYaraSource does,
+// for many sources, without paying a fresh libyara compiler for each: libyara
+// 4.2 zeroes a 1 MiB buffer per arena section whenever a compiler first
+// writes to it, which cost more than compiling a typical rule file.
+//
+// Each source is added to a compiler shared with earlier sources, in a
+// namespace of its own (so rule names, imports and references cannot meet
+// another source's). A source that libyara rejects there is compiled again,
+// alone, by CompileYaraSource, and that answer is returned: the errors and
+// messages are exactly CompileYaraSource's. A source accepted in the shared
+// compiler is answered OK without building its rules (yr_compiler_get_rules,
+// whose only failures on accepted sources are libyara running out of memory).
+//
+//   YaraCompileChecker checker;
+//   std::vector<YaraMessage> errors;
+//   absl::Status st = checker.Check(text, "apt_x.yar", &errors);
+//
+// Thread-safe: concurrent Check calls each take their own compiler. Memory:
+// a compiler is retired after `sources_per_compiler` sources (Default: 16)
+// or its first rejected source; at most `max_idle` (Default: 2) idle
+// compilers, about 10 MB each, are kept for the next calls until the checker
+// is destroyed.
+class YaraCompileChecker {
+ public:
+  explicit YaraCompileChecker(const CompilerOptions& options = {},
+                              int sources_per_compiler = 16, int max_idle = 2);
+  ~YaraCompileChecker();
+  YaraCompileChecker(const YaraCompileChecker&) = delete;
+  YaraCompileChecker& operator=(const YaraCompileChecker&) = delete;
+
+  // OK when CompileYaraSource(text, file_name, errors, options) would return
+  // rules; otherwise its non-OK status, with `*errors` (when non-null) as it
+  // would fill them. `*errors` is cleared first.
+  absl::Status Check(absl::string_view text, absl::string_view file_name,
+                     std::vector<YaraMessage>* errors);
+
+ private:
+  struct Shared;
+
+  CompilerOptions options_;
+  int sources_per_compiler_;
+  int max_idle_;
+  absl::Mutex mu_;
+  std::vector<std::unique_ptr<Shared>> idle_ ABSL_GUARDED_BY(mu_);
+};
 
 }  // namespace cov::ingest::yara
 

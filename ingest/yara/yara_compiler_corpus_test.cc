@@ -227,5 +227,43 @@ TEST_F(YaraCompilerCorpusTest, ScanMatchesAgreeWithTheCli) {
               targets.size(), files_matched, total_matches);
 }
 
+// YaraCompileChecker gives CompileYaraSource's answer (status and errors)
+// for every corpus file and for broken variants of each, interleaved so the
+// shared compilers are replaced after failures mid-stream.
+TEST_F(YaraCompilerCorpusTest, CompileCheckerAgreesWithCompilingAlone) {
+  ASSERT_EQ(files_->size(), 865u);
+  YaraCompileChecker checker;
+  int checked = 0, rejected = 0;
+  for (size_t i = 0; i < files_->size(); ++i) {
+    auto text = cov::testing::ReadFileToString((*files_)[i]);
+    ASSERT_TRUE(text.ok()) << text.status();
+    const std::string& t = *text;
+    const std::vector<std::string> variants = {
+        t,
+        t.substr(0, t.size() / 2),              // cut mid-rule
+        absl::StrCat(t, "\n", t),               // every rule twice
+        absl::StrCat("rule x {", t),            // opened and never closed
+        absl::StrReplaceAll(t, {{"$", "$$"}}),  // broken string names
+    };
+    for (size_t v = 0; v < variants.size(); ++v) {
+      const std::string name = absl::StrCat((*files_)[i], "#", v);
+      std::vector<YaraMessage> alone_errors;
+      absl::Status alone =
+          CompileYaraSource(variants[v], name, &alone_errors).status();
+      std::vector<YaraMessage> errors;
+      absl::Status shared = checker.Check(variants[v], name, &errors);
+      ASSERT_EQ(shared, alone) << name;
+      ASSERT_EQ(errors.size(), alone_errors.size()) << name;
+      for (size_t e = 0; e < errors.size(); ++e) {
+        ASSERT_EQ(errors[e].ToString(), alone_errors[e].ToString()) << name;
+      }
+      ++checked;
+      rejected += !alone.ok();
+    }
+  }
+  EXPECT_EQ(checked, 5 * 865);
+  EXPECT_GT(rejected, 865);  // the broken variants are mostly rejected
+}
+
 }  // namespace
 }  // namespace cov::ingest::yara

@@ -7,6 +7,7 @@
 #include <fstream>
 #include <memory>
 #include <string>
+#include <thread>  // NOLINT: test threads
 #include <vector>
 
 #include "absl/strings/str_cat.h"
@@ -302,6 +303,62 @@ TEST(YaraCompilerTest, TimeoutStopsARunawayCondition) {
   EXPECT_EQ(r.status().code(), absl::StatusCode::kDeadlineExceeded);
   EXPECT_THAT(r.status().message(), HasSubstr("timed out"));
   EXPECT_LT(secs, 10.0);
+}
+
+// The checker's answer for `text` equals CompileYaraSource's: same status
+// (code and message) and the same errors.
+void ExpectSameAsAlone(YaraCompileChecker* checker, absl::string_view text,
+                       absl::string_view name) {
+  std::vector<YaraMessage> alone_errors;
+  absl::Status alone = CompileYaraSource(text, name, &alone_errors).status();
+  std::vector<YaraMessage> errors = {{"stale", 1, "stale"}};
+  absl::Status shared = checker->Check(text, name, &errors);
+  EXPECT_EQ(shared, alone) << name;
+  ASSERT_EQ(errors.size(), alone_errors.size()) << name;
+  for (size_t i = 0; i < errors.size(); ++i) {
+    EXPECT_EQ(errors[i].ToString(), alone_errors[i].ToString()) << name;
+  }
+}
+
+TEST(YaraCompileCheckerTest, SourcesNeverSeeEachOther) {
+  YaraCompileChecker checker({}, /*sources_per_compiler=*/4);
+  // Same rule names in every source: no duplicate across sources.
+  for (int i = 0; i < 6; ++i) {
+    ExpectSameAsAlone(&checker, kTwoRules, absl::StrCat("same_", i, ".yar"));
+  }
+  // A reference to another source's rule, or its module, is undefined.
+  ExpectSameAsAlone(&checker, "rule Uses { condition: Mz_Header }", "uses.yar");
+  ExpectSameAsAlone(&checker,
+                    "import \"pe\"\nrule P { condition: pe.is_dll() }",
+                    "imports.yar");
+  ExpectSameAsAlone(&checker, "rule Q { condition: pe.is_dll() }",
+                    "no_import.yar");
+  // Errors, then a good source on the replacement compiler.
+  ExpectSameAsAlone(&checker, "rule { condition: true }", "syntax.yar");
+  ExpectSameAsAlone(&checker,
+                    "rule A { condition: true }\nrule A { "
+                    "condition: false }",
+                    "duplicate.yar");
+  ExpectSameAsAlone(&checker, kTwoRules, "after_errors.yar");
+  // Refused before libyara: NUL byte, include.
+  ExpectSameAsAlone(&checker, absl::string_view("rule N {\0}", 10), "nul.yar");
+  ExpectSameAsAlone(&checker, "include \"x.yar\"\n", "include.yar");
+}
+
+TEST(YaraCompileCheckerTest, ConcurrentChecksAgree) {
+  YaraCompileChecker checker;
+  std::vector<std::thread> threads;
+  for (int t = 0; t < 4; ++t) {
+    threads.emplace_back([&checker, t] {
+      for (int i = 0; i < 40; ++i) {
+        const bool bad = (i + t) % 7 == 0;
+        ExpectSameAsAlone(&checker,
+                          bad ? "rule { condition: true }" : kTwoRules,
+                          absl::StrCat("t", t, "_", i, ".yar"));
+      }
+    });
+  }
+  for (std::thread& th : threads) th.join();
 }
 
 }  // namespace

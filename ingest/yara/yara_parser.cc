@@ -751,10 +751,11 @@ void CountPrivateUses(YaraFile* out) {
 // libyara's verdict on the whole file (see YaraParserOptions).
 void CompileCheck(const SourceFile& file, YaraFile* out) {
   if (!out->includes.empty() || out->parsed.rules.empty()) return;
+  // One checker for the process: it keeps a couple of warm compilers.
+  static YaraCompileChecker* const checker = new YaraCompileChecker();
   std::vector<YaraMessage> errors;
   const std::string name = ToValidUtf8(file.path);
-  absl::StatusOr<std::unique_ptr<YaraRules>> compiled =
-      CompileYaraSource(file.content, name, &errors);
+  const absl::Status compiled = checker->Check(file.content, name, &errors);
   if (compiled.ok()) return;
   std::string why;
   int line = 0;
@@ -763,7 +764,7 @@ void CompileCheck(const SourceFile& file, YaraFile* out) {
     why = ToValidUtf8(errors[0].message);
     if (line > 0) absl::StrAppend(&why, " at line ", line);
   } else {
-    why = ToValidUtf8(compiled.status().message());
+    why = ToValidUtf8(compiled.message());
   }
   const std::string reason = absl::StrCat("file does not compile: ", why);
   for (cov::v1::Rule& r : out->parsed.rules) {

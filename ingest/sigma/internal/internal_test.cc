@@ -1,4 +1,5 @@
 // Tests of the prescan and the compact YAML tree.
+#include <optional>
 #include <string>
 
 #include "gmock/gmock.h"
@@ -346,6 +347,73 @@ TEST(YamlTreeTest, MergeMapsLikeSigmac) {
   EXPECT_EQ(merged->Get("detection")->Get("condition")->value, "sel");
   EXPECT_NE(merged->Get("detection")->Get("sel"), nullptr);
   EXPECT_EQ(merged->line, 10);
+}
+
+// Node trees equal in every field ParseYaml fills.
+void ExpectSameTree(const Node* a, const Node* b, const std::string& where) {
+  ASSERT_EQ(a == nullptr, b == nullptr) << where;
+  if (a == nullptr) return;
+  EXPECT_EQ(a->type, b->type) << where;
+  EXPECT_EQ(a->quoted, b->quoted) << where;
+  EXPECT_EQ(a->line, b->line) << where;
+  EXPECT_EQ(a->column, b->column) << where;
+  EXPECT_EQ(a->pos, b->pos) << where;
+  EXPECT_EQ(a->value, b->value) << where;
+  ASSERT_EQ(a->items.size(), b->items.size()) << where;
+  for (size_t i = 0; i < a->items.size(); ++i) {
+    ExpectSameTree(a->items[i], b->items[i], where + "/" + std::to_string(i));
+  }
+}
+
+TEST(YamlTreeFastTest, SameTreeAsYamlCpp) {
+  for (const std::string& text : {
+           std::string(kRule),
+           std::string("title: 'it''s'\ndescription: |\n  two\n  lines\n"
+                       "folded: >-\n  a\n  b\nn: ~\nN: NULL\nq: \"x\"\n"),
+           std::string("a: \xc3\xa9t\xc3\xa9 z\nb:\n- \xc3\xa9\n- 'x'\n"),
+           std::string("a: 1\r\nb:\r\n  - x\r\n  - y\r\n"),
+           std::string("tags: [a, 'b', {c: d}]\nm: {x: 1, y: [2]}\n"),
+           std::string("k: plain\n  continued\nk: again\n"),  // duplicate
+       }) {
+    Arena arena;
+    const ParsedChunk slow = ParseYaml(text, 7, 70, &arena);
+    const std::optional<ParsedChunk> fast = ParseYamlFast(text, 7, 70, &arena);
+    ASSERT_TRUE(fast.has_value()) << text;
+    ASSERT_FALSE(slow.failed) << text;
+    ASSERT_EQ(fast->roots.size(), slow.roots.size()) << text;
+    for (size_t i = 0; i < slow.roots.size(); ++i) {
+      ExpectSameTree(fast->roots[i], slow.roots[i], text);
+      ASSERT_EQ(fast->duplicates[i].size(), slow.duplicates[i].size()) << text;
+      for (size_t j = 0; j < slow.duplicates[i].size(); ++j) {
+        EXPECT_EQ(fast->duplicates[i][j].key, slow.duplicates[i][j].key);
+        EXPECT_EQ(fast->duplicates[i][j].line, slow.duplicates[i][j].line);
+        EXPECT_EQ(fast->duplicates[i][j].column, slow.duplicates[i][j].column);
+      }
+    }
+  }
+}
+
+TEST(YamlTreeFastTest, RefusesWhatItCannotReadAsYamlCpp) {
+  for (const std::string& text : {
+           std::string("a: &x 1\nb: *x\n"),        // anchor, alias
+           std::string("a: !!str 1\n"),            // tag
+           std::string("%YAML 1.1\n---\na: 1\n"),  // directive
+           std::string("a: 1\n...\nb: 2\n"),       // two documents
+           std::string("a:\nb: 1\n"),              // empty value
+           std::string("a: \"x\\ty\"\n"),          // escape
+           std::string("\xEF\xBB\xBF"
+                       "a: 1\n"),  // byte-order mark
+           std::string("a: 1\n\xEF\xBB\xBF"
+                       "b: 2\n"),
+           std::string("a: 1\rb: 2\n"),      // lone CR
+           std::string("a: x\xC2\x85y\n"),   // NEL
+           std::string("? [a]\n: 1\n"),      // complex key
+           std::string("a: [1, 2\nb: 3\n"),  // syntax error
+           std::string(""),                  // no document
+       }) {
+    Arena arena;
+    EXPECT_FALSE(ParseYamlFast(text, 0, 0, &arena).has_value()) << text;
+  }
 }
 
 }  // namespace

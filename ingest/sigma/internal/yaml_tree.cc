@@ -39,6 +39,46 @@ bool SameKey(const Node* a, const Node* b) {
          a->value == b->value;
 }
 
+}  // namespace
+
+void FindDuplicateKeys(const Node* map, std::vector<DuplicateKey>* out) {
+  auto report = [out](const Node* key) {
+    out->push_back({key->Resolve()->value, key->line, key->column});
+  };
+  const size_t n = map->items.size() / 2;
+  if (n < 2) return;
+  if (n <= 24) {
+    for (size_t i = 1; i < n; ++i) {
+      for (size_t j = 0; j < i; ++j) {
+        if (SameKey(map->items[2 * i], map->items[2 * j])) {
+          report(map->items[2 * i]);
+          break;
+        }
+      }
+    }
+    return;
+  }
+  // Large maps: sort indices by key text.
+  std::vector<size_t> idx;
+  idx.reserve(n);
+  for (size_t i = 0; i < n; ++i) {
+    if (map->items[2 * i]->Resolve()->type == NodeType::kScalar) {
+      idx.push_back(i);
+    }
+  }
+  std::stable_sort(idx.begin(), idx.end(), [&](size_t a, size_t b) {
+    return map->items[2 * a]->Resolve()->value <
+           map->items[2 * b]->Resolve()->value;
+  });
+  for (size_t k = 1; k < idx.size(); ++k) {
+    if (SameKey(map->items[2 * idx[k]], map->items[2 * idx[k - 1]])) {
+      report(map->items[2 * idx[k]]);
+    }
+  }
+}
+
+namespace {
+
 // Builds Nodes from yaml-cpp events. Anchors are registered when their node
 // is complete, so an alias inside its own anchor's node (a cycle) resolves
 // to nothing instead of to a node under construction.
@@ -166,40 +206,7 @@ class TreeBuilder : public YAML::EventHandler {
   }
 
   void CheckDuplicates(const Node* map) {
-    const size_t n = map->items.size() / 2;
-    if (n < 2) return;
-    if (n <= 24) {
-      for (size_t i = 1; i < n; ++i) {
-        for (size_t j = 0; j < i; ++j) {
-          if (SameKey(map->items[2 * i], map->items[2 * j])) {
-            Report(map->items[2 * i]);
-            break;
-          }
-        }
-      }
-      return;
-    }
-    // Large maps: sort indices by key text.
-    std::vector<size_t> idx;
-    idx.reserve(n);
-    for (size_t i = 0; i < n; ++i) {
-      if (map->items[2 * i]->Resolve()->type == NodeType::kScalar) {
-        idx.push_back(i);
-      }
-    }
-    std::stable_sort(idx.begin(), idx.end(), [&](size_t a, size_t b) {
-      return map->items[2 * a]->Resolve()->value <
-             map->items[2 * b]->Resolve()->value;
-    });
-    for (size_t k = 1; k < idx.size(); ++k) {
-      if (SameKey(map->items[2 * idx[k]], map->items[2 * idx[k - 1]])) {
-        Report(map->items[2 * idx[k]]);
-      }
-    }
-  }
-
-  void Report(const Node* key) {
-    duplicates_.push_back({key->Resolve()->value, key->line, key->column});
+    FindDuplicateKeys(map, &duplicates_);
   }
 
   Arena* arena_;

@@ -13,6 +13,7 @@
 
 #include <cstdint>
 #include <deque>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -102,6 +103,24 @@ struct ParsedChunk {
 // to every position yaml-cpp reports. Never throws.
 ParsedChunk ParseYaml(absl::string_view text, int first_line,
                       size_t first_offset, Arena* arena);
+
+// Reports each key of `map` equal (as scalar text) to an earlier key of the
+// same map, in order, appending to `*out`.
+void FindDuplicateKeys(const Node* map, std::vector<DuplicateKey>* out);
+
+// ParseYaml's result for `text`, read with libyaml's event parser instead
+// of yaml-cpp, or nullopt when this reader cannot promise the same nodes,
+// positions and values. It answers only for one document of maps,
+// sequences and scalars: it refuses (returns nullopt, leaving unused nodes in
+// `arena`) anchors, aliases, tags, directives, a second document, complex
+// keys, empty plain scalars (yaml-cpp and libyaml place them differently),
+// double-quoted scalars holding a backslash escape (yaml-cpp writes some as
+// raw bytes), a byte-order mark, NEL/LS/PS or lone CR line breaks, and every
+// libyaml syntax error (yaml-cpp reports those in its own words). The
+// caller then calls ParseYaml. Never throws; thread-compatible like
+// ParseYaml.
+std::optional<ParsedChunk> ParseYamlFast(absl::string_view text, int first_line,
+                                         size_t first_offset, Arena* arena);
 
 // A new map holding `base`'s entries updated by `overlay`'s, the way the
 // legacy sigmac merged `action: global` documents: where both values are maps
